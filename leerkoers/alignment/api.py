@@ -1,0 +1,4 @@
+from ninja import Router
+
+# Full paths on every operation: /orgs/{org_slug}/….
+router = Router(tags=["alignment"])

@@ -1,0 +1,4 @@
+app_name = "alignment"
+
+# Organisation pages, mounted under /o/<org_slug>/alignment/.
+urlpatterns: list = []

@@ -1,0 +1,140 @@
+"""The HTTP API under /api/v1/: one NinjaAPI, a router per app.
+
+Organisation routers are mounted under /orgs/{org_slug}/ and every operation there starts
+with `api_access(request, org_slug, ...)` (see leerkoers.orgs.access). Callers authenticate
+with `Authorization: Bearer <token>` or with the signed-in browser session; session writes
+must carry the CSRF token, exactly as the HTML forms do.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from leerkoers.orgs.models import ApiToken, hash_token
+
+logger = logging.getLogger(__name__)
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class BearerOrSession(HttpBearer):
+    """A bearer token of an organisation, or the signed-in browser session.
+
+    OpenAPI documents the bearer scheme; the session is accepted as well so that the UI's
+    own htmx calls and an integrator's script use the same API.
+    """
+
+    def __call__(self, request):
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, raw = header.partition(" ")
+            if scheme.lower() != "bearer" or not raw.strip():
+                return None
+            return self.authenticate(request, raw.strip())
+        if request.user.is_authenticated:
+            if request.method in UNSAFE_METHODS and check_csrf(request) is not None:
+                return None
+            return request.user
+        return None
+
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+            .select_related("organization")
+            .first()
+        )
+        if found is None:
+            return None
+        # Write at most once a minute: a busy integration should not rewrite the row per call.
+        now = timezone.now()
+        if found.last_used is None or (now - found.last_used).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+        request.api_token = found
+        return found
+
+
+api = NinjaAPI(
+    title="Leerkoers API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerOrSession(),
+    docs_url="/docs",
+)
+
+
+def api_access(request, org_slug: str, roles=None, *, write: bool = False):
+    """First line of every organisation API operation; see resolve_access."""
+    from leerkoers.orgs.access import resolve_access
+
+    return resolve_access(request, org_slug, roles, write=write)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("Authentication required: send a valid API token or sign in.")},
+        status=401,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc), "message": error.get("msg", "")})
+    return api.create_response(request, {"detail": _("The request is not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def _model_invalid(request, exc):
+    if hasattr(exc, "message_dict"):
+        errors = [
+            {"field": "" if field == "__all__" else field, "message": " ".join(messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        errors = [{"field": "", "message": " ".join(exc.messages)}]
+    return api.create_response(request, {"detail": _("The request is not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _mount_routers() -> None:
+    # Every operation spells out its full path ("/orgs/{org_slug}/teams"), so that ninja
+    # sees org_slug as a path parameter and OpenAPI documents it; routers mount at the root.
+    from leerkoers.alignment.api import router as alignment_router
+    from leerkoers.booking.api import router as booking_router
+    from leerkoers.inventory.api import router as inventory_router
+    from leerkoers.jobs.api import router as jobs_router
+    from leerkoers.orgs.api import router as orgs_router
+    from leerkoers.scan.api import router as scan_router
+
+    for router in (orgs_router, jobs_router, scan_router, inventory_router, alignment_router, booking_router):
+        api.add_router("", router)
+
+
+_mount_routers()

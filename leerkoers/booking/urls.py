@@ -1,0 +1,4 @@
+app_name = "booking"
+
+# Organisation pages, mounted under /o/<org_slug>/booking/.
+urlpatterns: list = []

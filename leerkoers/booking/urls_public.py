@@ -1,0 +1,4 @@
+app_name = "booking_public"
+
+# Public pages (no log-in).
+urlpatterns: list = []

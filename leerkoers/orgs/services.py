@@ -1,0 +1,173 @@
+"""Workflows on organisations, members, invitations and API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leerkoers.accounts.models import User
+from leerkoers.audit.services import audit_record
+from leerkoers.orgs.models import ApiToken, Invitation, Membership, Organization, Role, Team, hash_token
+
+
+def invitation_create(
+    *, organization: Organization, email: str, role: str, team: Team | None, invited_by
+) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link. Returns the invitation and the raw token.
+
+    Refused when the address already belongs to a member of the organisation.
+    """
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    if team is not None and team.organization_id != organization.pk:
+        raise ValidationError({"team": _("Choose one of the organisation's teams.")})
+    if Membership.objects.filter(organization=organization, user__email=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation(
+            organization=organization,
+            email=email,
+            role=role,
+            team=team,
+            token_hash=hash_token(raw),
+            invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        invitation.full_clean()
+        invitation.save()
+        audit_record(
+            organization=organization,
+            actor=invited_by,
+            action="invitation.create",
+            target=invitation,
+            summary=f"{email} ({role})",
+        )
+    link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": raw})
+    context = {"organization": organization, "link": link, "invitation": invitation}
+    send_mail(
+        subject=_("You are invited to %(org)s on Leerkoers") % {"org": organization.name},
+        message=render_to_string("orgs/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation, raw
+
+
+def invitation_find(raw_token: str) -> Invitation | None:
+    return Invitation.objects.filter(token_hash=hash_token(raw_token)).select_related("organization").first()
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Turn a usable invitation into a membership for `user`; the link cannot be used again."""
+    with transaction.atomic():
+        # Lock the invitation row so that a double click cannot accept it twice.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable():
+            raise ValidationError(_("This invitation has expired or has already been used."))
+        membership, created = Membership.objects.get_or_create(
+            organization=invitation.organization,
+            user=user,
+            defaults={"role": invitation.role, "team": invitation.team},
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            organization=invitation.organization,
+            actor=user,
+            action="invitation.accept",
+            target=membership,
+            summary=user.email,
+        )
+    return membership
+
+
+def _admins_left(organization: Organization, excluding: Membership) -> int:
+    return Membership.objects.filter(organization=organization, role=Role.ADMIN).exclude(pk=excluding.pk).count()
+
+
+def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
+    """Change a member's role; the last admin cannot lose the admin role."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(membership.organization, membership) == 0:
+        raise ValidationError({"role": _("An organisation needs at least one HR / L&D admin.")})
+    old = membership.role
+    with transaction.atomic():
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            organization=membership.organization,
+            actor=actor,
+            action="membership.change_role",
+            target=membership,
+            summary=membership.user.email,
+            changes={"role": [old, role]},
+        )
+    return membership
+
+
+def membership_remove(*, membership: Membership, actor) -> None:
+    """Remove a member from the organisation (the account stays); not the last admin."""
+    if membership.role == Role.ADMIN and _admins_left(membership.organization, membership) == 0:
+        raise ValidationError(_("An organisation needs at least one HR / L&D admin."))
+    with transaction.atomic():
+        audit_record(
+            organization=membership.organization,
+            actor=actor,
+            action="membership.remove",
+            target=membership,
+            summary=membership.user.email,
+        )
+        Team.objects.filter(manager=membership).update(manager=None)
+        membership.delete()
+
+
+def api_token_create(*, organization: Organization, name: str, can_write: bool, created_by) -> tuple[ApiToken, str]:
+    """Create an API token; the raw value is returned once and only its hash is stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the system that will use it.")})
+    raw = ApiToken.generate()
+    with transaction.atomic():
+        token = ApiToken(
+            organization=organization,
+            name=name,
+            prefix=raw[:10],
+            token_hash=hash_token(raw),
+            can_write=can_write,
+            created_by=created_by,
+        )
+        token.full_clean()
+        token.save()
+        audit_record(
+            organization=organization,
+            actor=created_by,
+            action="api_token.create",
+            target=token,
+            summary=f"{name} ({'read-write' if can_write else 'read-only'})",
+        )
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, actor) -> None:
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            organization=token.organization,
+            actor=actor,
+            action="api_token.revoke",
+            target=token,
+            summary=token.name,
+        )

@@ -1,0 +1,197 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.audit.models import AuditEvent
+from leerkoers.audit.services import audit_record
+from leerkoers.orgs import journey
+from leerkoers.orgs.access import STEERING, accessible_organizations, org_view
+from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, RoleForm, TeamForm
+from leerkoers.orgs.models import ApiToken, Invitation, Membership, Role, Team
+from leerkoers.orgs.services import (
+    api_token_create,
+    api_token_revoke,
+    invitation_create,
+    membership_change_role,
+    membership_remove,
+)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def landing(request):
+    organizations = accessible_organizations(request.user)
+    if len(organizations) == 1:
+        return redirect("orgs:home", org_slug=organizations[0][0].slug)
+    return render(request, "orgs/landing.html", {"organizations": organizations, "roles": Role.choices})
+
+
+@org_view()
+def home(request, access):
+    steps = journey.journey_for(access.organization)
+    return render(
+        request,
+        "orgs/home.html",
+        {"access": access, "steps": steps, "progress": round(100 * journey.progress_share(steps))},
+    )
+
+
+@org_view(STEERING)
+def members(request, access):
+    memberships = access.filter(Membership).select_related("user", "team")
+    invitations = access.filter(Invitation, accepted_at__isnull=True).select_related("invited_by")
+    form = InvitationForm(organization=access.organization)
+    if request.method == "POST":
+        form = InvitationForm(request.POST, organization=access.organization)
+        if form.is_valid():
+            try:
+                invitation_create(
+                    organization=access.organization,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    team=form.cleaned_data["team"],
+                    invited_by=request.user,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("orgs:members", org_slug=access.organization.slug)
+    return render(
+        request,
+        "orgs/members.html",
+        {
+            "access": access,
+            "memberships": memberships,
+            "invitations": invitations,
+            "form": form,
+            "roles": Role.choices,
+        },
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def member_role(request, access, membership_id):
+    membership = access.get(Membership, pk=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+    else:
+        try:
+            membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role of %(who)s changed.") % {"who": membership.user.display_name})
+    return redirect("orgs:members", org_slug=access.organization.slug)
+
+
+@org_view(STEERING)
+@require_POST
+def member_remove(request, access, membership_id):
+    membership = access.get(Membership, pk=membership_id)
+    try:
+        membership_remove(membership=membership, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(who)s no longer has access.") % {"who": membership.user.display_name})
+    return redirect("orgs:members", org_slug=access.organization.slug)
+
+
+@org_view(STEERING)
+@require_POST
+def invitation_revoke(request, access, invitation_id):
+    invitation = access.get(Invitation, pk=invitation_id, accepted_at__isnull=True)
+    with transaction.atomic():
+        audit_record(
+            organization=access.organization,
+            actor=request.user,
+            action="invitation.revoke",
+            target=invitation,
+            summary=invitation.email,
+        )
+        invitation.delete()
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("orgs:members", org_slug=access.organization.slug)
+
+
+@org_view()
+def teams(request, access):
+    all_teams = list(access.filter(Team).select_related("manager__user").order_by("name"))
+    children: dict[int | None, list[Team]] = {}
+    for team in all_teams:
+        children.setdefault(team.parent_id, []).append(team)
+
+    def walk(parent_id, depth):
+        for team in children.get(parent_id, []):
+            yield team, depth
+            yield from walk(team.pk, depth + 1)
+
+    form = None
+    if access.is_admin:
+        form = TeamForm(request.POST or None, organization=access.organization)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                team = form.save()
+                audit_record(
+                    organization=access.organization,
+                    actor=request.user,
+                    action="team.create",
+                    target=team,
+                    summary=team.name,
+                )
+            messages.success(request, _("Team %(name)s added.") % {"name": team.name})
+            return redirect("orgs:teams", org_slug=access.organization.slug)
+    return render(request, "orgs/teams.html", {"access": access, "tree": list(walk(None, 0)), "form": form})
+
+
+@org_view(STEERING)
+def api_tokens(request, access):
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = api_token_create(
+                organization=access.organization,
+                name=form.cleaned_data["name"],
+                can_write=form.cleaned_data["can_write"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    tokens = access.filter(ApiToken).select_related("created_by")
+    return render(
+        request, "orgs/api_tokens.html", {"access": access, "form": form, "tokens": tokens, "new_token": new_token}
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def api_token_delete(request, access, api_token_id):
+    token = access.get(ApiToken, public_id=api_token_id)
+    api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
+    return redirect("orgs:api_tokens", org_slug=access.organization.slug)
+
+
+@org_view(STEERING)
+def audit_log(request, access):
+    events = access.filter(AuditEvent).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/audit_log.html", {"access": access, "page": page})
