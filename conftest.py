@@ -1,6 +1,11 @@
 """The shared cast for every test: the `demo` organisation (seeded small, once per session)
 with its admin, director, manager and employee, an advisor, and an outsider who is the
-admin of another organisation and should have no access to `demo`."""
+admin of another organisation and should have no access to `demo`.
+
+Every test client (`client` and the cast's `*_client`) asks for English with an
+Accept-Language header, so tests assert the English source strings whatever the .po files
+say; a test of the Dutch UI asks for it: `client.get(url, headers={"accept-language": "nl"})`.
+"""
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +13,17 @@ from django.test import Client
 
 from leerkoers.accounts.models import User
 from leerkoers.orgs.models import Organization
+
+
+def pytest_configure(config):
+    # A fast hasher for the suite: the real one (PBKDF2, ~0.2 s a check) would make every
+    # log-in and seeded account cost that much on a 2-core machine. PBKDF2 stays accepted.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +83,18 @@ def outsider(db):
     return _user("admin@other.example")
 
 
+def _english_client(**kwargs) -> Client:
+    return Client(headers={"accept-language": "en"}, **kwargs)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, asking for English (see the module docstring)."""
+    return _english_client()
+
+
 def _client_for(user):
-    client = Client()
+    client = _english_client()
     client.force_login(user)
     return client
 
