@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from leerkoers.orgs.access import Access, resolve_access
 from leerkoers.orgs.models import ApiToken, hash_token
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,18 @@ class BearerOrSession(HttpBearer):
     """
 
     def __call__(self, request):
+        caller = self._caller(request)
+        if caller is None:
+            return None
+        org_slug = (request.resolver_match.kwargs if request.resolver_match else {}).get("org_slug")
+        if org_slug is not None:
+            # Resolve the organisation before ninja reads the body: someone outside it gets
+            # 404 whatever they send, and a read-only token 403 on any write, before a 422
+            # could say anything about the operation. api_access reuses this.
+            request.org_access = resolve_access(request, org_slug, write=request.method in UNSAFE_METHODS)
+        return caller
+
+    def _caller(self, request):
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _sep, raw = header.partition(" ")
@@ -42,7 +55,7 @@ class BearerOrSession(HttpBearer):
             return self.authenticate(request, raw.strip())
         if request.user.is_authenticated:
             if request.method in UNSAFE_METHODS and check_csrf(request) is not None:
-                return None
+                raise HttpError(403, _("The CSRF token is missing or not valid: send it in the X-CSRFToken header."))
             return request.user
         return None
 
@@ -71,11 +84,20 @@ api = NinjaAPI(
 )
 
 
-def api_access(request, org_slug: str, roles=None, *, write: bool = False):
-    """First line of every organisation API operation; see resolve_access."""
-    from leerkoers.orgs.access import resolve_access
+def api_access(request, org_slug: str, roles=None, *, write: bool = False) -> Access:
+    """First line of every organisation API operation; see resolve_access.
 
-    return resolve_access(request, org_slug, roles, write=write)
+    The authentication step has already resolved the organisation of the path; this adds
+    the operation's own requirements: the roles it needs, and whether it writes.
+    """
+    access = getattr(request, "org_access", None)
+    if access is None or access.organization.slug != org_slug:
+        return resolve_access(request, org_slug, roles, write=write)
+    if roles is not None:
+        access.require(roles)
+    if write and not access.can_write:
+        raise PermissionDenied
+    return access
 
 
 @api.exception_handler(Http404)

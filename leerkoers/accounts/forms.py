@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from leerkoers.accounts.models import User
@@ -61,3 +62,13 @@ class RegisterForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password from a reset link. Whoever holds the link proved they own the
+    mailbox, so a lockout from earlier failed attempts ends here too."""
+
+    def save(self, commit=True):
+        self.user.failed_logins = 0
+        self.user.locked_until = None
+        return super().save(commit=commit)

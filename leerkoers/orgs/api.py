@@ -1,9 +1,12 @@
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
 from leerkoers.api import api_access
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.access import STEERING
-from leerkoers.orgs.models import Membership, Team
+from leerkoers.orgs.models import Membership, Role, Team
+from leerkoers.orgs.services import team_create, team_update
 
 router = Router(tags=["organisation"])
 
@@ -29,6 +32,20 @@ class TeamOut(Schema):
     @staticmethod
     def resolve_manager(obj):
         return obj.manager_id
+
+
+class TeamIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    parent: int | None = Field(None, description="id of the team it is part of")
+    manager: int | None = Field(None, description="id of the member who manages it")
+
+
+class TeamPatch(Schema):
+    """Only the fields sent are changed; send null to clear `parent` or `manager`."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    parent: int | None = None
+    manager: int | None = None
 
 
 class MemberOut(Schema):
@@ -65,10 +82,34 @@ def team_list(request, org_slug: str, limit: int = 100, offset: int = 0):
     return paginate(access.filter(Team).order_by("name"), limit=limit, offset=offset)
 
 
+@router.post("/orgs/{org_slug}/teams", response={201: TeamOut}, summary="Add a team (HR / L&D admins)")
+def team_add(request, org_slug: str, payload: TeamIn):
+    access = api_access(request, org_slug, STEERING, write=True)
+    team = team_create(
+        organization=access.organization,
+        name=payload.name,
+        parent_id=payload.parent,
+        manager_id=payload.manager,
+        actor=request.auth,
+    )
+    return 201, team
+
+
 @router.get("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="One team")
 def team_detail(request, org_slug: str, team_id: int):
     access = api_access(request, org_slug)
     return access.get(Team, pk=team_id)
+
+
+@router.patch("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="Rename or move a team (HR / L&D admins)")
+def team_change(request, org_slug: str, team_id: int, payload: TeamPatch):
+    access = api_access(request, org_slug, STEERING, write=True)
+    team = access.get(Team, pk=team_id)
+    sent = payload.dict(exclude_unset=True)
+    if sent.get("name", "") is None:
+        raise HttpError(422, _("A team's name cannot be empty."))
+    changes = {"name" if field == "name" else f"{field}_id": value for field, value in sent.items()}
+    return team_update(team=team, changes=changes, actor=request.auth)
 
 
 @router.get("/orgs/{org_slug}/members", response=Page[MemberOut], summary="Members (HR / L&D admins and advisors)")
@@ -76,5 +117,7 @@ def member_list(request, org_slug: str, limit: int = 100, offset: int = 0, role:
     access = api_access(request, org_slug, STEERING)
     members = access.filter(Membership).select_related("user").order_by("user__email")
     if role:
+        if role not in Role.values:
+            raise HttpError(422, _("role must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)})
         members = members.filter(role=role)
     return paginate(members, limit=limit, offset=offset)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leerkoers.orgs.models import Role, Team
+from leerkoers.orgs.models import Membership, Role, Team
 
 
 class InvitationForm(forms.Form):
@@ -23,14 +23,20 @@ class ApiTokenForm(forms.Form):
     can_write = forms.BooleanField(label=_("May change data (read-write)"), required=False)
 
 
-class TeamForm(forms.ModelForm):
-    class Meta:
-        model = Team
-        fields = ["name", "parent"]
+class TeamForm(forms.Form):
+    """A team's name, its place in the tree and its manager; the organisation's rules are
+    checked by team_create/team_update, whose errors the view puts on the form."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Team.objects.none(), required=False)
+    manager = forms.ModelChoiceField(label=_("Manager"), queryset=Membership.objects.none(), required=False)
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organization = organization
-        self.instance.organization = organization
-        self.fields["parent"].queryset = Team.objects.filter(organization=organization)
-        self.fields["parent"].required = False
+        self.fields["parent"].queryset = Team.objects.filter(organization=organization).order_by("name")
+        self.fields["manager"].queryset = (
+            Membership.objects.filter(organization=organization)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+        self.fields["manager"].label_from_instance = lambda m: m.user.display_name

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -171,3 +171,91 @@ def api_token_revoke(*, token: ApiToken, actor) -> None:
             target=token,
             summary=token.name,
         )
+
+
+def _team_check(team: Team) -> None:
+    """The organisation's rules for a team, as ValidationErrors keyed by field."""
+    errors = {}
+    team.name = (team.name or "").strip()
+    if not team.name:
+        errors["name"] = _("Give the team a name.")
+    elif Team.objects.filter(organization=team.organization, name__iexact=team.name).exclude(pk=team.pk or 0).exists():
+        errors["name"] = _("There is already a team with this name.")
+    if team.parent_id is not None:
+        parent = Team.objects.filter(organization=team.organization, pk=team.parent_id).first()
+        if parent is None:
+            errors["parent"] = _("Choose one of the organisation's teams.")
+        elif team.pk is not None:
+            # Walk up from the new parent: meeting the team itself would make a loop.
+            seen, node = set(), parent
+            while node is not None and node.pk not in seen:
+                if node.pk == team.pk:
+                    errors["parent"] = _("A team cannot be part of itself or of one of its own sub-teams.")
+                    break
+                seen.add(node.pk)
+                node = node.parent
+    if (
+        team.manager_id is not None
+        and not Membership.objects.filter(organization=team.organization, pk=team.manager_id).exists()
+    ):
+        errors["manager"] = _("Choose one of the organisation's members.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _team_save(team: Team, **kwargs) -> None:
+    # Two people adding the same name at the same moment both pass _team_check; the unique
+    # constraint catches the second, which gets the same message instead of an error page.
+    try:
+        with transaction.atomic():
+            team.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError({"name": _("There is already a team with this name.")})
+
+
+def team_create(
+    *, organization: Organization, name: str, parent_id: int | None = None, manager_id: int | None = None, actor
+) -> Team:
+    """Add a team to the organisation's tree.
+
+    Refused (ValidationError per field): an empty name, a name the organisation already
+    uses (ignoring case), a parent or manager from outside the organisation.
+    """
+    team = Team(organization=organization, name=name, parent_id=parent_id, manager_id=manager_id)
+    with transaction.atomic():
+        _team_check(team)
+        team.full_clean(exclude=["organization"])
+        _team_save(team)
+        audit_record(organization=organization, actor=actor, action="team.create", target=team, summary=team.name)
+    return team
+
+
+TEAM_FIELDS = ("name", "parent_id", "manager_id")
+
+
+def team_update(*, team: Team, changes: dict, actor) -> Team:
+    """Change a team's name, parent and/or manager (`changes` maps TEAM_FIELDS to values).
+
+    Refused as in team_create, and also a parent that would put the team inside itself.
+    """
+    unknown = set(changes) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown team fields: {sorted(unknown)}")
+    old = {field: getattr(team, field) for field in changes}
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(team, field, value)
+        _team_check(team)
+        team.full_clean(exclude=["organization"])
+        _team_save(team, update_fields=[field.removesuffix("_id") for field in changes])
+        diff = {field.removesuffix("_id"): [old[field], getattr(team, field)] for field in changes}
+        diff = {field: values for field, values in diff.items() if values[0] != values[1]}
+        audit_record(
+            organization=team.organization,
+            actor=actor,
+            action="team.update",
+            target=team,
+            summary=team.name,
+            changes=diff,
+        )
+    return team

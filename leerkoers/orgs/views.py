@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from leerkoers.orgs.services import (
     invitation_create,
     membership_change_role,
     membership_remove,
+    team_create,
 )
 
 
@@ -32,7 +33,11 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def landing(request):
+    """The organisations the user can enter; also where the organisation switcher goes."""
     organizations = accessible_organizations(request.user)
+    chosen = request.GET.get("org")
+    if chosen and any(org.slug == chosen for org, _role in organizations):
+        return redirect("orgs:home", org_slug=chosen)
     if len(organizations) == 1:
         return redirect("orgs:home", org_slug=organizations[0][0].slug)
     return render(request, "orgs/landing.html", {"organizations": organizations, "roles": Role.choices})
@@ -145,17 +150,21 @@ def teams(request, access):
     if access.is_admin:
         form = TeamForm(request.POST or None, organization=access.organization)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                team = form.save()
-                audit_record(
+            try:
+                team = team_create(
                     organization=access.organization,
+                    name=form.cleaned_data["name"],
+                    parent_id=getattr(form.cleaned_data["parent"], "pk", None),
+                    manager_id=getattr(form.cleaned_data["manager"], "pk", None),
                     actor=request.user,
-                    action="team.create",
-                    target=team,
-                    summary=team.name,
                 )
-            messages.success(request, _("Team %(name)s added.") % {"name": team.name})
-            return redirect("orgs:teams", org_slug=access.organization.slug)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Team %(name)s added.") % {"name": team.name})
+                return redirect("orgs:teams", org_slug=access.organization.slug)
+    elif request.method == "POST":
+        raise PermissionDenied
     return render(request, "orgs/teams.html", {"access": access, "tree": list(walk(None, 0)), "form": form})
 
 

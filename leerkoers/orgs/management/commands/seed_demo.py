@@ -156,7 +156,10 @@ class Command(BaseCommand):
                 organization=demo_org, user=user, defaults={"role": role, "team": teams[team]}
             )
         manager = Membership.objects.get(organization=demo_org, user__email="manager@demo.example")
-        Team.objects.filter(organization=demo_org, name="Wijkteam Noord").update(manager=manager)
+        noord = teams["Wijkteam Noord"]
+        if noord.manager_id is None:
+            noord.manager = manager
+            noord.save(update_fields=["manager"])
 
         # The rest of the staff: managers for the other teams, then employees spread over teams.
         rng = random.Random(42)
