@@ -1,0 +1,297 @@
+"""The golden thread: strategic goal → learning goal → activity, as pure functions.
+
+Everything here works on a `Thread` of plain values (built from the database by
+`selectors.thread_for`), so it is tested with hand-computed examples and no web layer.
+
+Definitions (also in docs/alignment.md):
+- An activity is **aligned** when it serves at least one learning goal that serves at least
+  one strategic goal.
+- Its **weight** is its spend (cost) or its hours (hours per participant × participants).
+- **Per team** an activity's weight is split evenly over the teams it is meant for; an
+  activity without teams counts under "no team" (key None).
+- **Trend**: aligned share per calendar year (or quarter) of the activity's start date;
+  activities without a start date are left out of the trend only.
+- **Flow**: each activity's weight is split evenly over its learning goals; each learning
+  goal's inflow is split evenly over its strategic goals. Unlinked weight flows through the
+  pseudo-nodes "no learning goal" / "no strategic goal" (id None), so every column adds up
+  to the total.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from rapidfuzz import fuzz
+
+SPEND = "spend"
+HOURS = "hours"
+WEIGHTS = (SPEND, HOURS)
+
+
+@dataclass(frozen=True)
+class StrategicGoalData:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class LearningGoalData:
+    id: int
+    title: str
+    has_measure: bool = True
+    text: str = ""  # title, behaviour and who, for suggestions
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    id: int
+    title: str
+    cost: Decimal = Decimal(0)
+    hours: Decimal = Decimal(0)
+    team_ids: tuple[int, ...] = ()
+    start_date: date | None = None
+    text: str = ""  # title and goal, for suggestions
+
+    def weight(self, by: str) -> Decimal:
+        if by not in WEIGHTS:
+            raise ValueError(f"weight must be one of {WEIGHTS}")
+        return self.cost if by == SPEND else self.hours
+
+
+@dataclass(frozen=True)
+class Thread:
+    strategic_goals: list[StrategicGoalData]  # in priority order
+    learning_goals: list[LearningGoalData]
+    activities: list[ActivityData]
+    goal_links: set[tuple[int, int]] = field(default_factory=set)  # (strategic goal id, learning goal id)
+    activity_links: set[tuple[int, int]] = field(default_factory=set)  # (learning goal id, activity id)
+
+    def learning_goals_of_activity(self) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = defaultdict(list)
+        for lg_id, activity_id in sorted(self.activity_links):
+            result[activity_id].append(lg_id)
+        return result
+
+    def strategic_goals_of_learning_goal(self) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = defaultdict(list)
+        for sg_id, lg_id in sorted(self.goal_links):
+            result[lg_id].append(sg_id)
+        return result
+
+
+@dataclass(frozen=True)
+class Gaps:
+    strategic_goals_without_learning_goals: list[int]
+    learning_goals_without_activities: list[int]
+    activities_without_learning_goals: list[int]
+    learning_goals_without_measure: list[int]
+
+    def as_dict(self) -> dict[str, list[int]]:
+        return {
+            "strategic_goals_without_learning_goals": self.strategic_goals_without_learning_goals,
+            "learning_goals_without_activities": self.learning_goals_without_activities,
+            "activities_without_learning_goals": self.activities_without_learning_goals,
+            "learning_goals_without_measure": self.learning_goals_without_measure,
+        }
+
+
+def gaps(thread: Thread) -> Gaps:
+    """The four gap lists, each in the order of the thread's lists."""
+    sgs_linked = {sg for sg, _lg in thread.goal_links}
+    lgs_with_activity = {lg for lg, _a in thread.activity_links}
+    activities_linked = {a for _lg, a in thread.activity_links}
+    return Gaps(
+        [sg.id for sg in thread.strategic_goals if sg.id not in sgs_linked],
+        [lg.id for lg in thread.learning_goals if lg.id not in lgs_with_activity],
+        [a.id for a in thread.activities if a.id not in activities_linked],
+        [lg.id for lg in thread.learning_goals if not lg.has_measure],
+    )
+
+
+def aligned_activity_ids(thread: Thread) -> set[int]:
+    """Activities serving a learning goal that serves a strategic goal."""
+    aligned_lgs = {lg for _sg, lg in thread.goal_links}
+    return {a for lg, a in thread.activity_links if lg in aligned_lgs}
+
+
+@dataclass(frozen=True)
+class Share:
+    aligned: Decimal
+    total: Decimal
+
+    @property
+    def share(self) -> float:
+        """Between 0 and 1; 0 when there is nothing to share."""
+        return float(self.aligned / self.total) if self.total else 0.0
+
+
+def aligned_share(thread: Thread, by: str = SPEND) -> Share:
+    aligned = aligned_activity_ids(thread)
+    total = sum((a.weight(by) for a in thread.activities), Decimal(0))
+    part = sum((a.weight(by) for a in thread.activities if a.id in aligned), Decimal(0))
+    return Share(part, total)
+
+
+def aligned_share_by_team(thread: Thread, by: str = SPEND) -> dict[int | None, Share]:
+    """Share per team id (None: activities without a team); weights split evenly over teams."""
+    aligned = aligned_activity_ids(thread)
+    totals: dict[int | None, Fraction] = defaultdict(Fraction)
+    parts: dict[int | None, Fraction] = defaultdict(Fraction)
+    for activity in thread.activities:
+        teams = activity.team_ids or (None,)
+        piece = Fraction(activity.weight(by)) / len(teams)
+        for team in teams:
+            totals[team] += piece
+            if activity.id in aligned:
+                parts[team] += piece
+    return {team: Share(_decimal(parts[team]), _decimal(totals[team])) for team in totals}
+
+
+def period_of(day: date, period: str) -> str:
+    if period == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+def aligned_share_trend(thread: Thread, by: str = SPEND, period: str = "year") -> list[tuple[str, Share]]:
+    """Aligned share per period of the activities' start dates, oldest first."""
+    aligned = aligned_activity_ids(thread)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    parts: dict[str, Decimal] = defaultdict(Decimal)
+    for activity in thread.activities:
+        if activity.start_date is None:
+            continue
+        key = period_of(activity.start_date, period)
+        totals[key] += activity.weight(by)
+        if activity.id in aligned:
+            parts[key] += activity.weight(by)
+    return [(key, Share(parts[key], totals[key])) for key in sorted(totals)]
+
+
+def matrix(thread: Thread) -> list[tuple[StrategicGoalData, list[bool]]]:
+    """Rows: strategic goals; columns: learning goals (thread order); True where linked."""
+    return [
+        (sg, [(sg.id, lg.id) in thread.goal_links for lg in thread.learning_goals]) for sg in thread.strategic_goals
+    ]
+
+
+@dataclass(frozen=True)
+class FlowLink:
+    source: int | None  # strategic goal id (None: no strategic goal) or learning goal id
+    target: int | None  # learning goal id (None: no learning goal) or activity id
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Flow:
+    goal_to_learning: list[FlowLink]  # strategic goal → learning goal
+    learning_to_activity: list[FlowLink]  # learning goal → activity
+    total: Decimal
+
+
+def flow(thread: Thread, by: str = SPEND) -> Flow:
+    """The flow diagram's links and their values; zero-valued links are left out."""
+    lgs_of = thread.learning_goals_of_activity()
+    sgs_of = thread.strategic_goals_of_learning_goal()
+    into_lg: dict[int | None, Fraction] = defaultdict(Fraction)
+    second: dict[tuple[int | None, int], Fraction] = defaultdict(Fraction)
+    for activity in thread.activities:
+        weight = Fraction(activity.weight(by))
+        if not weight:
+            continue
+        lgs = lgs_of.get(activity.id) or [None]
+        for lg in lgs:
+            second[(lg, activity.id)] += weight / len(lgs)
+            into_lg[lg] += weight / len(lgs)
+    first: dict[tuple[int | None, int | None], Fraction] = defaultdict(Fraction)
+    for lg, value in into_lg.items():
+        sgs = (sgs_of.get(lg) if lg is not None else None) or [None]
+        for sg in sgs:
+            first[(sg, lg)] += value / len(sgs)
+    total = sum((a.weight(by) for a in thread.activities), Decimal(0))
+    return Flow(
+        [FlowLink(s, t, _decimal(v)) for (s, t), v in first.items() if v],
+        [FlowLink(s, t, _decimal(v)) for (s, t), v in second.items() if v],
+        total,
+    )
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+# Words that say nothing about the content of a learning goal or activity.
+STOP_WORDS = {
+    # Dutch
+    "aan", "als", "bij", "het", "een", "van", "voor", "met", "naar", "door", "over", "onze", "hun",
+    "zijn", "worden", "wordt", "kunnen", "leren", "training", "cursus", "workshop", "medewerkers",
+    "team", "teams", "deze", "die", "dat", "wat", "hoe", "meer", "beter", "goed", "niet", "ook",
+    "zich", "tot", "uit", "omdat", "zodat", "elke", "alle", "basis", "deel",
+    # English
+    "the", "and", "for", "with", "from", "into", "that", "this", "their", "more", "better",
+    "learn", "learning", "course", "staff", "employees", "all", "each", "about",
+}  # fmt: skip
+MIN_WORD = 4
+SUGGESTION_THRESHOLD = 80.0
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) >= MIN_WORD and w not in STOP_WORDS}
+
+
+def similarity(learning_goal_text: str, activity_text: str) -> float:
+    """0–100: how well the learning goal's content words are found in the activity's text.
+
+    Each content word of the learning goal is matched to its closest word in the activity
+    (rapidfuzz ratio, so 'communicatieve' still finds 'communicatie'); the score is the mean
+    of the best matches of the two best-matching words, so one shared word is not enough
+    unless the learning goal has only one.
+    """
+    goal_words, activity_words = _words(learning_goal_text), _words(activity_text)
+    if not goal_words or not activity_words:
+        return 0.0
+    best = sorted((max(fuzz.ratio(g, a) for a in activity_words) for g in goal_words), reverse=True)
+    top = best[:2]
+    return sum(top) / len(top)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    activity_id: int
+    learning_goal_id: int
+    score: float
+
+
+def suggestions(
+    thread: Thread,
+    *,
+    rejected: set[tuple[int, int]] = frozenset(),
+    threshold: float = SUGGESTION_THRESHOLD,
+    per_activity: int = 2,
+) -> list[Suggestion]:
+    """Links to propose for activities that serve no learning goal, best first.
+
+    `rejected` holds (learning goal id, activity id) pairs the user turned down: never
+    proposed again. Nothing is linked here; the user accepts or rejects each one.
+    """
+    linked = {a for _lg, a in thread.activity_links}
+    found: list[Suggestion] = []
+    for activity in thread.activities:
+        if activity.id in linked:
+            continue
+        text = activity.text or activity.title
+        scored = [
+            Suggestion(activity.id, lg.id, similarity(lg.text or lg.title, text))
+            for lg in thread.learning_goals
+            if (lg.id, activity.id) not in rejected
+        ]
+        scored = [s for s in scored if s.score >= threshold]
+        scored.sort(key=lambda s: (-s.score, s.learning_goal_id))
+        found.extend(scored[:per_activity])
+    found.sort(key=lambda s: (-s.score, s.activity_id, s.learning_goal_id))
+    return found
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))

@@ -1,0 +1,149 @@
+"""The golden thread on a hand-computed example (see the comments for the arithmetic)."""
+
+from datetime import date
+from decimal import Decimal
+
+from leerkoers.alignment import golden_thread as gt
+
+# Strategic goals 1, 2, 3; learning goals 10–13; activities 100–103.
+#   goal links:     1–10, 1–11, 2–11, 2–13          (12 serves no strategic goal)
+#   activity links: 10–100, 11–101, 12–101, 12–102  (103 serves no learning goal)
+#   activity  cost  hours  teams   start       aligned?
+#   100       1000   10    7       2025-03-01  yes (via 10 → 1)
+#   101        600   30    7, 8    2025-09-01  yes (via 11 → 1, 2)
+#   102        400   20    8       2026-02-01  no  (12 has no strategic goal)
+#   103       2000   60    –       –           no  (no learning goal)
+THREAD = gt.Thread(
+    strategic_goals=[gt.StrategicGoalData(1, "Klantgerichter"), gt.StrategicGoalData(2, "Efficiënter"),
+                     gt.StrategicGoalData(3, "Behoud")],
+    learning_goals=[
+        gt.LearningGoalData(10, "Communicatie"),
+        gt.LearningGoalData(11, "Klantinzicht"),
+        gt.LearningGoalData(12, "Feedback", has_measure=False),
+        gt.LearningGoalData(13, "Lean"),
+    ],
+    activities=[
+        gt.ActivityData(100, "A", Decimal(1000), Decimal(10), (7,), date(2025, 3, 1)),
+        gt.ActivityData(101, "B", Decimal(600), Decimal(30), (7, 8), date(2025, 9, 1)),
+        gt.ActivityData(102, "C", Decimal(400), Decimal(20), (8,), date(2026, 2, 1)),
+        gt.ActivityData(103, "D", Decimal(2000), Decimal(60), (), None),
+    ],
+    goal_links={(1, 10), (1, 11), (2, 11), (2, 13)},
+    activity_links={(10, 100), (11, 101), (12, 101), (12, 102)},
+)  # fmt: skip
+
+
+def test_it_lists_the_four_gaps():
+    assert gt.gaps(THREAD).as_dict() == {
+        "strategic_goals_without_learning_goals": [3],
+        "learning_goals_without_activities": [13],
+        "activities_without_learning_goals": [103],
+        "learning_goals_without_measure": [12],
+    }
+
+
+def test_it_counts_an_activity_as_aligned_only_through_a_learning_goal_with_a_strategic_goal():
+    assert gt.aligned_activity_ids(THREAD) == {100, 101}
+
+
+def test_it_computes_the_aligned_spend_share():
+    share = gt.aligned_share(THREAD, gt.SPEND)
+    # (1000 + 600) / 4000
+    assert (share.aligned, share.total, share.share) == (Decimal(1600), Decimal(4000), 0.4)
+
+
+def test_it_computes_the_aligned_hours_share():
+    share = gt.aligned_share(THREAD, gt.HOURS)
+    # (10 + 30) / 120
+    assert (share.aligned, share.total) == (Decimal(40), Decimal(120))
+    assert abs(share.share - 1 / 3) < 1e-12
+
+
+def test_it_splits_an_activity_evenly_over_its_teams():
+    by_team = gt.aligned_share_by_team(THREAD, gt.SPEND)
+    # team 7: 1000 + 600/2, all aligned; team 8: 600/2 aligned of 300 + 400; no team: 0 of 2000
+    assert (by_team[7].aligned, by_team[7].total) == (Decimal(1300), Decimal(1300))
+    assert (by_team[8].aligned, by_team[8].total) == (Decimal(300), Decimal(700))
+    assert (by_team[None].aligned, by_team[None].total, by_team[None].share) == (Decimal(0), Decimal(2000), 0.0)
+
+
+def test_it_gives_the_trend_per_year_leaving_out_undated_activities():
+    trend = gt.aligned_share_trend(THREAD, gt.SPEND)
+    assert [(year, s.aligned, s.total) for year, s in trend] == [
+        ("2025", Decimal(1600), Decimal(1600)),
+        ("2026", Decimal(0), Decimal(400)),
+    ]
+    assert [key for key, _s in gt.aligned_share_trend(THREAD, gt.SPEND, "quarter")] == ["2025-Q1", "2025-Q3", "2026-Q1"]
+
+
+def test_it_gives_zero_share_when_there_is_no_spend():
+    empty = gt.Thread([], [], [gt.ActivityData(1, "free")])
+    assert gt.aligned_share(empty).share == 0.0
+
+
+def test_it_draws_the_matrix_in_the_threads_order():
+    rows = gt.matrix(THREAD)
+    assert [(sg.id, cells) for sg, cells in rows] == [
+        (1, [True, True, False, False]),
+        (2, [False, True, False, True]),
+        (3, [False, False, False, False]),
+    ]
+
+
+def test_it_splits_the_flow_evenly_and_keeps_every_column_at_the_total():
+    result = gt.flow(THREAD, gt.SPEND)
+    first = {(link.source, link.target): link.value for link in result.goal_to_learning}
+    second = {(link.source, link.target): link.value for link in result.learning_to_activity}
+    assert second == {
+        (10, 100): Decimal(1000),
+        (11, 101): Decimal(300),
+        (12, 101): Decimal(300),
+        (12, 102): Decimal(400),
+        (None, 103): Decimal(2000),
+    }
+    # 11 gets 300 and serves two strategic goals: 150 each; 12 serves none.
+    assert first == {
+        (1, 10): Decimal(1000),
+        (1, 11): Decimal(150),
+        (2, 11): Decimal(150),
+        (None, 12): Decimal(700),
+        (None, None): Decimal(2000),
+    }
+    assert sum(first.values()) == sum(second.values()) == result.total == Decimal(4000)
+
+
+def test_it_weights_the_flow_by_hours_when_asked():
+    result = gt.flow(THREAD, gt.HOURS)
+    assert {(link.source, link.target): link.value for link in result.goal_to_learning}[(1, 10)] == Decimal(10)
+    assert result.total == Decimal(120)
+
+
+def test_it_suggests_learning_goals_for_unlinked_activities_by_similar_words():
+    thread = gt.Thread(
+        strategic_goals=[],
+        learning_goals=[
+            gt.LearningGoalData(
+                1, "Communicatieve vaardigheden", text="Communicatieve vaardigheden in klantgesprekken"
+            ),
+            gt.LearningGoalData(2, "Veilig werken met medicatie", text="Veilig werken met medicatie"),
+        ],
+        activities=[
+            gt.ActivityData(10, "Training communicatie en klantgesprekken"),
+            gt.ActivityData(11, "Medicatieveiligheid e-learning", text="Medicatie veilig toedienen"),
+            gt.ActivityData(12, "BHV herhaling"),
+            gt.ActivityData(13, "Klantgesprekken oefenen"),
+        ],
+        activity_links={(1, 13)},
+    )
+    found = [(s.activity_id, s.learning_goal_id) for s in gt.suggestions(thread)]
+    assert (10, 1) in found and (11, 2) in found
+    assert all(activity != 12 for activity, _lg in found), "an unrelated activity gets no suggestion"
+    assert all(activity != 13 for activity, _lg in found), "a linked activity gets no suggestion"
+
+
+def test_it_never_suggests_a_rejected_pair_again():
+    thread = gt.Thread(
+        [], [gt.LearningGoalData(1, "Feedback verwerken")], [gt.ActivityData(5, "Feedback geven en verwerken")]
+    )
+    assert [s.activity_id for s in gt.suggestions(thread)] == [5]
+    assert gt.suggestions(thread, rejected={(1, 5)}) == []
