@@ -217,3 +217,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- booking ---
+# Strategy sessions (docs/booking.md). Change/cancel by the private link is possible until
+# this many hours before the start; reminders go this many hours before it.
+BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
+BOOKING_REMINDER_HOURS = env_int("BOOKING_REMINDER_HOURS", 24)
+# One e-mail address holds at most this many future sessions.
+BOOKING_MAX_FUTURE_PER_EMAIL = env_int("BOOKING_MAX_FUTURE_PER_EMAIL", 2)
+# Public booking attempts per client address per window (seconds); RATE_LIMIT_ENABLED applies.
+BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
+BOOKING_RATE_WINDOW = env_int("BOOKING_RATE_WINDOW", 3600)
+# Verify the visitor's e-mail address before the advisor is told; unverified bookings are
+# released after BOOKING_VERIFY_HOURS.
+BOOKING_REQUIRE_EMAIL_VERIFICATION = env_bool("BOOKING_REQUIRE_EMAIL_VERIFICATION", False)
+BOOKING_VERIFY_HOURS = env_int("BOOKING_VERIFY_HOURS", 2)
+
+# --- inventory ---
+# An XLSX is refused when its zip directory says it would decompress to more than this.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000)
+# Key of the HMAC that pseudonymises participants who are not members (defaults to SECRET_KEY;
+# changing it makes re-imports of non-members create new records).
+INVENTORY_PSEUDONYM_KEY = env_str("INVENTORY_PSEUDONYM_KEY") or SECRET_KEY
+
+# --- scan ---
+# Readiness scan (docs/scan.md). Public submissions per client address per window (seconds),
+# and submissions through a round's layer link (a whole office may share one address).
+SCAN_RATE_LIMIT = env_int("SCAN_RATE_LIMIT", 30)
+SCAN_RATE_WINDOW = env_int("SCAN_RATE_WINDOW", 600)
+SCAN_LINK_RATE_LIMIT = env_int("SCAN_LINK_RATE_LIMIT", 600)
+SCAN_LINK_RATE_WINDOW = env_int("SCAN_LINK_RATE_WINDOW", 60)
+# A questionnaire completed in fewer seconds than this is marked as too fast (automated?)
+# and kept out of benchmarks.
+SCAN_MIN_SECONDS = env_int("SCAN_MIN_SECONDS", 30)
+# A benchmark is shown only when the comparison group holds at least this many
+# organisations (never fewer than 10).
+SCAN_BENCHMARK_MIN_ORGS = max(10, env_int("SCAN_BENCHMARK_MIN_ORGS", 10))
+# The minimal one-row-insert view that bench/scan_submit.py compares against (off by default).
+BENCH_REFERENCE_VIEW = env_bool("BENCH_REFERENCE_VIEW", False)
