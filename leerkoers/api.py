@@ -145,6 +145,13 @@ def _http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    # An integrator gets JSON even for a bug; the traceback goes to the log, not to them.
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": _("Something went wrong on our side.")}, status=500)
+
+
 def _mount_routers() -> None:
     # Every operation spells out its full path ("/orgs/{org_slug}/teams"), so that ninja
     # sees org_slug as a path parameter and OpenAPI documents it; routers mount at the root.

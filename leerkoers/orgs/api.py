@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from leerkoers.api import api_access
@@ -92,7 +92,7 @@ def team_add(request, org_slug: str, payload: TeamIn):
         manager_id=payload.manager,
         actor=request.auth,
     )
-    return 201, team
+    return Status(201, team)
 
 
 @router.get("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="One team")
