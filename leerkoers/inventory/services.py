@@ -1,0 +1,463 @@
+"""Writing the inventory: activities and participations by hand, by file import, by xAPI.
+
+Imports are one code path for the web UI, the management commands and the API:
+open the file (importing.reader) → compile the mapping → parse and validate every row
+(importing.rows) → write, all or nothing unless `skip_invalid`. Nothing is written when
+`dry_run` is set, which is also how the UI's validation report is made.
+
+Participations are written with plain SQL in large batches (SQLite: executemany with an
+upsert; PostgreSQL: COPY into a temporary table and one INSERT … ON CONFLICT), because a
+large organisation's LMS export has millions of rows and per-row ORM objects manage a few
+tens of thousands a second.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leerkoers.audit.services import audit_record
+from leerkoers.inventory.importing import fields as import_fields
+from leerkoers.inventory.importing.reader import ImportRefused, open_table
+from leerkoers.inventory.importing.rows import RowError, compile_mapping, parse_rows
+from leerkoers.inventory.importing.values import normalize
+from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, Participation, Source
+from leerkoers.orgs.models import Membership, Team
+
+BATCH_ROWS = 50_000
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+def natural_key(title: str, provider: str, start_date: dt.date | None) -> str:
+    """The stable key of an activity without an external id: title + provider + start date."""
+    text = "|".join((normalize(title), normalize(provider or ""), start_date.isoformat() if start_date else ""))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pseudonym(identifier: str) -> str:
+    """A keyed hash for a participant who is not a member: stable across imports, not reversible."""
+    digest = hmac.new(
+        settings.INVENTORY_PSEUDONYM_KEY.encode(), identifier.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
+    return "~" + digest[:40]
+
+
+class People:
+    """Resolves a participant (employee number or e-mail) to (person_key, membership id, team id)."""
+
+    def __init__(self, organization):
+        self.by_key: dict[str, tuple[str, int, int | None]] = {}
+        for pk, number, email, team_id in Membership.objects.filter(organization=organization).values_list(
+            "pk", "employee_number", "user__email", "team_id"
+        ):
+            if number:
+                self.by_key[number.strip().lower()] = (number.strip(), pk, team_id)
+            self.by_key[email.lower()] = (email.lower(), pk, team_id)
+        self.cache: dict[str, tuple[str, int | None, int | None]] = {}
+
+    def resolve(self, identifier: str) -> tuple[str, int | None, int | None]:
+        try:
+            return self.cache[identifier]
+        except KeyError:
+            pass
+        key = identifier.strip().lower()
+        if key.startswith("mailto:"):
+            key = key[7:]
+        found = self.by_key.get(key)
+        result = found if found is not None else (pseudonym(key), None, None)
+        self.cache[identifier] = result
+        return result
+
+
+def team_lookup(organization) -> dict[str, int]:
+    return {
+        normalize(name): pk for pk, name in Team.objects.filter(organization=organization).values_list("pk", "name")
+    }
+
+
+def split_teams(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;,|/\n]+", text or "") if part.strip()]
+
+
+# --- results -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    header: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    valid_rows: int = 0
+    invalid_rows: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    new_activities: int = 0
+    unknown_teams: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def resolve_mapping(header: list[str], mapping: dict | None, kind: str) -> dict[str, str]:
+    """The mapping to use: given as {column: field} or {field: column}, or recognised.
+
+    Columns a given mapping leaves out are still recognised, so that a saved mapping for the
+    odd columns of a system does not need to repeat the obvious ones.
+    """
+    recognised = import_fields.recognise(header, kind)
+    if not mapping:
+        return recognised
+    field_names = {f.name for f in import_fields.fields_for(kind)}
+    if all(key in field_names for key in mapping) and not all(key in header for key in mapping):
+        mapping = {column: name for name, column in mapping.items() if column}
+    result = {column: name for column, name in recognised.items() if name not in set(mapping.values())}
+    result = {column: name for column, name in result.items() if column not in mapping}
+    result.update({column: name for column, name in mapping.items() if name})
+    return result
+
+
+def import_file(
+    *,
+    kind: str,
+    organization,
+    path: str,
+    filename: str = "",
+    mapping: dict | None = None,
+    sheet: str = "",
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    actor=None,
+    progress: Callable | None = None,
+) -> ImportResult:
+    """Import a CSV or XLSX file of activities or participations into `organization`.
+
+    Raises ImportRefused (with a message for the user) for files that cannot be read or a
+    mapping that lacks required fields. Otherwise returns an ImportResult: when any row is
+    invalid and `skip_invalid` is false, nothing is written and the errors say why.
+    """
+    table = open_table(path, kind=kind, filename=filename, sheet=sheet)
+    try:
+        used_mapping = resolve_mapping(table.header, mapping, kind)
+        plan = compile_mapping(table.header, used_mapping, kind)
+        result = ImportResult(kind=kind, header=table.header, mapping=used_mapping, dry_run=dry_run)
+        check = _activity_check if kind == ImportKind.ACTIVITIES else None
+        parsed = parse_rows(
+            table.rows,
+            plan,
+            max_rows=settings.IMPORT_MAX_ROWS,
+            check=check,
+            progress=(lambda n: progress(n, None, _("Checking rows"))) if progress else None,
+        )
+    finally:
+        table.close()
+    if parsed.rows_seen == 0:
+        raise ImportRefused(_("The file has a header but no rows to import."))
+    result.rows = parsed.rows_seen
+    result.valid_rows = len(parsed.rows)
+    result.invalid_rows = parsed.invalid_rows
+    result.error_count = parsed.error_count
+    result.errors = [e.as_dict() for e in parsed.errors]
+    if dry_run or (parsed.error_count and not skip_invalid) or not parsed.rows:
+        if dry_run and parsed.rows:
+            _preview_counts(kind, organization, plan, parsed, result)
+        return result
+    writer = _write_activities if kind == ImportKind.ACTIVITIES else _write_participations
+    with transaction.atomic():
+        writer(organization=organization, plan=plan, parsed=parsed, result=result, progress=progress)
+        result.written = True
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action=f"inventory.import_{kind}",
+            summary=f"{filename}: {result.created} created, {result.updated} updated, {result.invalid_rows} skipped",
+        )
+    return result
+
+
+def _activity_check(row: dict) -> list[tuple[str, str]]:
+    start, end = row.get("start_date"), row.get("end_date")
+    if start and end and end < start:
+        return [("end_date", _("The end date lies before the start date."))]
+    return []
+
+
+def _preview_counts(kind, organization, plan, parsed, result) -> None:
+    """For a dry run: how many rows would create and how many would update."""
+    if kind != ImportKind.ACTIVITIES:
+        return
+    keys = _activity_keys(organization)
+    for row in parsed.rows:
+        values = dict(zip(plan.names, row, strict=True))
+        if _match_activity(keys, values) is None:
+            result.created += 1
+        else:
+            result.updated += 1
+
+
+# --- activities ----------------------------------------------------------------------
+
+ACTIVITY_FIELDS = [f.name for f in Activity._meta.concrete_fields]
+
+
+def _activity_keys(organization) -> dict[str, dict[str, int]]:
+    by_external, by_natural = {}, {}
+    for pk, external_id, key in Activity.objects.filter(organization=organization).values_list(
+        "pk", "external_id", "natural_key"
+    ):
+        if external_id:
+            by_external[external_id] = pk
+        by_natural.setdefault(key, pk)
+    return {"external": by_external, "natural": by_natural}
+
+
+def _match_activity(keys, values: dict) -> int | None:
+    external_id = values.get("external_id") or ""
+    if external_id:
+        return keys["external"].get(external_id)
+    key = natural_key(values.get("title", ""), values.get("provider", ""), values.get("start_date"))
+    return keys["natural"].get(key)
+
+
+def _write_activities(*, organization, plan, parsed, result, progress) -> None:
+    keys = _activity_keys(organization)
+    teams = team_lookup(organization)
+    unknown_teams: set[str] = set()
+    by_target: dict[object, tuple[dict, list[int] | None]] = {}
+    for row in parsed.rows:
+        values = dict(zip(plan.names, row, strict=True))
+        team_names = values.pop("teams", None)
+        team_ids = None
+        if team_names is not None:
+            team_ids = []
+            for name in split_teams(team_names):
+                if normalize(name) in teams:
+                    team_ids.append(teams[normalize(name)])
+                else:
+                    unknown_teams.add(name)
+        pk = _match_activity(keys, values)
+        target = pk if pk is not None else ("new", values.get("external_id") or natural_key(
+            values.get("title", ""), values.get("provider", ""), values.get("start_date")))  # fmt: skip
+        by_target[target] = (values, team_ids)
+    existing = Activity.objects.in_bulk([t for t in by_target if not isinstance(t, tuple)])
+    to_create, to_update, links = [], [], []
+    update_fields = sorted({n for n in plan.names if n != "teams"} | {"natural_key", "updated"})
+    for target, (values, team_ids) in by_target.items():
+        if isinstance(target, tuple):
+            activity = Activity(organization=organization, source=Source.IMPORT, **values)
+            to_create.append(activity)
+        else:
+            activity = existing[target]
+            for name, value in values.items():
+                setattr(activity, name, value)
+            activity.updated = timezone.now()
+            to_update.append(activity)
+        activity.natural_key = natural_key(activity.title, activity.provider, activity.start_date)
+        if activity.evaluation_level is None:
+            activity.evaluation_level = 0
+        links.append((activity, team_ids))
+    Activity.objects.bulk_create(to_create, batch_size=1000)
+    Activity.objects.bulk_update(to_update, update_fields, batch_size=1000)
+    replaced = [a.pk for a, team_ids in links if team_ids is not None]
+    ActivityTeam.objects.filter(organization=organization, activity_id__in=replaced).delete()
+    ActivityTeam.objects.bulk_create(
+        [
+            ActivityTeam(organization=organization, activity=a, team_id=t)
+            for a, team_ids in links
+            for t in dict.fromkeys(team_ids or [])
+        ],
+        batch_size=1000,
+    )
+    result.created, result.updated = len(to_create), len(to_update)
+    result.unknown_teams = sorted(unknown_teams)[:50]
+
+
+# --- participations ------------------------------------------------------------------
+
+
+def _resolve_activities(organization, plan, parsed, *, create: bool) -> tuple[list[int | None], int]:
+    """Activity id for every parsed row (by external id, else title); unknown ones are created."""
+    title_i = plan.names.index("activity") if "activity" in plan.names else None
+    ext_i = plan.names.index("activity_external_id") if "activity_external_id" in plan.names else None
+    by_external, by_title = {}, {}
+    for pk, external_id, title in (
+        Activity.objects.filter(organization=organization).order_by("pk").values_list("pk", "external_id", "title")
+    ):
+        if external_id:
+            by_external[external_id] = pk
+        by_title.setdefault(normalize(title), pk)
+    cache: dict[tuple, int | None] = {}
+    missing: dict[tuple, tuple[str, str]] = {}
+    for row in parsed.rows:
+        key = (row[ext_i] if ext_i is not None else "", row[title_i] if title_i is not None else "")
+        if key in cache:
+            continue
+        external_id, title = key
+        pk = by_external.get(external_id) if external_id else None
+        if pk is None and not external_id and title:
+            pk = by_title.get(normalize(title))
+        cache[key] = pk
+        if pk is None:
+            missing[key] = (external_id, title or external_id)
+    if missing and create:
+        new = [
+            Activity(
+                organization=organization,
+                title=title[:300],
+                external_id=external_id,
+                source=Source.IMPORT,
+                kind="other",
+                natural_key=natural_key(title, "", None),
+            )
+            for (external_id, title) in missing.values()
+        ]
+        Activity.objects.bulk_create(new, batch_size=1000)
+        for key, activity in zip(missing, new, strict=True):
+            cache[key] = activity.pk
+    ids = [
+        cache[(row[ext_i] if ext_i is not None else "", row[title_i] if title_i is not None else "")]
+        for row in parsed.rows
+    ]
+    return ids, len(missing)
+
+
+PARTICIPATION_COLUMNS = [
+    "organization_id", "activity_id", "person_key", "membership_id", "team_id", "status", "completion_date",
+    "hours", "score", "source", "created", "updated",
+]  # fmt: skip
+UPDATED_ON_CONFLICT = ["membership_id", "team_id", "status", "completion_date", "hours", "score", "updated"]
+
+
+def participation_records(organization, plan, parsed, activity_ids: list, *, unknown_teams: set) -> dict:
+    """{(activity id, person key): row tuple in PARTICIPATION_COLUMNS order}; the last row wins."""
+    people = People(organization)
+    teams = team_lookup(organization)
+    adapt_date = connection.ops.adapt_datefield_value
+    adapt_decimal = connection.ops.adapt_decimalfield_value
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    names = plan.names
+    person_i = names.index("person")
+    team_i = names.index("team") if "team" in names else None
+    status_i = names.index("status") if "status" in names else None
+    date_i = names.index("completion_date") if "completion_date" in names else None
+    hours_i = names.index("hours") if "hours" in names else None
+    score_i = names.index("score") if "score" in names else None
+    date_cache: dict = {None: None}
+    decimal_cache: dict = {None: None}
+    team_cache: dict = {None: None, "": None}
+    org_id = organization.pk
+    records: dict[tuple, tuple] = {}
+    for row, activity_id in zip(parsed.rows, activity_ids, strict=True):
+        person_key, membership_id, member_team = people.resolve(row[person_i])
+        team_id = member_team
+        if team_i is not None and row[team_i]:
+            name = row[team_i]
+            if name not in team_cache:
+                team_cache[name] = teams.get(normalize(name))
+                if team_cache[name] is None:
+                    unknown_teams.add(name)
+            team_id = team_cache[name] or member_team
+        completion = row[date_i] if date_i is not None else None
+        if completion not in date_cache:
+            date_cache[completion] = adapt_date(completion)
+        hours = row[hours_i] if hours_i is not None else None
+        if hours not in decimal_cache:
+            decimal_cache[hours] = adapt_decimal(hours, 7, 2)
+        score = row[score_i] if score_i is not None else None
+        if score not in decimal_cache:
+            decimal_cache[score] = adapt_decimal(score, 7, 2)
+        status = (row[status_i] if status_i is not None else "") or ("completed" if completion else "enrolled")
+        records[(activity_id, person_key)] = (
+            org_id, activity_id, person_key, membership_id, team_id, status, date_cache[completion],
+            decimal_cache[hours], decimal_cache[score], Source.IMPORT, now, now,
+        )  # fmt: skip
+    return records
+
+
+def _write_participations(*, organization, plan, parsed, result, progress) -> None:
+    activity_ids, result.new_activities = _resolve_activities(organization, plan, parsed, create=True)
+    unknown_teams: set[str] = set()
+    records = participation_records(organization, plan, parsed, activity_ids, unknown_teams=unknown_teams)
+    result.unknown_teams = sorted(unknown_teams)[:50]
+    before = Participation.objects.filter(organization=organization).count()
+    if progress:
+        progress(0, len(records), _("Writing participations"), force=True)
+    bulk_upsert_participations(list(records.values()), progress=progress)
+    after = Participation.objects.filter(organization=organization).count()
+    result.created = after - before
+    result.updated = len(records) - result.created
+    refresh_participation_counts(organization, sorted({a for a, _p in records}))
+
+
+def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None = None) -> None:
+    """Insert or update participation rows (PARTICIPATION_COLUMNS order) in big batches."""
+    table = Participation._meta.db_table
+    columns = ", ".join(PARTICIPATION_COLUMNS)
+    conflict = "activity_id, person_key, organization_id"
+    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT)
+    if connection.vendor == "postgresql":
+        _copy_upsert_postgres(rows, table, columns, conflict, updates, progress)
+        return
+    placeholders = ", ".join(["%s"] * len(PARTICIPATION_COLUMNS))
+    # Table and column names are constants of this module, never input.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_ROWS):
+            cursor.executemany(sql, rows[start : start + BATCH_ROWS])
+            if progress:
+                progress(min(start + BATCH_ROWS, len(rows)), len(rows), _("Writing participations"))
+
+
+def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS participation_stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE participation_stage")
+        raw = cursor.cursor  # the psycopg cursor underneath Django's wrapper
+        with raw.copy(f"COPY participation_stage ({columns}) FROM STDIN") as copy:
+            for number, row in enumerate(rows, start=1):
+                copy.write_row(row)
+                if progress and number % BATCH_ROWS == 0:
+                    progress(number, len(rows), _("Writing participations"))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM participation_stage "  # noqa: S608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        )
+        cursor.execute("DROP TABLE participation_stage")
+
+
+def refresh_participation_counts(organization, activity_ids: list[int] | None = None) -> None:
+    """Recount `Activity.participation_count` (for the given activities, or all)."""
+    table = Participation._meta.db_table
+    activities = Activity._meta.db_table
+    sql = (
+        f"UPDATE {activities} SET participation_count = "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {table} p WHERE p.activity_id = {activities}.id) "
+        f"WHERE organization_id = %s"
+    )
+    params: list = [organization.pk]
+    with connection.cursor() as cursor:
+        if activity_ids is None:
+            cursor.execute(sql, params)
+            return
+        for start in range(0, len(activity_ids), 500):
+            chunk = activity_ids[start : start + 500]
+            cursor.execute(sql + f" AND id IN ({', '.join(['%s'] * len(chunk))})", params + chunk)
+
+
+def error_rows_for(errors: list[dict]) -> list[RowError]:
+    return [RowError(e["row"], e["column"], e["message"]) for e in errors]
