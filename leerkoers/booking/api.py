@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from leerkoers.booking import ics, services
 from leerkoers.booking.models import Booking
@@ -123,13 +123,17 @@ def _booking_out(booking: Booking) -> dict:
     }
 
 
-def _conflict(exc: services.SlotTaken, zone) -> tuple[int, dict]:
-    return 409, {
-        "detail": _("This time is not available (any more). These are the nearest free times."),
-        "alternatives": [
-            {"start": _iso(s.start, zone), "end": _iso(s.end, zone), "advisor": s.advisor_id} for s in exc.alternatives
-        ],
-    }
+def _conflict(exc: services.SlotTaken, zone) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _("This time is not available (any more). These are the nearest free times."),
+            "alternatives": [
+                {"start": _iso(s.start, zone), "end": _iso(s.end, zone), "advisor": s.advisor_id}
+                for s in exc.alternatives
+            ],
+        },
+    )
 
 
 def _api_errors(exc: ValidationError) -> ValidationError:
@@ -138,12 +142,14 @@ def _api_errors(exc: ValidationError) -> ValidationError:
     return exc
 
 
-def _rate_limited(request, response: HttpResponse) -> tuple[int, dict] | None:
+def _rate_limited(request, response: HttpResponse) -> Status | None:
     retry = booking_hit(request)
     if retry is None:
         return None
     response["Retry-After"] = str(retry)
-    return 429, {"detail": _("Too many booking attempts. Try again in %(seconds)d seconds.") % {"seconds": retry}}
+    return Status(
+        429, {"detail": _("Too many booking attempts. Try again in %(seconds)d seconds.") % {"seconds": retry}}
+    )
 
 
 def _booking(token: str) -> Booking:
@@ -232,7 +238,7 @@ def booking_create(request, response: HttpResponse, payload: BookingIn):
         return _conflict(exc, zone)
     except ValidationError as exc:
         raise _api_errors(exc)
-    return 201, _booking_out(booking)
+    return Status(201, _booking_out(booking))
 
 
 @router.get("/booking/bookings/{token}", response=BookingOut, auth=None, summary="A booking, by its private token")
@@ -258,7 +264,7 @@ def booking_reschedule(request, response: HttpResponse, token: str, payload: Res
         return _conflict(exc, booking.visitor_zone)
     except ValidationError as exc:
         raise _api_errors(exc)
-    return 200, _booking_out(booking)
+    return Status(200, _booking_out(booking))
 
 
 @router.post("/booking/bookings/{token}/cancel", response=BookingOut, auth=None, summary="Cancel a booking")

@@ -66,6 +66,7 @@ class LengthsField(forms.CharField):
 
 class ProfileForm(forms.ModelForm):
     session_lengths = LengthsField(label=_("Session lengths (minutes)"), help_text=_("For example: 30, 60"))
+    video_url = forms.URLField(label=_("Video-meeting link"), required=False, assume_scheme="https")
 
     class Meta:
         model = AdvisorProfile

@@ -63,12 +63,10 @@ class Slot:
 
 def aware(day: date, wall: time, zone: ZoneInfo) -> datetime:
     """The instant of a wall-clock time; skipped times move forward, repeated ones mean the first."""
-    naive = datetime.combine(day, wall)
-    first = naive.replace(tzinfo=zone, fold=0)
-    back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if back != naive:  # in the skipped hour: fold=1 gives the offset after the change
-        return naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    return first.astimezone(UTC)
+    # fold=0 takes the offset in force before a change: a repeated time gets its first
+    # occurrence, and a skipped time (02:30 on a spring-forward night) lands on the instant
+    # the clock shows as 03:30.
+    return datetime.combine(day, wall).replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
