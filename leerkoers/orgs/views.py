@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,16 +47,28 @@ def landing(request):
 @org_view()
 def home(request, access):
     steps = journey.journey_for(access.organization)
+    counts = {status.value: 0 for status in journey.Status}
+    for step in steps:
+        counts[step.report.status] += 1
     return render(
         request,
         "orgs/home.html",
-        {"access": access, "steps": steps, "progress": round(100 * journey.progress_share(steps))},
+        {"access": access, "steps": steps, "progress": round(100 * journey.progress_share(steps)), "counts": counts},
     )
 
 
 @org_view(STEERING)
 def members(request, access):
-    memberships = access.filter(Membership).select_related("user", "team")
+    memberships = access.filter(Membership).select_related("user", "team").order_by("user__full_name", "user__email")
+    query = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    if query:
+        memberships = memberships.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query) | Q(team__name__icontains=query)
+        )
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
     invitations = access.filter(Invitation, accepted_at__isnull=True).select_related("invited_by")
     form = InvitationForm(organization=access.organization)
     if request.method == "POST":
@@ -79,7 +92,9 @@ def members(request, access):
         "orgs/members.html",
         {
             "access": access,
-            "memberships": memberships,
+            "page": page,
+            "query": query,
+            "role": role,
             "invitations": invitations,
             "form": form,
             "roles": Role.choices,
@@ -136,7 +151,12 @@ def invitation_revoke(request, access, invitation_id):
 
 @org_view()
 def teams(request, access):
-    all_teams = list(access.filter(Team).select_related("manager__user").order_by("name"))
+    all_teams = list(
+        access.filter(Team)
+        .select_related("manager__user", "parent")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
     children: dict[int | None, list[Team]] = {}
     for team in all_teams:
         children.setdefault(team.parent_id, []).append(team)

@@ -12,7 +12,7 @@ def _member(org, email):
 
 
 def test_it_lists_the_members_with_their_roles(admin_client, org, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = admin_client.get(MEMBERS)
     assert response.status_code == 200
     page = response.content.decode()
@@ -26,7 +26,7 @@ def test_it_keeps_the_number_of_queries_flat_as_members_grow(admin_client, org, 
     for i in range(30):
         user = User.objects.create_user(email=f"extra{i}@demo.example", password=None)
         Membership.objects.create(organization=org, user=user, role=Role.EMPLOYEE)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert admin_client.get(MEMBERS).status_code == 200
 
 
