@@ -205,11 +205,12 @@ def booking_create(
     verify = settings.BOOKING_REQUIRE_EMAIL_VERIFICATION
     booking = None
     for profile in profiles:
-        wanted = (
-            _check_length(profile, length)
-            if len(profiles) == 1
-            else (length if length in profile.session_lengths else None)
-        )
+        if len(profiles) == 1:
+            wanted = _check_length(profile, length)
+        elif length is None:
+            wanted = profile.session_lengths[0]
+        else:
+            wanted = length if length in profile.session_lengths else None
         if wanted is None:
             continue
         candidate = Booking(

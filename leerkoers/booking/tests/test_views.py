@@ -1,0 +1,234 @@
+"""The booking pages, public and inside an organisation, through their URLs."""
+
+import re
+import uuid
+from datetime import timedelta
+
+from django.core import mail
+
+from leerkoers.booking.models import AvailabilityException, Booking, WeeklyWindow
+from leerkoers.booking.tests.conftest import book, visitor
+
+
+def form_data(when, **changes):
+    data = {
+        "start": when.isoformat(),
+        "name": "Vera Bezoeker",
+        "organisation_name": "Vera BV",
+        "email": "vera@example.com",
+        "question": "Waar beginnen we?",
+        "tz": "Europe/Amsterdam",
+    }
+    data.update(changes)
+    return data
+
+
+def manage_link(message) -> str:
+    return re.search(r"https?://[^/]+(/sessie/beheer/[^/]+/)", message.body).group(1)
+
+
+def test_it_shows_free_slots_by_day_in_the_chosen_zone(client, profile, next_week_ten):
+    response = client.get(
+        "/sessie/",
+        {"advisor": profile.advisor_id, "tz": "Asia/Tokyo", "from": next_week_ten.date().isoformat(), "length": 60},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    # 10:00 Amsterdam is 18:00 in Tokyo in winter, 17:00 in summer.
+    tokyo = next_week_ten.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
+    assert f'value="{tokyo.isoformat()}"' in html
+    assert "Asia/Tokyo" in html
+
+
+def test_it_books_from_the_public_page_and_shows_the_confirmation(client, profile, next_week_ten):
+    scan = uuid.uuid4()
+    response = client.post(
+        f"/sessie/?scan={scan}", form_data(next_week_ten, advisor=profile.advisor_id, scan=str(scan)), follow=True
+    )
+    assert response.status_code == 200
+    booking = Booking.objects.get(advisor=profile.advisor)
+    assert booking.scan_uuid == scan and booking.organization is None
+    assert "Je sessie is geboekt" in response.content.decode() or "Your session is booked" in response.content.decode()
+    assert manage_link(mail.outbox[0]) in response.redirect_chain[0][0]
+
+
+def test_it_tells_the_second_visitor_the_time_was_just_taken(client, profile, next_week_ten):
+    book(profile, next_week_ten)
+    response = client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id, email="two@example.com"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert (next_week_ten + timedelta(minutes=30)).isoformat() in html
+    assert Booking.objects.filter(advisor=profile.advisor).count() == 1
+
+
+def test_it_shows_a_message_per_field_on_bad_input(client, profile, next_week_ten):
+    response = client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id, email="nope", name=""))
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert set(form.errors) == {"email", "name"}
+    response = client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id, start="gisteren"))
+    assert response.status_code == 422 and "start" in response.context["form"].errors
+    assert not Booking.objects.filter(advisor=profile.advisor).exists()
+
+
+def test_it_prefills_the_members_details_and_links_the_booking_to_the_organisation(
+    employee_client, employee_user, org, profile, next_week_ten
+):
+    response = employee_client.get("/o/demo/sessions/")
+    assert response.status_code == 200
+    assert response.context["form"].initial["organisation_name"] == org.name
+    assert response.context["form"].initial["email"] == employee_user.email
+    response = employee_client.post(
+        "/o/demo/sessions/", form_data(next_week_ten, advisor=profile.advisor_id, email=employee_user.email)
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get(advisor=profile.advisor)
+    assert booking.organization == org and booking.booked_by == employee_user
+    assert booking in employee_client.get("/o/demo/sessions/").context["sessions"]
+
+
+def test_it_shows_members_only_their_own_sessions_and_admins_all(
+    admin_client, employee_client, admin_user, org, profile, next_week_ten
+):
+    mine = book(profile, next_week_ten, organization=org, booked_by=admin_user)
+    assert mine in admin_client.get("/o/demo/sessions/").context["sessions"]
+    assert mine not in employee_client.get("/o/demo/sessions/").context["sessions"]
+
+
+def test_it_lists_the_organisations_sessions_in_few_queries(
+    admin_client, org, admin_user, profile, next_week_ten, django_assert_max_num_queries
+):
+    for i in range(5):
+        book(
+            profile,
+            next_week_ten + timedelta(days=i),
+            organization=org,
+            booked_by=admin_user,
+            visitor=visitor(email=f"v{i}@example.com"),
+        )
+    with django_assert_max_num_queries(25):
+        assert admin_client.get("/o/demo/sessions/").status_code == 200
+
+
+def test_it_lets_the_visitor_reschedule_and_cancel_through_the_private_link(client, profile, next_week_ten):
+    booking = book(profile, next_week_ten)
+    link = manage_link(mail.outbox[0])
+    assert client.get(link).status_code == 200
+    later = next_week_ten + timedelta(hours=3)
+    response = client.post(link + "verzetten/", {"start": later.isoformat()})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start == later and booking.sequence == 1
+    response = client.post(link + "annuleren/")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert client.get(link).status_code == 200
+
+
+def test_it_answers_404_for_a_wrong_private_link(client):
+    assert client.get("/sessie/beheer/nope/").status_code == 404
+    assert client.post("/sessie/beheer/nope/annuleren/").status_code == 404
+    assert client.get("/sessie/beheer/nope/uitnodiging.ics").status_code == 404
+
+
+def test_it_holds_the_session_until_the_e_mail_address_is_verified(client, profile, next_week_ten, settings):
+    settings.BOOKING_REQUIRE_EMAIL_VERIFICATION = True
+    booking = book(profile, next_week_ten)
+    assert booking.status == "pending"
+    assert [m.to for m in mail.outbox] == [["vera@example.com"]]  # the advisor is not told yet
+    link = re.search(r"https?://[^/]+(/sessie/bevestig/[^/]+/)", mail.outbox[0].body).group(1)
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert profile.advisor.email in [m.to[0] for m in mail.outbox]
+
+
+def test_it_rate_limits_the_booking_form(client, profile, next_week_ten, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id))
+    response = client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id, email="b@example.com"))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+def test_it_shows_the_advisor_their_sessions_clients_and_private_feed(
+    client, advisor_client, advisor_user, org, django_assert_max_num_queries
+):
+    response = advisor_client.get("/sessie/adviseur/")
+    assert response.status_code == 200
+    assert org in [c["organization"] for c in response.context["clients"]]
+    assert response.context["upcoming"]  # the demo has sessions booked
+    feed_url = response.context["feed_url"]
+    assert feed_url
+    feed = client.get("/" + feed_url.split("://", 1)[1].split("/", 1)[1])
+    assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content
+    with django_assert_max_num_queries(40):
+        advisor_client.get("/sessie/adviseur/")
+
+
+def test_it_refuses_a_feed_with_a_wrong_token(client, advisor_user):
+    assert client.get(f"/sessie/adviseur/agenda/{advisor_user.pk}/{'0' * 40}.ics").status_code == 404
+
+
+def test_it_keeps_advisor_pages_from_other_users(employee_client, outsider_client, advisor_user):
+    assert employee_client.get("/sessie/adviseur/").status_code == 403
+    assert employee_client.get("/sessie/adviseur/beschikbaarheid/").status_code == 403
+    assert outsider_client.get(f"/sessie/adviseur/{advisor_user.pk}/beschikbaarheid/").status_code == 403
+
+
+def test_it_lets_an_advisor_manage_their_own_availability(advisor_client, advisor_user):
+    url = "/sessie/adviseur/beschikbaarheid/"
+    profile = advisor_user.booking_profile
+    before = profile.windows.count()
+    response = advisor_client.post(
+        url, {"action": "window", "window-weekday": 4, "window-start": "09:00", "window-end": "11:00"}
+    )
+    assert response.status_code == 302
+    assert profile.windows.count() == before + 1
+    response = advisor_client.post(
+        url, {"action": "window", "window-weekday": 4, "window-start": "11:00", "window-end": "09:00"}
+    )
+    assert response.status_code == 422 and profile.windows.count() == before + 1
+    response = advisor_client.post(
+        url, {"action": "exception", "exception-date": "2027-05-05", "exception-kind": "off"}
+    )
+    assert response.status_code == 302
+    assert AvailabilityException.objects.filter(profile=profile, date="2027-05-05").exists()
+    data = {
+        "action": "profile",
+        "profile-bookable": "on",
+        "profile-time_zone": "Europe/London",
+        "profile-session_lengths": "45, 90",
+        "profile-slot_interval": 15,
+        "profile-buffer_before": 5,
+        "profile-buffer_after": 10,
+        "profile-min_notice_hours": 12,
+        "profile-horizon_days": 90,
+        "profile-max_per_day": 3,
+        "profile-video_url": "https://meet.example/x",
+        "profile-location": "",
+    }
+    assert advisor_client.post(url, data).status_code == 302
+    profile.refresh_from_db()
+    assert profile.session_lengths == [45, 90] and profile.time_zone == "Europe/London"
+    bad = advisor_client.post(url, {**data, "profile-time_zone": "Atlantis/Capital", "profile-session_lengths": "x"})
+    assert bad.status_code == 422
+    assert set(bad.context["profile_form"].errors) == {"time_zone", "session_lengths"}
+
+
+def test_it_lets_staff_manage_any_advisor_but_not_an_advisor_someone_else(
+    admin_user, advisor_client, advisor_user, client
+):
+    from leerkoers.accounts.models import User
+
+    staff = User.objects.create_user("staff@platform.example", is_staff=True)
+    client.force_login(staff)
+    url = f"/sessie/adviseur/{advisor_user.pk}/beschikbaarheid/"
+    assert client.get(url).status_code == 200
+    other = User.objects.create_user("other-adv@platform.example", is_advisor=True)
+    assert advisor_client.get(f"/sessie/adviseur/{other.pk}/beschikbaarheid/").status_code == 403
+    window = WeeklyWindow.objects.filter(profile__advisor=advisor_user).first()
+    assert client.post(url, {"action": "delete-window", "id": window.pk}).status_code == 302
+    assert not WeeklyWindow.objects.filter(pk=window.pk).exists()
