@@ -256,3 +256,9 @@ SCAN_MIN_SECONDS = env_int("SCAN_MIN_SECONDS", 30)
 SCAN_BENCHMARK_MIN_ORGS = max(10, env_int("SCAN_BENCHMARK_MIN_ORGS", 10))
 # The minimal one-row-insert view that bench/scan_submit.py compares against (off by default).
 BENCH_REFERENCE_VIEW = env_bool("BENCH_REFERENCE_VIEW", False)
+# SQLite page cache (KiB) for the connection while it imports participations.
+IMPORT_SQLITE_CACHE_KIB = env_int("IMPORT_SQLITE_CACHE_KIB", 256 * 1024)
+
+# --- alignment ---
+# Largest KPI measurement file (rows) imported at once; measurement files are small.
+ALIGNMENT_IMPORT_MAX_ROWS = env_int("ALIGNMENT_IMPORT_MAX_ROWS", 50_000)

@@ -1,4 +1,16 @@
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from leerkoers.scan import views_public as views
+
 app_name = "scan_public"
 
-# Public pages (no log-in).
-urlpatterns: list = []
+# Public pages (no log-in), mounted at /scan/.
+urlpatterns = [
+    path("", views.scan, name="scan"),
+    path("r/<str:token>/", views.respond, name="respond"),
+    path("resultaat/<uuid:response_id>/", views.result, name="result"),
+    path("resultaat/<uuid:response_id>/rapport.pdf", views.report, name="report"),
+    # Off unless BENCH_REFERENCE_VIEW=1; a bare insert, so without CSRF like the public API.
+    path("bench/reference/", csrf_exempt(views.bench_reference), name="bench_reference"),
+]

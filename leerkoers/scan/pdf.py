@@ -1,0 +1,152 @@
+"""PDF reports of the scan with reportlab: one respondent's result, and a round's results.
+
+The radar chart is drawn with reportlab's own graphics, so the PDF needs no browser.
+A round's report is built from results.RoundResults only: what the page may not show,
+the PDF cannot show either.
+"""
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.spider import SpiderChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from leerkoers.scan import scoring
+
+BRAND = colors.HexColor("#0b5563")
+
+
+def radar(labels: list[str], series: list[list[int | None]], names: list[str], size: float = 11 * cm) -> Drawing:
+    """A radar chart of scores 0–100 (None drawn as 0, and marked in the table next to it)."""
+    drawing = Drawing(size + 6 * cm, size)
+    chart = SpiderChart()
+    chart.x, chart.y = 3 * cm, 0.6 * cm
+    chart.width = chart.height = size - 1.2 * cm
+    chart.data = [[value or 0 for value in values] for values in series]
+    chart.labels = labels
+    chart.strands.strokeWidth = 1.5
+    palette = [BRAND, colors.HexColor("#b5461b"), colors.HexColor("#1e6b34"), colors.HexColor("#8a5a00")]
+    for index in range(len(series)):
+        chart.strands[index].strokeColor = palette[index % len(palette)]
+        chart.strands[index].fillColor = None
+    chart.spokeLabels.fontName = "Helvetica"
+    chart.spokeLabels.fontSize = 8
+    drawing.add(chart)
+    for index, name in enumerate(names if len(names) > 1 else []):
+        drawing.add(String(0, size - 12 - 12 * index, name, fontSize=8, fillColor=palette[index % len(palette)]))
+    return drawing
+
+
+def _doc(buffer, title: str) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
+        buffer, pagesize=A4, title=title, author="Leerkoers", leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm
+    )
+
+
+def _table(rows, widths) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d5dbe3")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _score(value) -> str:
+    return str(value) if value is not None else _("not enough information")
+
+
+def response_report(result: dict, *, title: str) -> bytes:
+    """The PDF of one response: `result` is api.response_payload's dict."""
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    buffer = BytesIO()
+    doc = _doc(buffer, title)
+    level = result["level_label"] or _("not enough information")
+    story = [
+        Paragraph(title, styles["Title"]),
+        Paragraph(_("Result of %(date)s") % {"date": date_format(timezone.localdate())}, body),
+        Spacer(0, 0.3 * cm),
+        Paragraph(
+            _("Overall score: %(score)s of 100 — level: %(level)s")
+            % {"score": _score(result["overall_score"]), "level": level},
+            styles["Heading2"],
+        ),
+        radar([d["name"] for d in result["dimensions"]], [[d["score"] for d in result["dimensions"]]], [""]),
+        Spacer(0, 0.3 * cm),
+    ]
+    rows = [[_("Dimension"), _("Score"), _("Advice")]]
+    for d in result["dimensions"]:
+        rows.append([Paragraph(d["name"], body), _score(d["score"]), Paragraph(d["advice"], body)])
+    story.append(_table(rows, [4.2 * cm, 2.6 * cm, 10.2 * cm]))
+    names = {d["id"]: d["name"] for d in result["dimensions"]}
+    if result["starting_point"]:
+        story += [
+            Spacer(0, 0.4 * cm),
+            Paragraph(_("Recommended starting point"), styles["Heading2"]),
+            Paragraph(", ".join(names[key] for key in result["starting_point"]), body),
+        ]
+    story += [
+        Spacer(0, 0.4 * cm),
+        Paragraph(
+            _("Scores run from 0 (every statement: strongly disagree) to 100 (every statement: strongly agree)."),
+            body,
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def round_report(result, *, organization_name: str) -> bytes:
+    """The PDF of a round's results (results.RoundResults): hidden groups carry no figure."""
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    buffer = BytesIO()
+    title = _("Readiness scan: %(round)s") % {"round": result.round.title}
+    doc = _doc(buffer, title)
+    story = [Paragraph(title, styles["Title"]), Paragraph(organization_name, body), Spacer(0, 0.3 * cm)]
+    groups = [result.overall] + result.layers
+    shown = [g for g in groups if g.shown]
+    if shown:
+        story.append(
+            radar(
+                [d.name for d in result.dimensions],
+                [[g.dimensions.get(d.id) for d in result.dimensions] for g in shown],
+                [g.label for g in shown],
+            )
+        )
+    header = [_("Dimension")] + [g.label for g in groups]
+    rows = [header, [_("Respondents")] + [str(g.respondents) for g in groups]]
+    for d in result.dimensions:
+        rows.append([Paragraph(d.name, body)] + [_score(g.dimensions.get(d.id)) if g.shown else "—" for g in groups])
+    rows.append([_("Overall")] + [_score(g.overall) if g.shown else "—" for g in groups])
+    width = 13 * cm / len(groups)
+    story.append(_table(rows, [4 * cm] + [width] * len(groups)))
+    story.append(Spacer(0, 0.3 * cm))
+    story.append(
+        Paragraph(
+            _("— : not shown, because fewer than %(n)s people answered (anonymity).") % {"n": result.threshold}, body
+        )
+    )
+    if result.gaps:
+        story.append(Paragraph(_("Largest differences between layers"), styles["Heading2"]))
+        story += [Paragraph(gap["text"], body) for gap in result.gaps]
+    if result.overall.shown and result.overall.level:
+        story.append(
+            Paragraph(_("Level: %(level)s") % {"level": scoring.LEVEL_LABELS[result.overall.level]}, styles["Heading2"])
+        )
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""Workflows of the readiness scan: submitting a response, opening and closing rounds, links.
+
+Submitting is the hot path (a whole organisation may answer at once): no password hashing,
+a handful of queries, one short immediate transaction.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from leerkoers.audit.services import audit_record
+from leerkoers.orgs.models import Membership, Organization, Role, Sector, SizeBand
+from leerkoers.scan import instrument, scoring
+from leerkoers.scan.models import Instrument, Layer, RoundLink, ScanInvitation, ScanResponse, ScanRound
+
+PERSONAL_PREFIX = "p-"
+LAYER_FOR_ROLE = {
+    Role.DIRECTOR: Layer.BOARD,
+    Role.MANAGER: Layer.MANAGERS,
+    Role.EMPLOYEE: Layer.EMPLOYEES,
+    Role.ADMIN: Layer.HR,
+}
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def instrument_ensure(version: int | None = None) -> Instrument:
+    """The stored copy of an instrument version (the current one by default), created on first use.
+
+    Refuses (ImproperlyConfigured) when the published file no longer matches the stored copy:
+    a changed instrument must become a new version.
+    """
+    version = version or instrument.current_version()
+    published = instrument.definition(version)
+    stored, _created = Instrument.objects.get_or_create(version=version, defaults={"definition": published})
+    if stored.definition != published:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Instrument v{version} differs from its stored copy; publish a new version.")
+    return stored
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a response goes: public (round None) or a round's layer, maybe by a personal link."""
+
+    round: ScanRound | None = None
+    layer: str = ""
+    invitation: ScanInvitation | None = None
+
+
+def link_resolve(token: str) -> Target | None:
+    """The round and layer behind a private link, or None for an unknown link."""
+    if token.startswith(PERSONAL_PREFIX):
+        invitation = (
+            ScanInvitation.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
+        )
+        return Target(invitation.round, invitation.layer, invitation) if invitation else None
+    link = RoundLink.objects.filter(token=token).select_related("round__organization").first()
+    return Target(link.round, link.layer) if link else None
+
+
+def target_check(target: Target) -> None:
+    """Refuse answering through a closed round or an already used personal link."""
+    if target.round is not None and not target.round.is_open:
+        raise ValidationError(_("This scan round is closed; answers are no longer accepted."), code="closed")
+    if target.invitation is not None and target.invitation.used_at is not None:
+        raise ValidationError(_("This personal link has already been used."), code="used")
+
+
+def response_submit(
+    *,
+    answers,
+    target: Target = Target(),  # noqa: B008 — frozen, so a shared default is safe
+    sector: str = "",
+    size_band: str = "",
+    seconds_taken: int | None = None,
+) -> ScanResponse:
+    """Validate, score and store one response. Raises ValidationError and stores nothing when
+    the answers are not valid (see scoring.validate_answers), sector or size band are unknown,
+    the round is closed or a personal link was used before.
+
+    Scored on the round's instrument version, or the current one for the public scan.
+    """
+    version = target.round.instrument_id if target.round is not None else instrument.current_version()
+    definition = instrument.definition(version)
+    errors = scoring.validate_answers(definition, answers)
+    if sector and sector not in Sector.values:
+        errors.append(_("Unknown sector: %(value)s.") % {"value": sector})
+    if size_band and size_band not in SizeBand.values:
+        errors.append(_("Unknown size band: %(value)s.") % {"value": size_band})
+    if seconds_taken is not None and (type(seconds_taken) is not int or seconds_taken < 0):
+        errors.append(_("seconds_taken must be a whole number of seconds."))
+    if errors:
+        raise ValidationError(errors)
+    target_check(target)
+    if target.round is None:
+        instrument_ensure(version)  # public: the stored copy must exist for the foreign key
+    score = scoring.score_answers(definition, answers)
+    response = ScanResponse(
+        organization=target.round.organization if target.round else None,
+        round=target.round,
+        layer=target.layer,
+        instrument_id=version,
+        answers=answers,
+        dimension_scores=score.dimensions,
+        overall_score=score.overall,
+        level=score.level or "",
+        sector=sector if target.round is None else "",
+        size_band=size_band if target.round is None else "",
+        seconds_taken=seconds_taken,
+        too_fast=seconds_taken is not None and seconds_taken < settings.SCAN_MIN_SECONDS,
+    )
+    with transaction.atomic():
+        if target.invitation is not None:
+            # The conditional update makes a personal link single-use even when it is
+            # submitted twice at the same moment.
+            used = ScanInvitation.objects.filter(pk=target.invitation.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            if not used:
+                raise ValidationError(_("This personal link has already been used."), code="used")
+        # Closing a round takes the same lock: no answer slips in after it was closed.
+        if (
+            target.round is not None
+            and not ScanRound.objects.filter(pk=target.round.pk, status=ScanRound.Status.OPEN).exists()
+        ):
+            raise ValidationError(_("This scan round is closed; answers are no longer accepted."), code="closed")
+        response.save(force_insert=True)
+    return response
+
+
+def round_open(*, organization: Organization, title: str, actor) -> ScanRound:
+    """Open a round on the current instrument with a private link for every layer."""
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the round a title.")})
+    stored = instrument_ensure()
+    with transaction.atomic():
+        scan_round = ScanRound(organization=organization, title=title, instrument=stored, opened_by=actor)
+        scan_round.full_clean()
+        scan_round.save()
+        RoundLink.objects.bulk_create(
+            RoundLink(organization=organization, round=scan_round, layer=layer, token=secrets.token_urlsafe(24))
+            for layer in Layer.values
+        )
+        audit_record(organization=organization, actor=actor, action="scan.round_open", target=scan_round, summary=title)
+    return scan_round
+
+
+def round_close(*, scan_round: ScanRound, actor) -> ScanRound:
+    """Close an open round: its links stop accepting answers and its results become visible."""
+    if not scan_round.is_open:
+        raise ValidationError(_("This round is already closed."))
+    with transaction.atomic():
+        ScanRound.objects.filter(pk=scan_round.pk).update(status=ScanRound.Status.CLOSED, closed_at=timezone.now())
+        scan_round.refresh_from_db()
+        audit_record(
+            organization=scan_round.organization,
+            actor=actor,
+            action="scan.round_close",
+            target=scan_round,
+            summary=scan_round.title,
+        )
+    return scan_round
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("scan_public:respond", kwargs={"token": token})
+
+
+def invitations_send(*, scan_round: ScanRound, actor) -> int:
+    """E-mail a personal single-use link to every member not invited to this round yet.
+
+    Returns how many were sent. The layer follows the member's role. Refused for a closed round.
+    """
+    if not scan_round.is_open:
+        raise ValidationError(_("This round is closed; no more invitations can be sent."))
+    organization = scan_round.organization
+    invited = ScanInvitation.objects.filter(organization=organization, round=scan_round).values_list(
+        "membership_id", flat=True
+    )
+    members = Membership.objects.filter(organization=organization).exclude(pk__in=list(invited)).select_related("user")
+    messages, rows = [], []
+    for member in members:
+        raw = PERSONAL_PREFIX + secrets.token_urlsafe(24)
+        rows.append(
+            ScanInvitation(
+                organization=organization,
+                round=scan_round,
+                membership=member,
+                layer=LAYER_FOR_ROLE.get(member.role, Layer.EMPLOYEES),
+                token_hash=_hash(raw),
+            )
+        )
+        context = {"organization": organization, "round": scan_round, "link": link_url(raw), "member": member}
+        with translation.override(settings.LANGUAGE_CODE):
+            messages.append(
+                (
+                    _("Your view on learning at %(org)s: the readiness scan") % {"org": organization.name},
+                    render_to_string("scan/email/invitation.txt", context),
+                    None,
+                    [member.user.email],
+                )
+            )
+    with transaction.atomic():
+        ScanInvitation.objects.bulk_create(rows)
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="scan.invitations_send",
+            target=scan_round,
+            summary=_("%(count)s personal links") % {"count": len(rows)},
+        )
+    send_mass_mail(messages, fail_silently=False)
+    return len(rows)

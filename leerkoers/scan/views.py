@@ -1,0 +1,180 @@
+"""Scan rounds inside an organisation: open, links, live counts, close, results, exports.
+
+Every figure of a round comes from leerkoers.scan.results, where the anonymity threshold
+is applied; these views only lay it out.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.orgs.access import STEERING, org_view
+from leerkoers.orgs.models import Role
+from leerkoers.scan import pdf, results, scoring
+from leerkoers.scan.models import Layer, ScanRound
+from leerkoers.scan.services import invitations_send, link_url, round_close, round_open
+
+RESULT_ROLES = STEERING | {Role.DIRECTOR}
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
+
+
+def _heat(score: int | None) -> str:
+    """A CSS class for a heatmap cell: five bands of 20 points."""
+    return "heat-none" if score is None else f"heat-{min(4, score // 20)}"
+
+
+@org_view()
+def index(request, access):
+    rounds = list(access.filter(ScanRound))
+    counts = {r.pk: results.round_counts(r)["total"] for r in rounds}
+    trend = results.trend(access.organization, _lang()) if access.role in RESULT_ROLES else []
+    return render(
+        request,
+        "scan/index.html",
+        {
+            "access": access,
+            "rounds": [(r, counts[r.pk]) for r in rounds],
+            "trend": trend,
+            "trend_chart": {
+                "labels": [p["round"].title for p in trend],
+                "scores": [p["overall"].overall for p in trend],
+                "label": _("Overall score"),
+            },
+            "can_see_results": access.role in RESULT_ROLES,
+        },
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def round_create(request, access):
+    try:
+        scan_round = round_open(
+            organization=access.organization, title=request.POST.get("title", ""), actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scan:index", org_slug=access.organization.slug)
+    messages.success(request, _("Round opened. Share the links below with each layer."))
+    return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
+
+
+@org_view(RESULT_ROLES)
+def round_detail(request, access, scan_round_id):
+    scan_round = access.get(ScanRound, public_id=scan_round_id)
+    context = {"access": access, "round": scan_round, "counts": _counts(scan_round)}
+    if access.is_admin:
+        context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in scan_round.links.all()]
+    if not scan_round.is_open:
+        result = results.round_results(scan_round, _lang())
+        groups = [result.overall] + result.layers
+        benchmark = results.benchmark(scan_round, _lang())
+        context.update(
+            result=result,
+            groups=groups,
+            heatmap=[
+                (d, [(g, g.dimensions.get(d.id), _heat(g.dimensions.get(d.id))) for g in groups])
+                for d in result.dimensions
+            ],
+            chart={
+                "labels": [d.name for d in result.dimensions],
+                "series": [
+                    {"label": g.label, "scores": [g.dimensions.get(d.id) for d in result.dimensions]}
+                    for g in groups
+                    if g.shown
+                ],
+            },
+            level_label=scoring.LEVEL_LABELS.get(result.overall.level or ""),
+            benchmark=benchmark,
+            benchmark_rows=[
+                (
+                    d.name,
+                    result.overall.dimensions.get(d.id) if result.overall.shown else None,
+                    benchmark.get("dimensions", {}).get(d.id),
+                )
+                for d in result.dimensions
+            ],
+        )
+    return render(request, "scan/round.html", context)
+
+
+def _counts(scan_round) -> dict:
+    counts = results.round_counts(scan_round)
+    return {"layers": [(label, counts[key]) for key, label in Layer.choices], "total": counts["total"]}
+
+
+@org_view(STEERING)
+def round_counts(request, access, scan_round_id):
+    """The live counts fragment (htmx polls it while the round is open)."""
+    scan_round = access.get(ScanRound, public_id=scan_round_id)
+    return render(request, "scan/_counts.html", {"access": access, "round": scan_round, "counts": _counts(scan_round)})
+
+
+@org_view(STEERING)
+@require_POST
+def round_close_view(request, access, scan_round_id):
+    scan_round = access.get(ScanRound, public_id=scan_round_id)
+    try:
+        round_close(scan_round=scan_round, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Round closed. The results are below."))
+    return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
+
+
+@org_view(STEERING)
+@require_POST
+def round_invite(request, access, scan_round_id):
+    scan_round = access.get(ScanRound, public_id=scan_round_id)
+    try:
+        sent = invitations_send(scan_round=scan_round, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)s personal links sent.") % {"count": sent})
+    return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
+
+
+def _closed_results(access, scan_round_id):
+    scan_round = access.get(ScanRound, public_id=scan_round_id)
+    if scan_round.is_open:
+        raise PermissionDenied
+    return results.round_results(scan_round, _lang())
+
+
+@org_view(RESULT_ROLES)
+def round_export(request, access, scan_round_id):
+    """CSV of the thresholded results: one row per group and dimension."""
+    result = _closed_results(access, scan_round_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scan-{result.round.public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("group"), _("respondents"), _("dimension"), _("score"), _("note")])
+    for group in [result.overall] + result.layers:
+        for d in result.dimensions:
+            score = group.dimensions.get(d.id) if group.shown else None
+            writer.writerow([group.label, str(group.respondents), d.name, "" if score is None else score, group.reason])
+        overall = group.overall if group.shown else None
+        writer.writerow(
+            [group.label, str(group.respondents), _("Overall"), "" if overall is None else overall, group.reason]
+        )
+    return response
+
+
+@org_view(RESULT_ROLES)
+def round_report(request, access, scan_round_id):
+    result = _closed_results(access, scan_round_id)
+    content = pdf.round_report(result, organization_name=access.organization.name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="scan-{result.round.public_id}.pdf"'
+    return response

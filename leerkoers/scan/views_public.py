@@ -1,0 +1,188 @@
+"""Public pages: the anonymous scan, a round's respondent page (private link), results and PDF."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.orgs.models import Sector, SizeBand
+from leerkoers.scan import forms, instrument, pdf, scoring
+from leerkoers.scan.api import response_payload
+from leerkoers.scan.models import ScanResponse
+from leerkoers.scan.ratelimit import retry_after
+from leerkoers.scan.services import link_resolve, response_submit, target_check
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
+
+
+def questionnaire_context(version: int, *, raw=None, missing=(), errors=(), profile=None) -> dict:
+    lang = _lang()
+    definition = instrument.definition(version)
+    raw = raw or {}
+    groups = []
+    for d in definition["dimensions"]:
+        groups.append(
+            {
+                "id": d["id"],
+                "name": instrument.text(d["name"], lang),
+                "intro": instrument.text(d["intro"], lang),
+                "items": [
+                    {
+                        "id": i["id"],
+                        "text": instrument.text(i["text"], lang),
+                        "value": raw.get(i["id"], ""),
+                        "missing": i["id"] in missing,
+                    }
+                    for i in d["items"]
+                ],
+            }
+        )
+    scale = [(str(n), label) for n, label in enumerate(definition["scale"][lang], start=1)]
+    return {
+        "version": version,
+        "title": instrument.text(definition["title"], lang),
+        "groups": groups,
+        "scale": scale,
+        "dont_know": forms.DONT_KNOW,
+        "steps": len(groups) + (1 if profile is not None else 0),
+        "errors": errors,
+        "missing": bool(missing),
+        "started": forms.started_token(),
+        "profile": profile,
+        "sectors": Sector.choices,
+        "size_bands": SizeBand.choices,
+    }
+
+
+def _rate_limited(request, wait: int):
+    response = render(request, "scan/rate_limited.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def scan(request):
+    """The public scan: one question group per screen on a phone (scan.js), result at once."""
+    version = instrument.current_version()
+    if request.method != "POST":
+        context = questionnaire_context(version, profile={"sector": "", "size_band": ""})
+        return render(request, "scan/scan.html", context)
+    wait = retry_after(request, "scan", limit="SCAN_RATE_LIMIT", window="SCAN_RATE_WINDOW")
+    if wait is not None:
+        return _rate_limited(request, wait)
+    answers, missing, raw = forms.read_answers(request.POST, version)
+    sector, size_band, errors = forms.read_profile(request.POST)
+    if not missing and not errors:
+        try:
+            response = response_submit(
+                answers=answers,
+                sector=sector,
+                size_band=size_band,
+                seconds_taken=forms.seconds_taken(request.POST.get("started", "")),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            return redirect("scan_public:result", response_id=response.public_id)
+    if missing:
+        errors = [_('Answer every statement, or choose "I don\'t know".')] + list(errors)
+    context = questionnaire_context(
+        version, raw=raw, missing=missing, errors=errors, profile={"sector": sector, "size_band": size_band}
+    )
+    return render(request, "scan/scan.html", context, status=422)
+
+
+def respond(request, token: str):
+    """A round's respondent page, reached through a layer link or a personal link."""
+    target = link_resolve(token)
+    if target is None:
+        raise Http404
+    try:
+        target_check(target)
+    except ValidationError as exc:
+        return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
+    version = target.round.instrument_id
+    base = {"round": target.round, "organization": target.round.organization}
+    if request.method != "POST":
+        return render(request, "scan/scan.html", {**questionnaire_context(version), **base})
+    if not target.invitation:
+        wait = retry_after(request, "scan-link", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
+        if wait is not None:
+            return _rate_limited(request, wait)
+    answers, missing, raw = forms.read_answers(request.POST, version)
+    errors = []
+    if not missing:
+        try:
+            response = response_submit(
+                answers=answers, target=target, seconds_taken=forms.seconds_taken(request.POST.get("started", ""))
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in ("closed", "used"):
+                return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
+            errors = exc.messages
+        else:
+            return redirect("scan_public:result", response_id=response.public_id)
+    else:
+        errors = [_('Answer every statement, or choose "I don\'t know".')]
+    context = {**questionnaire_context(version, raw=raw, missing=missing, errors=errors), **base}
+    return render(request, "scan/scan.html", context, status=422)
+
+
+def _response(response_id) -> ScanResponse:
+    return get_object_or_404(
+        ScanResponse.objects.select_related("instrument", "round__organization"), public_id=response_id
+    )
+
+
+def result(request, response_id):
+    response = _response(response_id)
+    lang = _lang()
+    payload = response_payload(response, lang)
+    names = {d["id"]: d["name"] for d in payload["dimensions"]}
+    return render(
+        request,
+        "scan/result.html",
+        {
+            "response": response,
+            "result": payload,
+            "level_description": scoring.LEVEL_DESCRIPTIONS.get(payload["level"] or "", ""),
+            "starting": [names[key] for key in payload["starting_point"]],
+            "chart": {
+                "labels": [d["name"] for d in payload["dimensions"]],
+                "scores": [d["score"] for d in payload["dimensions"]],
+                "label": _("Score (0–100)"),
+            },
+            "levels": [(scoring.LEVEL_LABELS[key], lowest) for lowest, key in reversed(scoring.LEVEL_THRESHOLDS)],
+            "booking_url": f"/sessie/?scan={response.public_id}",
+            "contact_email": settings.CONTACT_EMAIL,
+        },
+    )
+
+
+def report(request, response_id):
+    response = _response(response_id)
+    payload = response_payload(response, _lang())
+    content = pdf.response_report(payload, title=instrument.text(response.instrument.definition["title"], _lang()))
+    http = HttpResponse(content, content_type="application/pdf")
+    http["Content-Disposition"] = f'attachment; filename="leerkoers-scan-{response.public_id}.pdf"'
+    return http
+
+
+@require_POST
+def bench_reference(request):
+    """The benchmark's reference: the least a Django view can do to store one row.
+
+    Only with BENCH_REFERENCE_VIEW=1 (bench/scan_submit.py); 404 otherwise.
+    """
+    if not settings.BENCH_REFERENCE_VIEW:
+        raise Http404
+    from leerkoers.scan.models import BenchReferenceRow
+
+    with transaction.atomic():
+        BenchReferenceRow.objects.create(payload=request.body[:2000].decode("utf-8", "replace"))
+    return HttpResponse(status=201)
