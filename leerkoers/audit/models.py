@@ -2,6 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Readable names of the actions the foundation records; other actions show their code.
+ACTION_LABELS = {
+    "invitation.create": _("Invitation sent"),
+    "invitation.accept": _("Invitation accepted"),
+    "invitation.revoke": _("Invitation withdrawn"),
+    "membership.change_role": _("Role changed"),
+    "membership.remove": _("Member removed"),
+    "team.create": _("Team added"),
+    "team.update": _("Team changed"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+}
+
 
 class AuditEvent(models.Model):
     """Who changed what, when, in which organisation. Written by services, never edited."""
@@ -21,3 +34,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["organization", "-created"])]
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

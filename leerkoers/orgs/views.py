@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,6 +94,7 @@ def members(request, access):
         {
             "access": access,
             "page": page,
+            "invitation_days": settings.INVITATION_VALID_DAYS,
             "query": query,
             "role": role,
             "invitations": invitations,
