@@ -1,0 +1,133 @@
+"""Reads of step 3 that gather data for the pure analysis functions (golden_thread, kpi_status).
+
+`linked_activity_ids(organization)` is the function other apps use (the inventory's coherence
+analysis) for the "linked to a learning goal" share.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from leerkoers.alignment import golden_thread as gt
+from leerkoers.alignment.kpi_status import Assessment, Point, assess
+from leerkoers.alignment.models import (
+    ActivityLink,
+    Kpi,
+    LearningGoal,
+    LearningGoalLink,
+    Measurement,
+    RejectedSuggestion,
+    StrategicGoal,
+)
+from leerkoers.inventory.models import Activity, ActivityTeam
+
+
+def linked_activity_ids(organization) -> set[int]:
+    """Ids of the organisation's activities that serve at least one learning goal (one query)."""
+    return set(ActivityLink.objects.filter(organization=organization).values_list("activity_id", flat=True))
+
+
+def aligned_activity_ids(organization) -> set[int]:
+    """Ids of activities serving a learning goal that serves a strategic goal (one query)."""
+    linked_goals = LearningGoalLink.objects.filter(organization=organization).values("learning_goal_id")
+    return set(
+        ActivityLink.objects.filter(organization=organization, learning_goal_id__in=linked_goals).values_list(
+            "activity_id", flat=True
+        )
+    )
+
+
+def activity_hours(hours_per_participant, participants, participation_count) -> Decimal:
+    """An activity's learning hours: hours per participant × participants (the stated number,
+    or else the participations recorded)."""
+    if hours_per_participant is None:
+        return Decimal(0)
+    people = participants if participants is not None else participation_count
+    return hours_per_participant * (people or 0)
+
+
+def thread_for(organization) -> gt.Thread:
+    """The organisation's golden thread as plain data (six queries, whatever the size)."""
+    sgs = [
+        gt.StrategicGoalData(pk, title)
+        for pk, title in StrategicGoal.objects.filter(organization=organization).values_list("pk", "title")
+    ]
+    lgs = [
+        gt.LearningGoalData(pk, title, bool((measure or "").strip()), f"{title} {behaviour} {who}")
+        for pk, title, measure, behaviour, who in LearningGoal.objects.filter(organization=organization).values_list(
+            "pk", "title", "measure", "behaviour", "who"
+        )
+    ]
+    teams: dict[int, list[int]] = defaultdict(list)
+    for activity_id, team_id in ActivityTeam.objects.filter(organization=organization).values_list(
+        "activity_id", "team_id"
+    ):
+        teams[activity_id].append(team_id)
+    activities = [
+        gt.ActivityData(
+            pk,
+            title,
+            cost or Decimal(0),
+            activity_hours(hpp, participants, count),
+            tuple(sorted(teams.get(pk, ()))),
+            start,
+            f"{title} {goal}",
+        )
+        for pk, title, cost, hpp, participants, count, start, goal in Activity.objects.filter(organization=organization)
+        .order_by("title", "pk")
+        .values_list(
+            "pk", "title", "cost", "hours_per_participant", "participants", "participation_count", "start_date", "goal"
+        )
+    ]
+    goal_links = set(
+        LearningGoalLink.objects.filter(organization=organization).values_list("strategic_goal_id", "learning_goal_id")
+    )
+    activity_links = set(
+        ActivityLink.objects.filter(organization=organization).values_list("learning_goal_id", "activity_id")
+    )
+    return gt.Thread(sgs, lgs, activities, goal_links, activity_links)
+
+
+def rejected_pairs(organization) -> set[tuple[int, int]]:
+    return set(
+        RejectedSuggestion.objects.filter(organization=organization).values_list("learning_goal_id", "activity_id")
+    )
+
+
+def kpi_queryset(organization):
+    """The organisation's KPIs with what `with_status` needs (two queries when evaluated)."""
+    return (
+        Kpi.objects.filter(organization=organization)
+        .select_related("strategic_goal", "owner__user")
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(organization=organization, team__isnull=True),
+                to_attr="org_measurements",
+            )
+        )
+    )
+
+
+def with_status(kpis) -> list[tuple[Kpi, Assessment]]:
+    """(KPI, status of its organisation-wide series) for KPIs from `kpi_queryset`."""
+    return [(kpi, kpi_assessment(kpi, kpi.org_measurements)) for kpi in kpis]
+
+
+def kpis_with_status(organization, strategic_goal=None) -> list[tuple[Kpi, Assessment]]:
+    """KPIs (optionally of one strategic goal) with the status of their organisation-wide series."""
+    kpis = kpi_queryset(organization)
+    if strategic_goal is not None:
+        kpis = kpis.filter(strategic_goal=strategic_goal)
+    return with_status(kpis)
+
+
+def kpi_assessment(kpi: Kpi, measurements) -> Assessment:
+    return assess(
+        baseline_value=kpi.baseline_value,
+        baseline_date=kpi.baseline_date,
+        target_value=kpi.target_value,
+        target_date=kpi.target_date,
+        points=[Point(m.date, m.value) for m in measurements],
+    )

@@ -1,0 +1,41 @@
+"""Numbers in the user's locale: money as `1.250,00 €`, hours and shares as `42 %`."""
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    if value is None or value == "":
+        return "–"
+    return f"{floatformat(value, '2g')}\u00a0€"
+
+
+@register.filter
+def amount(value, digits: int = 0) -> str:
+    if value is None or value == "":
+        return "–"
+    return floatformat(value, f"{digits}g")
+
+
+@register.filter
+def percent(share) -> str:
+    """A share between 0 and 1 as a whole percentage."""
+    if share is None or share == "":
+        return "–"
+    return f"{floatformat(float(share) * 100, 0)}\u00a0%"
+
+
+@register.filter
+def number(value) -> str:
+    """A KPI value: no trailing zeros beyond what is stored."""
+    if value is None:
+        return "–"
+    return floatformat(value, "-4g") if value % 1 else floatformat(value, "0g")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

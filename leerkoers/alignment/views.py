@@ -1,0 +1,702 @@
+"""Pages of step 3. Every view resolves the organisation first (@org_view); every lookup goes
+through access.get / access.filter. Members read; EDITORS (HR / L&D, advisors, board) change."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.alignment import golden_thread as gt
+from leerkoers.alignment import measurement_import, selectors, services
+from leerkoers.alignment.flow_layout import layout
+from leerkoers.alignment.forms import (
+    KpiForm,
+    LearningGoalForm,
+    MeasurementForm,
+    MeasurementImportForm,
+    StrategicGoalForm,
+    ThemeForm,
+)
+from leerkoers.alignment.kpi_status import Point, linear_trend
+from leerkoers.alignment.models import (
+    ActivityLink,
+    Kpi,
+    LearningGoal,
+    LearningGoalLink,
+    Measurement,
+    StrategicGoal,
+    Theme,
+)
+from leerkoers.alignment.services import EDITORS
+from leerkoers.alignment.smart import is_smart, smart_check
+from leerkoers.alignment.templatetags.alignment_extras import amount, money
+from leerkoers.inventory.models import Activity
+from leerkoers.orgs.access import org_view
+from leerkoers.orgs.models import Team
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _actor(request):
+    return request.user
+
+
+def _require_editor(access) -> None:
+    access.require(EDITORS)
+
+
+def _ctx(access, **extra) -> dict:
+    return {"access": access, "can_edit": access.role in EDITORS, **extra}
+
+
+# --- overview: the golden thread ---------------------------------------------------------
+
+
+@org_view()
+def index(request, access):
+    organization = access.organization
+    weight = request.GET.get("weight", gt.SPEND)
+    if weight not in gt.WEIGHTS:
+        weight = gt.SPEND
+    thread = selectors.thread_for(organization)
+    spend, hours = gt.aligned_share(thread, gt.SPEND), gt.aligned_share(thread, gt.HOURS)
+    gaps = gt.gaps(thread)
+    sg_titles = {sg.id: sg.title for sg in thread.strategic_goals}
+    lg_titles = {lg.id: lg.title for lg in thread.learning_goals}
+    activity_titles = {a.id: a.title for a in thread.activities}
+    value_format = money if weight == gt.SPEND else (lambda v: _("%(hours)s hours") % {"hours": amount(v)})
+    flow = gt.flow(thread, weight)
+    diagram = layout(
+        flow,
+        strategic_goal_titles=sg_titles,
+        learning_goal_titles=lg_titles,
+        activity_titles=activity_titles,
+        no_strategic_goal=_("No strategic goal"),
+        no_learning_goal=_("No learning goal"),
+        other_activities=_("%(count)d other activities"),
+        value_format=value_format,
+    )
+    team_names = dict(access.filter(Team).values_list("pk", "name"))
+    spend_by_team, hours_by_team = (
+        gt.aligned_share_by_team(thread, gt.SPEND),
+        gt.aligned_share_by_team(thread, gt.HOURS),
+    )
+    by_team = sorted(
+        (
+            (team_names.get(team, _("No team")) if team else _("No team"), share, hours_by_team[team])
+            for team, share in spend_by_team.items()
+        ),
+        key=lambda row: (row[0] == _("No team"), row[0]),
+    )
+    spend_trend = gt.aligned_share_trend(thread, gt.SPEND)
+    hours_trend = dict(gt.aligned_share_trend(thread, gt.HOURS))
+    trend = [(key, share, hours_trend[key]) for key, share in spend_trend]
+    matrix = gt.matrix(thread)
+    rationales = {
+        (sg, lg): rationale
+        for sg, lg, rationale in access.filter(LearningGoalLink).values_list(
+            "strategic_goal_id", "learning_goal_id", "rationale"
+        )
+    }
+    matrix_rows = [
+        (
+            sg,
+            [(lg, on, rationales.get((sg.id, lg.id), "")) for lg, on in zip(thread.learning_goals, cells, strict=True)],
+        )
+        for sg, cells in matrix
+    ]
+    flow_rows_first = [
+        (
+            sg_titles.get(link.source, _("No strategic goal")),
+            lg_titles.get(link.target, _("No learning goal")),
+            link.value,
+        )
+        for link in flow.goal_to_learning
+    ]
+    flow_rows_second = [
+        (lg_titles.get(link.source, _("No learning goal")), activity_titles.get(link.target, ""), link.value)
+        for link in flow.learning_to_activity
+    ]
+    trend_chart = {
+        "labels": [key for key, _s, _h in trend],
+        "spend": [round(s.share * 100, 1) for _k, s, _h in trend],
+        "hours": [round(h.share * 100, 1) for _k, _s, h in trend],
+        "spendLabel": _("Aligned spend (%)"),
+        "hoursLabel": _("Aligned hours (%)"),
+    }
+    kpis = selectors.kpis_with_status(organization)
+    return render(
+        request,
+        "alignment/index.html",
+        _ctx(
+            access,
+            thread=thread,
+            spend=spend,
+            hours=hours,
+            weight=weight,
+            gaps=gaps,
+            sg_titles=sg_titles,
+            lg_titles=lg_titles,
+            activity_titles=activity_titles,
+            diagram=diagram,
+            flow_rows_first=flow_rows_first,
+            flow_rows_second=flow_rows_second,
+            value_format_hours=weight == gt.HOURS,
+            by_team=by_team,
+            trend=trend,
+            trend_chart=trend_chart,
+            matrix_rows=matrix_rows,
+            learning_goals=thread.learning_goals,
+            kpis=kpis,
+            suggestion_count=len(gt.suggestions(thread, rejected=selectors.rejected_pairs(organization))),
+        ),
+    )
+
+
+# --- strategic goals and themes ----------------------------------------------------------
+
+
+@org_view()
+def goals(request, access):
+    organization = access.organization
+    strategic_goals = (
+        access.filter(StrategicGoal)
+        .select_related("owner__user")
+        .annotate(learning_goal_count=Count("links", distinct=True), kpi_count=Count("kpis", distinct=True))
+    )
+    own = dict(access.filter(Theme).values_list("key", "name"))
+    rows = [(goal, services.theme_label(organization, goal.theme, own)) for goal in strategic_goals]
+    return render(request, "alignment/goals.html", _ctx(access, rows=rows))
+
+
+def _strategic_goal_form(request, access, goal: StrategicGoal | None):
+    _require_editor(access)
+    goal = goal or StrategicGoal(organization=access.organization)
+    form = StrategicGoalForm(request.POST or None, instance=goal, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.STRATEGIC_GOAL_FIELDS}
+        try:
+            services.strategic_goal_save(goal=goal, actor=_actor(request), changes=changes)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Strategic goal “%(title)s” saved.") % {"title": goal.title})
+            return redirect("alignment:goal_detail", org_slug=access.organization.slug, strategic_goal_id=goal.pk)
+    return render(request, "alignment/goal_form.html", _ctx(access, form=form, goal=goal))
+
+
+@org_view()
+def goal_create(request, access):
+    return _strategic_goal_form(request, access, None)
+
+
+@org_view()
+def goal_edit(request, access, strategic_goal_id):
+    return _strategic_goal_form(request, access, access.get(StrategicGoal, pk=strategic_goal_id))
+
+
+@org_view()
+def goal_detail(request, access, strategic_goal_id):
+    goal = access.get(StrategicGoal, pk=strategic_goal_id)
+    links = access.filter(LearningGoalLink, strategic_goal=goal).select_related("learning_goal")
+    kpis = selectors.kpis_with_status(access.organization, strategic_goal=goal)
+    theme = services.theme_label(access.organization, goal.theme)
+    return render(request, "alignment/goal_detail.html", _ctx(access, goal=goal, links=links, kpis=kpis, theme=theme))
+
+
+@org_view()
+@require_POST
+def goal_delete(request, access, strategic_goal_id):
+    _require_editor(access)
+    goal = access.get(StrategicGoal, pk=strategic_goal_id)
+    services.strategic_goal_delete(goal=goal, actor=_actor(request))
+    messages.success(request, _("Strategic goal “%(title)s” deleted.") % {"title": goal.title})
+    return redirect("alignment:goals", org_slug=access.organization.slug)
+
+
+@org_view()
+def themes(request, access):
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST":
+        _require_editor(access)
+        if form.is_valid():
+            try:
+                services.theme_create(
+                    organization=access.organization,
+                    key=form.cleaned_data["key"],
+                    name=form.cleaned_data["name"],
+                    actor=_actor(request),
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Theme added."))
+                return redirect("alignment:themes", org_slug=access.organization.slug)
+    own = access.filter(Theme)
+    preset = [(key, label) for key, label in services.theme_choices(access.organization)][:4]
+    return render(request, "alignment/themes.html", _ctx(access, form=form, own=own, preset=preset))
+
+
+@org_view()
+@require_POST
+def theme_delete(request, access, theme_id):
+    _require_editor(access)
+    theme = access.get(Theme, pk=theme_id)
+    try:
+        services.theme_delete(theme=theme, actor=_actor(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Theme deleted."))
+    return redirect("alignment:themes", org_slug=access.organization.slug)
+
+
+# --- KPIs and measurements ---------------------------------------------------------------
+
+
+@org_view()
+def kpis(request, access):
+    return render(request, "alignment/kpis.html", _ctx(access, kpis=selectors.kpis_with_status(access.organization)))
+
+
+def _kpi_form(request, access, kpi: Kpi, initial=None):
+    _require_editor(access)
+    form = KpiForm(request.POST or None, instance=kpi, organization=access.organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
+        try:
+            services.kpi_save(kpi=kpi, actor=_actor(request), changes=changes)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("KPI “%(name)s” saved.") % {"name": kpi.name})
+            return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
+    return render(request, "alignment/kpi_form.html", _ctx(access, form=form, kpi=kpi))
+
+
+@org_view()
+def kpi_create(request, access):
+    initial = {}
+    goal_id = request.GET.get("strategic_goal", "")
+    if goal_id.isdigit():
+        initial["strategic_goal"] = access.filter(StrategicGoal, pk=int(goal_id)).first()
+    return _kpi_form(request, access, Kpi(organization=access.organization), initial)
+
+
+@org_view()
+def kpi_edit(request, access, kpi_id):
+    return _kpi_form(request, access, access.get(Kpi, pk=kpi_id))
+
+
+def _chart_data(kpi: Kpi, measurements: list[Measurement], team_names: dict) -> dict:
+    """Series for the KPI chart: x is the day number (days since 1970-01-01), y the value."""
+    epoch = date(1970, 1, 1)
+
+    def x(day):
+        return (day - epoch).days
+
+    org_points = [Point(m.date, m.value) for m in measurements if m.team_id is None]
+    series = {"org": [{"x": x(m.date), "y": float(m.value)} for m in measurements if m.team_id is None]}
+    teams: dict = {}
+    for m in measurements:
+        if m.team_id is not None:
+            teams.setdefault(team_names.get(m.team_id, "?"), []).append({"x": x(m.date), "y": float(m.value)})
+    trend = linear_trend(org_points)
+    trend_line = []
+    if trend:
+        start = min(p.date for p in org_points)
+        end = max(kpi.target_date, max(p.date for p in org_points))
+        trend_line = [
+            {"x": x(start), "y": round(trend.value_on(start), 4)},
+            {"x": x(end), "y": round(trend.value_on(end), 4)},
+        ]
+    return {
+        "series": series,
+        "teams": teams,
+        "path": [
+            {"x": x(kpi.baseline_date), "y": float(kpi.baseline_value)},
+            {"x": x(kpi.target_date), "y": float(kpi.target_value)},
+        ],
+        "trend": trend_line,
+        "labels": {
+            "org": _("Whole organisation"),
+            "path": _("Planned path (baseline → target)"),
+            "trend": _("Trend"),
+            "value": kpi.get_unit_display(),
+        },
+    }
+
+
+@org_view()
+def kpi_detail(request, access, kpi_id):
+    kpi = access.get(Kpi, pk=kpi_id)
+    measurements = list(access.filter(Measurement, kpi=kpi).select_related("team").order_by("date", "team__name"))
+    form = MeasurementForm(request.POST or None, organization=access.organization)
+    if request.method == "POST":
+        _require_editor(access)
+        if form.is_valid():
+            item = services.MeasurementInput(
+                "", kpi, form.cleaned_data["date"], form.cleaned_data["value"], form.cleaned_data["team"]
+            )
+            try:
+                services.measurements_create(organization=access.organization, items=[item], actor=_actor(request))
+            except services.MeasurementErrors as exc:
+                for row in exc.rows:
+                    form.add_error(row["field"] if row["field"] in form.fields else None, row["message"])
+            else:
+                messages.success(request, _("Measurement added."))
+                return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
+    assessment = selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id is None])
+    team_names = {m.team_id: m.team.name for m in measurements if m.team_id}
+    team_status = []
+    for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1]):
+        team_status.append((name, selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id == team_id])))
+    trend = linear_trend([Point(m.date, m.value) for m in measurements if m.team_id is None])
+    projected = round(trend.value_on(kpi.target_date), 2) if trend else None
+    return render(
+        request,
+        "alignment/kpi_detail.html",
+        _ctx(
+            access,
+            kpi=kpi,
+            measurements=measurements,
+            assessment=assessment,
+            team_status=team_status,
+            form=form,
+            chart=_chart_data(kpi, measurements, team_names),
+            projected=projected,
+        ),
+    )
+
+
+@org_view()
+@require_POST
+def kpi_delete(request, access, kpi_id):
+    _require_editor(access)
+    kpi = access.get(Kpi, pk=kpi_id)
+    goal_id = kpi.strategic_goal_id
+    services.kpi_delete(kpi=kpi, actor=_actor(request))
+    messages.success(request, _("KPI “%(name)s” deleted.") % {"name": kpi.name})
+    return redirect("alignment:goal_detail", org_slug=access.organization.slug, strategic_goal_id=goal_id)
+
+
+@org_view()
+@require_POST
+def measurement_delete(request, access, kpi_id, measurement_id):
+    _require_editor(access)
+    measurement = access.get(Measurement, pk=measurement_id, kpi_id=kpi_id)
+    services.measurement_delete(measurement=measurement, actor=_actor(request))
+    messages.success(request, _("Measurement deleted."))
+    return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi_id)
+
+
+@org_view()
+def measurement_import_view(request, access):
+    _require_editor(access)
+    form = MeasurementImportForm(request.POST or None, request.FILES or None, organization=access.organization)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            result = measurement_import.measurements_import(
+                organization=access.organization,
+                path=str(path),
+                filename=upload.name,
+                kpi=form.cleaned_data["kpi"],
+                actor=_actor(request),
+            )
+        if result.ok:
+            messages.success(request, _("%(count)d measurements imported.") % {"count": result.created})
+            return redirect("alignment:kpis", org_slug=access.organization.slug)
+    return render(request, "alignment/measurement_import.html", _ctx(access, form=form, result=result))
+
+
+# --- learning goals ----------------------------------------------------------------------
+
+
+def _checks_for(goal: LearningGoal, link_count: int, has_targets: bool):
+    return smart_check(
+        who=goal.who,
+        behaviour=goal.behaviour,
+        measure=goal.measure,
+        deadline=goal.deadline,
+        has_target_groups=has_targets,
+        strategic_goal_count=link_count,
+        today=timezone.localdate(),
+    )
+
+
+@org_view()
+def learning_goals(request, access):
+    goals_ = (
+        access.filter(LearningGoal)
+        .prefetch_related(
+            Prefetch("links", queryset=LearningGoalLink.objects.select_related("strategic_goal")),
+            "target_teams",
+        )
+        .annotate(activity_count=Count("activity_links"))
+    )
+    rows = []
+    for goal in goals_:
+        links = list(goal.links.all())
+        checks = _checks_for(goal, len(links), bool(goal.target_roles) or bool(goal.target_teams.all()))
+        rows.append((goal, links, [c for c in checks if not c.ok]))
+    return render(request, "alignment/learning_goals.html", _ctx(access, rows=rows))
+
+
+def _learning_goal_form(request, access, goal: LearningGoal):
+    _require_editor(access)
+    form = LearningGoalForm(request.POST or None, instance=goal, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_goal_save(
+                goal=goal,
+                actor=_actor(request),
+                changes=form.changes(),
+                target_teams=list(form.cleaned_data["target_teams"]),
+                links=form.links(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Learning goal “%(title)s” saved.") % {"title": goal.title})
+            return redirect(
+                "alignment:learning_goal_detail", org_slug=access.organization.slug, learning_goal_id=goal.pk
+            )
+    checks = _form_checks(form)
+    return render(request, "alignment/learning_goal_form.html", _ctx(access, form=form, goal=goal, checks=checks))
+
+
+def _form_checks(form):
+    data = form.data if form.is_bound else None
+
+    def value(name):
+        if data is not None:
+            return data.get(name, "")
+        return form.initial.get(name, "") or ""
+
+    deadline = None
+    raw = value("deadline")
+    if isinstance(raw, date):
+        deadline = raw
+    elif raw:
+        try:
+            deadline = date.fromisoformat(str(raw))
+        except ValueError:
+            deadline = None
+    if data is not None:
+        has_targets = bool(data.getlist("target_roles")) or bool(data.getlist("target_teams"))
+        links = len(data.getlist("strategic_goals"))
+    else:
+        has_targets = bool(form.initial.get("target_roles")) or bool(form.initial.get("target_teams"))
+        links = len(form.initial.get("strategic_goals") or [])
+    return smart_check(
+        who=value("who"),
+        behaviour=value("behaviour"),
+        measure=value("measure"),
+        deadline=deadline,
+        has_target_groups=has_targets,
+        strategic_goal_count=links,
+        today=timezone.localdate(),
+    )
+
+
+@org_view()
+def learning_goal_create(request, access):
+    return _learning_goal_form(request, access, LearningGoal(organization=access.organization))
+
+
+@org_view()
+def learning_goal_edit(request, access, learning_goal_id):
+    return _learning_goal_form(request, access, access.get(LearningGoal, pk=learning_goal_id))
+
+
+@org_view()
+@require_POST
+def smart_check_fragment(request, access):
+    """htmx: the SMART check of the form as it is being filled in (changes nothing)."""
+    form = LearningGoalForm(request.POST, organization=access.organization)
+    return render(request, "alignment/_smart_check.html", {"checks": _form_checks(form)})
+
+
+@org_view()
+def learning_goal_detail(request, access, learning_goal_id):
+    goal = access.get(LearningGoal, pk=learning_goal_id)
+    links = list(access.filter(LearningGoalLink, learning_goal=goal).select_related("strategic_goal"))
+    teams = list(goal.target_teams.all())
+    checks = _checks_for(goal, len(links), bool(goal.target_roles) or bool(teams))
+    activity_links = access.filter(ActivityLink, learning_goal=goal).select_related("activity")
+    linked_ids = [link.activity_id for link in activity_links]
+    candidates = access.filter(Activity).exclude(pk__in=linked_ids).order_by("title").only("pk", "title")[:500]
+    return render(
+        request,
+        "alignment/learning_goal_detail.html",
+        _ctx(
+            access,
+            goal=goal,
+            links=links,
+            teams=teams,
+            checks=checks,
+            smart=is_smart(checks),
+            activity_links=activity_links,
+            candidates=candidates,
+        ),
+    )
+
+
+@org_view()
+@require_POST
+def learning_goal_delete(request, access, learning_goal_id):
+    _require_editor(access)
+    goal = access.get(LearningGoal, pk=learning_goal_id)
+    services.learning_goal_delete(goal=goal, actor=_actor(request))
+    messages.success(request, _("Learning goal “%(title)s” deleted.") % {"title": goal.title})
+    return redirect("alignment:learning_goals", org_slug=access.organization.slug)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    # Only a path on this site; anything else goes to the default.
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@org_view()
+@require_POST
+def learning_goal_activity_add(request, access, learning_goal_id):
+    _require_editor(access)
+    goal = access.get(LearningGoal, pk=learning_goal_id)
+    raw = request.POST.get("activity", "")
+    activity = access.filter(Activity, pk=int(raw)).first() if raw.isdigit() else None
+    if activity is None:
+        messages.error(request, _("Choose an activity to link."))
+    else:
+        services.activity_link_add(goal=goal, activity=activity, actor=_actor(request))
+        messages.success(request, _("“%(activity)s” now serves this learning goal.") % {"activity": activity.title})
+    default = f"/o/{access.organization.slug}/alignment/learning-goals/{goal.pk}/"
+    return redirect(_next_url(request, default))
+
+
+@org_view()
+@require_POST
+def learning_goal_activity_remove(request, access, learning_goal_id, activity_id):
+    _require_editor(access)
+    goal = access.get(LearningGoal, pk=learning_goal_id)
+    activity = access.get(Activity, pk=activity_id)
+    services.activity_link_remove(goal=goal, activity=activity, actor=_actor(request))
+    messages.success(request, _("Link removed."))
+    default = f"/o/{access.organization.slug}/alignment/learning-goals/{goal.pk}/"
+    return redirect(_next_url(request, default))
+
+
+# --- activities: the links from the inventory's side -------------------------------------
+
+
+@org_view()
+def activities(request, access):
+    show = request.GET.get("show", "all")
+    listed = access.filter(Activity).order_by("title", "pk").only("pk", "title", "cost", "start_date")
+    if show == "unlinked":
+        listed = listed.filter(learning_goal_links__isnull=True)
+    elif show == "linked":
+        listed = listed.filter(learning_goal_links__isnull=False).distinct()
+    listed = listed.prefetch_related(
+        Prefetch(
+            "learning_goal_links",
+            queryset=ActivityLink.objects.select_related("learning_goal").order_by("learning_goal__title"),
+        )
+    )
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    all_goals = list(access.filter(LearningGoal).only("pk", "title"))
+    counts = access.filter(Activity).aggregate(
+        total=Count("pk"), linked=Count("pk", filter=Q(learning_goal_links__isnull=False), distinct=True)
+    )
+    return render(
+        request,
+        "alignment/activities.html",
+        _ctx(access, page=page, show=show, all_goals=all_goals, counts=counts),
+    )
+
+
+@org_view()
+@require_POST
+def activity_link(request, access, activity_id):
+    """Link from the activity's side: the activity serves the chosen learning goal."""
+    _require_editor(access)
+    activity = access.get(Activity, pk=activity_id)
+    raw = request.POST.get("learning_goal", "")
+    goal = access.filter(LearningGoal, pk=int(raw)).first() if raw.isdigit() else None
+    if goal is None:
+        messages.error(request, _("Choose a learning goal to link."))
+    else:
+        services.activity_link_add(goal=goal, activity=activity, actor=_actor(request))
+        messages.success(
+            request, _("“%(activity)s” now serves “%(goal)s”.") % {"activity": activity.title, "goal": goal.title}
+        )
+    default = f"/o/{access.organization.slug}/alignment/activities/"
+    return redirect(_next_url(request, default))
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+@org_view()
+def suggestions(request, access):
+    thread = selectors.thread_for(access.organization)
+    found = gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))[:100]
+    lg_titles = {lg.id: lg.title for lg in thread.learning_goals}
+    activity_titles = {a.id: a.title for a in thread.activities}
+    rows = [(s, activity_titles[s.activity_id], lg_titles[s.learning_goal_id]) for s in found]
+    return render(request, "alignment/suggestions.html", _ctx(access, rows=rows))
+
+
+def _suggestion_pair(request, access):
+    goal_raw, activity_raw = request.POST.get("learning_goal", ""), request.POST.get("activity", "")
+    if not (goal_raw.isdigit() and activity_raw.isdigit()):
+        return None, None
+    return access.get(LearningGoal, pk=int(goal_raw)), access.get(Activity, pk=int(activity_raw))
+
+
+@org_view()
+@require_POST
+def suggestion_accept(request, access):
+    _require_editor(access)
+    goal, activity = _suggestion_pair(request, access)
+    if goal is None:
+        messages.error(request, _("Choose a suggestion."))
+    else:
+        services.activity_link_add(goal=goal, activity=activity, actor=_actor(request))
+        messages.success(
+            request, _("“%(activity)s” linked to “%(goal)s”.") % {"activity": activity.title, "goal": goal.title}
+        )
+    return redirect("alignment:suggestions", org_slug=access.organization.slug)
+
+
+@org_view()
+@require_POST
+def suggestion_reject(request, access):
+    _require_editor(access)
+    goal, activity = _suggestion_pair(request, access)
+    if goal is None:
+        messages.error(request, _("Choose a suggestion."))
+    else:
+        services.suggestion_reject(goal=goal, activity=activity, actor=_actor(request))
+        messages.success(request, _("Suggestion rejected; it will not come back."))
+    return redirect("alignment:suggestions", org_slug=access.organization.slug)
