@@ -186,7 +186,7 @@ class Participation(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-completion_date", "pk"]
+        ordering = ["-pk"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
@@ -201,10 +201,9 @@ class Participation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "team"], name="participation_org_team"),
-            models.Index(fields=["membership"], name="participation_membership"),
-            models.Index(fields=["organization", "person_key"], name="participation_org_person"),
-            models.Index(fields=["organization", "completion_date"], name="participation_org_date"),
+            # Participation per team and per person (the analysis) without touching the table.
+            # Deliberately no more indexes: each one costs a million-row import seconds.
+            models.Index(fields=["organization", "team", "person_key"], name="participation_org_team_person"),
         ]
 
     def __str__(self) -> str:

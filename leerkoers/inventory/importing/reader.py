@@ -7,6 +7,7 @@ Row numbers are those a spreadsheet shows: the first line of the file is row 1.
 
 import codecs
 import csv
+import itertools
 import os
 import zipfile
 from collections import Counter
@@ -143,7 +144,8 @@ def _open_csv(path: str, head: bytes, *, kind: str) -> Table:
 
     def numbered() -> Iterator[tuple[int, list]]:
         try:
-            yield from enumerate(reader, start=1)
+            # Empty strings are falsy: a row of empty cells is a blank line.
+            yield from ((n, cells) for n, cells in enumerate(reader, start=1) if any(cells))
         except csv.Error as exc:
             raise ImportRefused(_("The file cannot be read as CSV: %(error)s") % {"error": exc}) from None
 
@@ -260,17 +262,12 @@ def _with_header(rows: Iterator[tuple[int, list]], *, kind: str, file_type: str,
     header = _clean_header(header_cells)
     rest = buffered[chosen + 1 :]
 
-    def data() -> Iterator[tuple[int, list]]:
-        for number, cells in _chain(rest, rows):
-            if any(not is_blank(c) for c in cells):
-                yield number, cells
-
-    return Table(header=header, header_row=header_number, rows=data(), file_type=file_type, **extra)
-
-
-def _chain(first, second):
-    yield from first
-    yield from second
+    rest = [(n, cells) for n, cells in rest if any(not is_blank(c) for c in cells)]
+    if file_type == "csv":  # blank lines were left out while reading
+        data = itertools.chain(rest, rows)
+    else:
+        data = itertools.chain(rest, ((n, c) for n, c in rows if any(not is_blank(x) for x in c)))
+    return Table(header=header, header_row=header_number, rows=data, file_type=file_type, **extra)
 
 
 def _clean_header(cells: list) -> list[str]:

@@ -42,10 +42,38 @@ class Plan:
         return self.names.index(name)
 
 
+class _Failure:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _Cache(dict):
+    """raw cell → parsed value (or _Failure); `map(cache.__getitem__, column)` runs at C
+    speed for every value seen before, which is nearly all of them in an LMS export."""
+
+    def __init__(self, parse: Callable):
+        super().__init__()
+        self.parse = parse
+        self.failed = False
+
+    def __missing__(self, raw):
+        try:
+            value = self.parse(raw)
+        except ValueError as exc:
+            value = _Failure(str(exc))
+            self.failed = True
+        if len(self) < 200_000:
+            self[raw] = value
+        return value
+
+
 @dataclass
 class Parsed:
-    rows: list[tuple] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
+    """The valid rows, column by column (`columns[i]` belongs to `plan.names[i]`)."""
+
+    columns: list[list] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     invalid_rows: int = 0
@@ -55,6 +83,14 @@ class Parsed:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(error)
+
+    @property
+    def valid_count(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @property
+    def rows(self) -> list[tuple]:
+        return list(zip(*self.columns, strict=True))
 
 
 def compile_mapping(header: list[str], mapping: dict[str, str], kind: str) -> Plan:
@@ -83,6 +119,9 @@ def compile_mapping(header: list[str], mapping: dict[str, str], kind: str) -> Pl
     return Plan(names=names, columns=columns, fields=[fields[n] for n in names])
 
 
+CHUNK_ROWS = 50_000
+
+
 def parse_rows(
     rows: Iterator[tuple[int, list]],
     plan: Plan,
@@ -94,49 +133,64 @@ def parse_rows(
     """Parse and validate every row; valid rows are kept, invalid ones reported.
 
     `check` gets a row as {field: value} and returns (field, message) pairs for problems that
-    involve more than one cell (an end date before the start date).
+    involve more than one cell (an end date before the start date). Rows are read in chunks
+    and parsed column by column, so that memory holds one chunk of raw text at a time.
     """
-    parsed = Parsed()
-    caches: list[dict] = [{} for _column in plan.columns]
-    columns = list(zip(plan.columns, caches, strict=True))
-    header_of = {name: column for name, (_i, column, _p) in zip(plan.names, plan.columns, strict=True)}
-    append_row, append_number = parsed.rows.append, parsed.numbers.append
+    parsed = Parsed(columns=[[] for _name in plan.names])
+    caches = [_Cache(parse) for _index, _column, parse in plan.columns]
+    chunk: list[list] = []
+    numbers: list[int] = []
     for number, cells in rows:
-        parsed.rows_seen += 1
-        if parsed.rows_seen > max_rows:
-            raise ImportRefused(_("The file has more than %(max)d rows; split it up.") % {"max": max_rows})
-        width = len(cells)
-        values = []
-        row_errors = None
-        for (index, column, parse), cache in columns:
-            raw = cells[index] if index < width else None
-            try:
-                value = cache[raw]
-            except KeyError:
-                try:
-                    value = parse(raw)
-                except ValueError as exc:
-                    value = (_FAILED, str(exc))
-                if len(cache) < 100_000:
-                    cache[raw] = value
-            except TypeError:  # an unhashable cell cannot occur from csv/openpyxl, but be safe
-                value = parse(raw)
-            if type(value) is tuple and value and value[0] is _FAILED:
-                row_errors = row_errors or []
-                row_errors.append(RowError(number, column, value[1]))
-                value = None
-            values.append(value)
-        if check is not None and row_errors is None:
-            for name, message in check(dict(zip(plan.names, values, strict=True))):
-                row_errors = row_errors or []
-                row_errors.append(RowError(number, header_of.get(name, name), message))
-        if row_errors:
-            parsed.invalid_rows += 1
-            for error in row_errors:
-                parsed.add_error(error)
-            continue
-        append_row(tuple(values))
-        append_number(number)
-        if progress is not None and parsed.rows_seen % 10_000 == 0:
-            progress(parsed.rows_seen)
+        chunk.append(cells)
+        numbers.append(number)
+        if len(chunk) >= CHUNK_ROWS:
+            _parse_chunk(chunk, numbers, plan, caches, parsed, check)
+            chunk, numbers = [], []
+            if parsed.rows_seen > max_rows:
+                raise ImportRefused(_("The file has more than %(max)d rows; split it up.") % {"max": max_rows})
+            if progress is not None:
+                progress(parsed.rows_seen)
+    if chunk:
+        _parse_chunk(chunk, numbers, plan, caches, parsed, check)
+    if parsed.rows_seen > max_rows:
+        raise ImportRefused(_("The file has more than %(max)d rows; split it up.") % {"max": max_rows})
     return parsed
+
+
+def _parse_chunk(chunk, numbers, plan: Plan, caches: list[_Cache], parsed: Parsed, check) -> None:
+    parsed.rows_seen += len(chunk)
+    width = max(index for index, _h, _p in plan.columns) + 1
+    for cells in chunk:
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+    transposed = list(zip(*chunk, strict=False))  # C speed: one tuple per column of the file
+    columns = []
+    bad: dict[int, list[RowError]] = {}
+    for (index, header, _parse), cache in zip(plan.columns, caches, strict=True):
+        raw = transposed[index]
+        try:
+            values = list(map(cache.__getitem__, raw))
+        except TypeError:  # an unhashable cell; csv and openpyxl never give one
+            values = [cache.__missing__(v) for v in raw]
+        if cache.failed:
+            for position, value in enumerate(values):
+                if type(value) is _Failure:
+                    bad.setdefault(position, []).append(RowError(numbers[position], header, value.message))
+                    values[position] = None
+        columns.append(values)
+    if check is not None:
+        header_of = {name: column for name, (_i, column, _p) in zip(plan.names, plan.columns, strict=True)}
+        for position, row in enumerate(zip(*columns, strict=True)):
+            if position in bad:
+                continue
+            for name, message in check(dict(zip(plan.names, row, strict=True))):
+                bad.setdefault(position, []).append(RowError(numbers[position], header_of.get(name, name), message))
+    if bad:
+        parsed.invalid_rows += len(bad)
+        for position in sorted(bad):
+            for error in bad[position]:
+                parsed.add_error(error)
+        keep = [i for i in range(len(chunk)) if i not in bad]
+        columns = [[values[i] for i in keep] for values in columns]
+    for target, values in zip(parsed.columns, columns, strict=True):
+        target.extend(values)
