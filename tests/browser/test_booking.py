@@ -1,0 +1,82 @@
+"""Book a strategy session in a real browser, then reschedule and cancel it through the link
+in the confirmation e-mail (read from the locmem outbox of this process)."""
+
+import re
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from leerkoers.accounts.models import User
+from leerkoers.booking.models import AdvisorProfile, Booking, WeeklyWindow
+from tests.browser.helpers import axe_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(browser_page):
+    # A visitor in New York: the booking page must switch to their zone by itself.
+    cdp = browser_page.context.new_cdp_session(browser_page)
+    cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "America/New_York"})
+    return browser_page
+
+
+@pytest.fixture
+def advisor(transactional_db):
+    user = User.objects.create_user("browser-advisor@example.com", full_name="Bram Browser", is_advisor=True)
+    profile = AdvisorProfile.objects.create(advisor=user, session_lengths=[60], min_notice_hours=0, horizon_days=90)
+    WeeklyWindow.objects.bulk_create(
+        WeeklyWindow(profile=profile, weekday=d, start=time(9), end=time(17)) for d in range(7)
+    )
+    return user
+
+
+def test_a_visitor_books_reschedules_and_cancels_a_session(page, advisor):
+    day = (timezone.now() + timedelta(days=3)).date()
+    page.goto(f"/sessie/?advisor={advisor.pk}&from={day.isoformat()}")
+    # The page switches to the browser's own time zone.
+    page.wait_for_url(re.compile(r"tz="))
+    zone = page.locator("select[name=tz]").input_value()
+    assert zone == "America/New_York"
+    axe_check(page)
+
+    page.locator(".slot").first.click()
+    page.fill("input[name=name]", "Bea Browser")
+    page.fill("input[name=organisation_name]", "Browser BV")
+    page.fill("input[name=email]", "bea@example.com")
+    page.fill("textarea[name=question]", "Hoe krijgen we leidinggevenden mee?")
+    page.locator("main form[method=post] button.button").click()
+    page.wait_for_url(re.compile(r"/sessie/beheer/"))
+    assert page.locator("[role=status]").first.is_visible()
+    axe_check(page)
+    booking = Booking.objects.get(email="bea@example.com")
+    assert booking.visitor_time_zone == zone
+
+    (confirmation,) = [m for m in mail.outbox if m.to == ["bea@example.com"]]
+    manage = re.search(r"https?://[^/]+(/sessie/beheer/[^/\s]+/)", confirmation.body).group(1)
+    page.goto(manage)
+    page.locator("a[href$='verzetten/']").click()
+    axe_check(page)
+    page.locator(".slot-day").nth(4).locator(".slot").nth(1).click()  # well outside the notice period
+    page.locator("main form[method=post] button.button").click()
+    page.wait_for_url(re.compile(r"/sessie/beheer/[^/]+/$"))
+    booking.refresh_from_db()
+    assert booking.sequence == 1 and booking.status == "confirmed"
+
+    page.locator("form[action$='annuleren/'] button").click()
+    page.wait_for_url(re.compile(r"/sessie/beheer/[^/]+/$"))
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert page.locator("a[href$='verzetten/']").count() == 0
+    subjects = [m.subject for m in mail.outbox if m.to == ["bea@example.com"]]
+    assert len(subjects) == 3  # booked, moved, cancelled
