@@ -156,15 +156,24 @@ def _import_table(table, *, organization, kpi, actor, result: ImportResult) -> I
         items.append(services.MeasurementInput(where, row_kpi, day, value, team, unit))
     if not items and not result.errors:
         result.errors.append(("", _("The file holds no measurements.")))
+    # Report the rows' problems with their KPIs too, so one round of corrections is enough.
+    batch = services.measurement_batch_errors(organization=organization, items=items)
+    result.errors.extend((row["where"], row["message"]) for row in batch)
     if result.errors:
+        result.errors.sort(key=lambda error: _row_number(error[0]))
         return _trim(result)
     try:
         created = services.measurements_create(organization=organization, items=items, actor=actor)
-    except services.MeasurementErrors as exc:
+    except services.MeasurementErrors as exc:  # changed in between: report, store nothing
         result.errors = [(row["where"], row["message"]) for row in exc.rows]
         return _trim(result)
     result.created = len(created)
     return result
+
+
+def _row_number(where: str) -> int:
+    digits = "".join(ch for ch in where if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _trim(result: ImportResult) -> ImportResult:

@@ -274,15 +274,12 @@ class MeasurementErrors(ValidationError):
         super().__init__([f"{row['where']}: {row['message']}" for row in rows])
 
 
-def measurements_create(*, organization: Organization, items: list[MeasurementInput], actor) -> list[Measurement]:
-    """Add measurements, all or nothing.
+def measurement_batch_errors(*, organization: Organization, items: list[MeasurementInput]) -> list[dict]:
+    """Every problem of a batch as {"where", "field", "message"}; empty when it can be stored.
 
-    Refuses (MeasurementErrors, nothing stored) when any item has a wrong unit, a date before
-    its KPI's baseline or in the future, a percentage outside 0–100, or repeats a KPI, scope
-    and date — within the batch or already stored (correct a value by deleting it first).
+    Checks each item on its own (measurement_problems), repeats of KPI, scope and date within
+    the batch, and against what is stored already.
     """
-    if not items:
-        raise MeasurementErrors([{"where": "", "field": "", "message": _("There are no measurements to add.")}])
     today = timezone.localdate()
     errors = []
     seen: dict[tuple, str] = {}
@@ -298,7 +295,7 @@ def measurements_create(*, organization: Organization, items: list[MeasurementIn
                 {
                     "where": item.where,
                     "field": "date",
-                    "message": _("Same KPI, scope and date as %(other)s.") % {"other": seen[key]},
+                    "message": _("Same KPI, scope and date as %(other)s.") % {"other": seen[key] or _("another item")},
                 }
             )
         seen.setdefault(key, item.where)
@@ -319,6 +316,20 @@ def measurements_create(*, organization: Organization, items: list[MeasurementIn
                     % {"date": item.date.isoformat()},
                 }
             )
+    return errors
+
+
+def measurements_create(*, organization: Organization, items: list[MeasurementInput], actor) -> list[Measurement]:
+    """Add measurements, all or nothing.
+
+    Refuses (MeasurementErrors, nothing stored) an empty batch, and any batch where an item
+    has a wrong unit, a date before its KPI's baseline or in the future, a percentage outside
+    0–100, or repeats a KPI, scope and date — within the batch or already stored (to correct
+    a value, delete the measurement first).
+    """
+    if not items:
+        raise MeasurementErrors([{"where": "", "field": "", "message": _("There are no measurements to add.")}])
+    errors = measurement_batch_errors(organization=organization, items=items)
     if errors:
         raise MeasurementErrors(errors)
     rows = [

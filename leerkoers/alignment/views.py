@@ -412,7 +412,9 @@ def measurement_import_view(request, access):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload"
+            # openpyxl goes by the extension, so keep a known one (never the user's name).
+            suffix = Path(upload.name).suffix.lower()
+            path = Path(folder) / ("upload" + (suffix if suffix in (".csv", ".txt", ".xlsx", ".xlsm") else ""))
             with path.open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)

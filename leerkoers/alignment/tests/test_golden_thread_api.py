@@ -1,0 +1,108 @@
+"""The golden thread end to end: the hand-computed example of test_golden_thread.py stored in
+a fresh organisation and read back through the API, the selectors and the journey."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from leerkoers.alignment import selectors
+from leerkoers.alignment.models import ActivityLink, LearningGoal, LearningGoalLink, StrategicGoal
+from leerkoers.alignment.report import report
+from leerkoers.inventory.models import Activity, ActivityTeam
+from leerkoers.orgs import journey
+from leerkoers.orgs.models import Organization, Team
+from leerkoers.orgs.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def example(admin_user):
+    """Strategic goals S1–S3, learning goals L10–L13 (L12 without measure), activities A–D:
+
+    links S1–L10, S1–L11, S2–L11, S2–L13; L10–A, L11–B, L12–B, L12–C; D unlinked.
+    A 1000 € / 10 h, team X; B 600 € / 30 h, teams X and Y; C 400 € / 20 h, team Y; D 2000 € / 60 h.
+    Aligned: A and B → spend 1600 / 4000 = 0.4, hours 40 / 120 = 1/3.
+    """
+    org = Organization.objects.create(name="Voorbeeld", slug="voorbeeld")
+    x, y = Team.objects.create(organization=org, name="X"), Team.objects.create(organization=org, name="Y")
+    s1, s2, s3 = (
+        StrategicGoal.objects.create(organization=org, title=t, theme="service_quality", priority=i)
+        for i, t in enumerate(["S1", "S2", "S3"], start=1)
+    )
+    l10, l11, l12, l13 = (
+        LearningGoal.objects.create(organization=org, title=t, measure="" if t == "L12" else "score 8")
+        for t in ["L10", "L11", "L12", "L13"]
+    )
+    a, b, c, d = (
+        Activity.objects.create(organization=org, title=t, cost=Decimal(cost), hours_per_participant=Decimal(hours),
+                                participants=1, start_date=start)
+        for t, cost, hours, start in [("A", 1000, 10, date(2025, 3, 1)), ("B", 600, 30, date(2025, 9, 1)),
+                                      ("C", 400, 20, date(2026, 2, 1)), ("D", 2000, 60, None)]
+    )  # fmt: skip
+    for activity, team in [(a, x), (b, x), (b, y), (c, y)]:
+        ActivityTeam.objects.create(organization=org, activity=activity, team=team)
+    for sg, lg in [(s1, l10), (s1, l11), (s2, l11), (s2, l13)]:
+        LearningGoalLink.objects.create(organization=org, strategic_goal=sg, learning_goal=lg)
+    for lg, activity in [(l10, a), (l11, b), (l12, b), (l12, c)]:
+        ActivityLink.objects.create(organization=org, learning_goal=lg, activity=activity)
+    _token, raw = api_token_create(organization=org, name="t", can_write=False, created_by=admin_user)
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    return org, client, {"s3": s3, "l12": l12, "l13": l13, "a": a, "b": b, "d": d, "x": x, "y": y}
+
+
+def test_the_api_pins_the_gaps_and_the_aligned_shares(example):
+    org, client, o = example
+    body = client.get("/api/v1/orgs/voorbeeld/golden-thread").json()
+    assert body["gaps"] == {
+        "strategic_goals_without_learning_goals": [o["s3"].pk],
+        "learning_goals_without_activities": [o["l13"].pk],
+        "activities_without_learning_goals": [o["d"].pk],
+        "learning_goals_without_measure": [o["l12"].pk],
+    }
+    assert body["aligned_spend_share"] == 0.4
+    assert body["aligned_hours_share"] == pytest.approx(1 / 3)
+    assert (body["total_spend"], body["aligned_spend"]) == (4000.0, 1600.0)
+    by_team = {row["team"]: row for row in body["by_team"]}
+    assert by_team[o["x"].pk]["aligned_spend_share"] == 1.0 and by_team[o["x"].pk]["spend"] == 1300.0
+    assert by_team[o["y"].pk]["aligned_spend_share"] == pytest.approx(3 / 7)
+    assert by_team[None]["aligned_spend_share"] == 0.0
+    assert [(row["period"], row["aligned_spend_share"]) for row in body["trend"]] == [("2025", 1.0), ("2026", 0.0)]
+
+
+def test_the_linked_share_function_for_the_inventory(example):
+    org, _client, o = example
+    activities = set(Activity.objects.filter(organization=org).values_list("pk", flat=True))
+    assert selectors.linked_activity_ids(org) == activities - {o["d"].pk}
+    assert selectors.aligned_activity_ids(org) == {o["a"].pk, o["b"].pk}
+
+
+def test_the_overview_page_draws_the_example(example, admin_user):
+    org, _client, o = example
+    from leerkoers.orgs.models import Membership, Role
+
+    Membership.objects.create(organization=org, user=admin_user, role=Role.ADMIN)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(admin_user)
+    response = client.get("/o/voorbeeld/alignment/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "40\u00a0%" in content  # aligned spend
+    assert content.count('class="flow-band') == 10  # 5 strategic → learning, 5 learning → activity bands
+    assert "No strategic goal" in content and "No learning goal" in content
+
+
+def test_the_journey_reports_the_step_in_progress_with_the_aligned_spend(example):
+    org, _client, _o = example
+    with translation.override("en"):
+        result = report(org)
+    assert result.status == journey.Status.IN_PROGRESS
+    assert journey.Figure("Aligned spend", "40 %") in result.figures
+
+
+def test_the_journey_says_not_started_without_goals():
+    org = Organization.objects.create(name="Leeg", slug="leeg")
+    assert report(org).status == journey.Status.NOT_STARTED
