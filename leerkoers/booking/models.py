@@ -184,6 +184,9 @@ class Booking(models.Model):
     language = models.CharField(max_length=10, default="nl")
     visitor_time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone])
     scan_uuid = models.UUIDField(_("readiness scan"), null=True, blank=True)
+    scan_response = models.ForeignKey(
+        "scan.ScanResponse", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     # The private links carry HMAC(SECRET_KEY, salt); only their hashes are stored, so
     # neither a copy of the database nor a queued task reveals a working link.

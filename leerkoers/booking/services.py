@@ -22,6 +22,7 @@ from leerkoers.accounts.models import User
 from leerkoers.audit.services import audit_record
 from leerkoers.booking import slots as slotlib
 from leerkoers.booking.models import AdvisorProfile, Booking, hash_token, validate_time_zone
+from leerkoers.booking.scans import find_scan
 
 ACTIVE = (Booking.Status.PENDING, Booking.Status.CONFIRMED)
 
@@ -202,6 +203,9 @@ def booking_create(
     if timezone.is_naive(start):
         raise ValidationError({"start": _("Give the start time with its UTC offset.")})
     validate_time_zone(visitor.time_zone)
+    scan = find_scan(scan_uuid, organization=organization)
+    if scan_uuid is not None and scan is None:
+        raise ValidationError({"scan_uuid": _("There is no readiness scan result with this id.")})
     verify = settings.BOOKING_REQUIRE_EMAIL_VERIFICATION
     booking = None
     for profile in profiles:
@@ -226,6 +230,7 @@ def booking_create(
             language=visitor.language,
             visitor_time_zone=visitor.time_zone,
             scan_uuid=scan_uuid,
+            scan_response=scan,
             verified_at=None if verify else now,
         )
         set_times(candidate, profile, start, wanted)
@@ -358,7 +363,7 @@ def booking_by_token(raw: str, *, verify: bool = False) -> Booking | None:
     field = "verify_token_hash" if verify else "token_hash"
     return (
         Booking.objects.filter(**{field: hash_token(raw)})
-        .select_related("advisor", "advisor__booking_profile", "organization")
+        .select_related("advisor", "advisor__booking_profile", "organization", "scan_response")
         .first()
     )
 

@@ -25,6 +25,7 @@ ADVISOR_KINDS = {"confirmed", "rescheduled", "cancelled"}
 
 
 def _context(booking: Booking, zone) -> dict:
+    from leerkoers.booking.scans import scan_link
     from leerkoers.booking.services import ics_path, manage_path, verify_path
 
     profile = getattr(booking.advisor, "booking_profile", None)
@@ -39,6 +40,7 @@ def _context(booking: Booking, zone) -> dict:
         "verify_url": ics.site_url(verify_path(booking)),
         "site_url": settings.SITE_URL,
         "verify_hours": settings.BOOKING_VERIFY_HOURS,
+        "scan_url": ics.site_url(link.url) if (link := scan_link(booking.scan_response)) else "",
     }
 
 
@@ -56,7 +58,11 @@ def _send(booking: Booking, kind: str, *, to: str, language: str, zone, attach_i
 
 
 def _load(booking_id: int) -> Booking | None:
-    return Booking.objects.select_related("advisor", "advisor__booking_profile").filter(pk=booking_id).first()
+    return (
+        Booking.objects.select_related("advisor", "advisor__booking_profile", "scan_response")
+        .filter(pk=booking_id)
+        .first()
+    )
 
 
 @task()

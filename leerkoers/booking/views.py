@@ -21,7 +21,7 @@ from leerkoers.booking import slots as slotlib
 from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, RescheduleForm, WindowForm
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
 from leerkoers.booking.ratelimit import booking_hit
-from leerkoers.booking.scans import scan_link
+from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import AdvisorGrant, Role
@@ -55,7 +55,7 @@ def _int(raw) -> int | None:
 class Choice:
     """What the visitor picked above the slots: advisor, length, zone, first day shown."""
 
-    def __init__(self, params, profiles):
+    def __init__(self, params, profiles, organization=None):
         self.profiles_all = profiles
         self.advisor = params.get("advisor", "any")
         chosen = [p for p in profiles if str(p.advisor_id) == self.advisor]
@@ -67,7 +67,9 @@ class Choice:
         self.length = wanted if wanted in self.lengths else (self.lengths[0] if self.lengths else None)
         self.zone = _zone(params.get("tz"))
         self.first_day = _first_day(params.get("from"), self.zone)
-        self.scan = _scan_uuid(params.get("scan"))
+        # Only a scan result that exists (and may be attached here) travels along.
+        self.scan_response = find_scan(_scan_uuid(params.get("scan")), organization=organization)
+        self.scan = self.scan_response.public_id if self.scan_response else None
 
     def slots(self, now):
         if not self.profiles:
@@ -122,7 +124,7 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
     """The booking page, public or inside an organisation: pick a slot, give details, book."""
     now = timezone.now()
     profiles = list(services.bookable_profiles())
-    choice = Choice(request.POST if request.method == "POST" else request.GET, profiles)
+    choice = Choice(request.POST if request.method == "POST" else request.GET, profiles, organization)
     form = BookingForm(request.POST or None, initial=initial)
     alternatives = None
     status = 200
@@ -173,7 +175,7 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
             "next_week_url": "?"
             + choice.query(**{"from": (choice.first_day + timedelta(days=DAYS_SHOWN)).isoformat()}),
             "zones": sorted(zoneinfo.available_timezones()),
-            "scan_link": scan_link(choice.scan) if choice.scan else None,
+            "scan_link": scan_link(choice.scan_response),
         },
         status=status,
     )
@@ -220,7 +222,7 @@ def manage(request, token):
             "zone": str(zone),
             "just_booked": request.GET.get("booked") == "1",
             "profile": getattr(booking.advisor, "booking_profile", None),
-            "scan_link": scan_link(booking.scan_uuid) if booking.scan_uuid else None,
+            "scan_link": scan_link(booking.scan_response),
             "notice_hours": settings.BOOKING_CHANGE_NOTICE_HOURS,
         },
     )
@@ -335,11 +337,11 @@ def advisor_overview(request):
     now = timezone.now()
     upcoming = list(
         Booking.objects.filter(advisor=user, status__in=services.ACTIVE, end__gte=now)
-        .select_related("organization")
+        .select_related("organization", "scan_response")
         .order_by("start")[:100]
     )
     for booking in upcoming:
-        booking.scan = scan_link(booking.scan_uuid) if booking.scan_uuid else None
+        booking.scan = scan_link(booking.scan_response)
     clients = []
     for grant in (
         AdvisorGrant.objects.filter(advisor=user).select_related("organization").order_by("organization__name")

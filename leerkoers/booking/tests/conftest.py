@@ -62,3 +62,19 @@ def book(profile, start, **kwargs):
     kwargs.setdefault("visitor", visitor())
     kwargs.setdefault("length", None)
     return services.booking_create(profiles=[profile], start=start, **kwargs)
+
+
+@pytest.fixture
+def public_scan(db):
+    """A public readiness-scan response (no organisation), as the public scan stores it."""
+    from leerkoers.scan.models import ScanResponse
+
+    seeded = ScanResponse.objects.order_by("pk").first()
+    assert seeded is not None, "seed_demo --small makes no scan response"
+    return ScanResponse.objects.create(
+        instrument=seeded.instrument,
+        answers=seeded.answers,
+        dimension_scores=seeded.dimension_scores,
+        overall_score=57.4,
+        level="developing",
+    )

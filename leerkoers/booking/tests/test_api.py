@@ -1,6 +1,5 @@
 """The public booking API, through its URLs."""
 
-import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -84,19 +83,21 @@ def test_it_answers_404_for_an_advisor_that_does_not_exist(client):
     )
 
 
-def test_it_books_a_free_slot_and_returns_the_private_links(client, profile, next_week_ten):
-    scan = uuid.uuid4()
+def test_it_books_a_free_slot_and_returns_the_private_links(client, profile, next_week_ten, public_scan):
+    scan = public_scan.public_id
     response = post(client, payload(profile, next_week_ten, scan_response=str(scan), phone="0612345678"))
     assert response.status_code == 201, response.content
     data = response.json()
     booking = Booking.objects.get(uuid=data["id"])
-    assert booking.start == next_week_ten and booking.scan_uuid == scan and booking.phone == "0612345678"
+    assert booking.start == next_week_ten and booking.phone == "0612345678"
+    assert booking.scan_uuid == scan and booking.scan_response == public_scan
     assert data["start"] == next_week_ten.isoformat()
     assert booking.token_hash and booking.manage_token() not in booking.token_hash
     assert client.get(path_of(data["manage_url"])).status_code == 200
     ics = client.get(path_of(data["ics_url"]))
     assert ics.status_code == 200 and b"METHOD:REQUEST" in ics.content
     visitor_mail, advisor_mail = mail.outbox
+    assert f"/scan/resultaat/{scan}/" in advisor_mail.body
     assert visitor_mail.to == ["vera@example.com"] and advisor_mail.to == [profile.advisor.email]
     assert data["manage_url"] in visitor_mail.body
     name, content, mimetype = visitor_mail.attachments[0]
@@ -132,6 +133,7 @@ def test_it_refuses_a_time_that_is_not_on_the_advisors_grid(client, profile, nex
         ({"advisor": 999999}, "advisor"),
         ({"length": 45}, "length"),
         ({"scan_response": "not-a-uuid"}, "scan_response"),
+        ({"scan_response": "00000000-0000-4000-8000-000000000000"}, "scan_response"),
     ],
 )
 def test_it_rejects_bad_bookings_with_a_message_per_field(client, profile, next_week_ten, changes, field):

@@ -40,16 +40,43 @@ def test_it_shows_free_slots_by_day_in_the_chosen_zone(client, profile, next_wee
     assert "Asia/Tokyo" in html
 
 
-def test_it_books_from_the_public_page_and_shows_the_confirmation(client, profile, next_week_ten):
-    scan = uuid.uuid4()
+def test_it_books_from_the_public_page_and_shows_the_confirmation(client, profile, next_week_ten, public_scan):
+    scan = public_scan.public_id
+    page = client.get(f"/sessie/?scan={scan}")
+    assert f"/scan/resultaat/{scan}/" in page.content.decode()
     response = client.post(
         f"/sessie/?scan={scan}", form_data(next_week_ten, advisor=profile.advisor_id, scan=str(scan)), follow=True
     )
     assert response.status_code == 200
     booking = Booking.objects.get(advisor=profile.advisor)
-    assert booking.scan_uuid == scan and booking.organization is None
+    assert booking.scan_response == public_scan and booking.organization is None
     assert "Je sessie is geboekt" in response.content.decode() or "Your session is booked" in response.content.decode()
     assert manage_link(mail.outbox[0]) in response.redirect_chain[0][0]
+
+
+def test_it_ignores_a_scan_id_that_does_not_exist_or_belongs_to_an_organisations_round(
+    client, profile, next_week_ten, public_scan, org
+):
+    public_scan.organization = org
+    public_scan.save()
+    for scan in (uuid.uuid4(), public_scan.public_id):
+        response = client.get(f"/sessie/?scan={scan}")
+        html = response.content.decode()
+        assert f"/scan/resultaat/{scan}/" not in html and f'name="scan" value="{scan}"' not in html
+        client.post("/sessie/", form_data(next_week_ten, advisor=profile.advisor_id, scan=str(scan)))
+    assert Booking.objects.get(advisor=profile.advisor).scan_response is None
+
+
+def test_it_shows_the_advisor_the_scan_result_of_an_upcoming_session(advisor_client, advisor_user, public_scan):
+    from leerkoers.booking.services import profile_for
+
+    profile = profile_for(advisor_user)
+    booking = Booking.objects.filter(advisor=advisor_user).first()
+    booking.scan_response, booking.scan_uuid = public_scan, public_scan.public_id
+    booking.save()
+    html = advisor_client.get("/sessie/adviseur/").content.decode()
+    assert f"/scan/resultaat/{public_scan.public_id}/" in html and "57/100" in html
+    assert profile.pk
 
 
 def test_it_tells_the_second_visitor_the_time_was_just_taken(client, profile, next_week_ten):
