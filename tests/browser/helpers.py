@@ -1,0 +1,29 @@
+"""Plain helpers for browser tests; see the docstring of tests/browser/conftest.py."""
+
+from pathlib import Path
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.11.0.min.js"
+DEMO_PASSWORD = "leerkoers-demo"  # noqa: S105
+
+
+def login(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert "/accounts/login/" not in page.url, f"log-in as {email} failed"
+
+
+def axe_check(page, *, impacts=("serious", "critical")) -> None:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await window.axe.run(document)")
+    problems = [violation for violation in result["violations"] if violation["impact"] in impacts]
+    for violation in problems:
+        print(f"axe {violation['impact']}: {violation['id']} — {violation['help']} ({page.url})")
+        for node in violation["nodes"][:5]:
+            print("   ", node["target"], node.get("failureSummary", "").replace("\n", " "))
+    assert not problems, f"axe found {len(problems)} serious/critical violation(s) on {page.url}: " + ", ".join(
+        v["id"] for v in problems
+    )
