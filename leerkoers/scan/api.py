@@ -97,9 +97,10 @@ def instrument_payload(version: int, lang: str) -> dict:
     }
 
 
-def response_payload(response: ScanResponse, lang: str) -> dict:
-    """A response's result, from the definition of the version it was given on."""
-    definition = response.instrument.definition
+def response_payload(response: ScanResponse, lang: str, definition: dict | None = None) -> dict:
+    """A response's result, from the definition of the version it was given on (the stored
+    copy, unless the caller passes the published definition of that same version)."""
+    definition = definition or response.instrument.definition
     dimensions = []
     for d in definition["dimensions"]:
         score = response.dimension_scores.get(d["id"])
@@ -164,9 +165,8 @@ def response_create(request, payload: ResponseIn, lang: Literal["nl", "en"] | No
         if getattr(exc, "code", None) in ("closed", "used"):
             raise HttpError(409, " ".join(exc.messages))
         raise
-    response.instrument.definition = instrument.definition(response.instrument_id)
     with translation.override(_lang(lang)):
-        return Status(201, response_payload(response, _lang(lang)))
+        return Status(201, response_payload(response, _lang(lang), instrument.definition(response.instrument_id)))
 
 
 # --- rounds of an organisation ---
