@@ -24,11 +24,14 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(browser_page):
-    # A visitor in New York: the booking page must switch to their zone by itself.
-    cdp = browser_page.context.new_cdp_session(browser_page)
-    cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "America/New_York"})
-    return browser_page
+def page(browser_page, live_server):
+    """A Dutch visitor in New York: the booking page must switch to their zone by itself."""
+    context = browser_page.context.browser.new_context(
+        base_url=live_server.url, locale="nl-NL", timezone_id="America/New_York"
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

@@ -52,10 +52,10 @@ def test_the_database_itself_refuses_overlapping_active_bookings(profile):
     clone.uuid = uuid.uuid4()
     clone.token_salt = "other"
     clone.set_tokens()
-    clone.start += timedelta(minutes=30)
-    clone.end += timedelta(minutes=30)
-    clone.blocked_start += timedelta(minutes=30)
-    clone.blocked_end += timedelta(minutes=30)
+    clone.start += timedelta(minutes=15)
+    clone.end += timedelta(minutes=15)
+    clone.blocked_start += timedelta(minutes=15)
+    clone.blocked_end += timedelta(minutes=15)
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
     clone.status = Booking.Status.CANCELLED
