@@ -112,8 +112,7 @@ def response_payload(response: ScanResponse, lang: str, definition: dict | None 
                 "name": instrument.text(d["name"], lang),
                 "score": scoring.round_score(score),
                 "level": level,
-                "advice": advice
-                or _('Not enough information: too many statements were answered with "I don\'t know".'),
+                "advice": advice or _("Not enough information: too many statements were answered with “I don't know”."),
             }
         )
     order = [d["id"] for d in definition["dimensions"]]

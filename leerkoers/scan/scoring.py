@@ -141,7 +141,7 @@ def validate_answers(definition: dict, answers) -> list[str]:
     missing = [item_id for item_id in known if item_id not in answers]
     if missing:
         errors.append(
-            str(_('Answers are missing for: %(ids)s (send null for "I don\'t know").')) % {"ids": ", ".join(missing)}
+            str(_("Answers are missing for: %(ids)s (send null for “I don't know”).")) % {"ids": ", ".join(missing)}
         )
     bad = [
         item_id

@@ -90,7 +90,7 @@ def scan(request):
         else:
             return redirect("scan_public:result", response_id=response.public_id)
     if missing:
-        errors = [_('Answer every statement, or choose "I don\'t know".')] + list(errors)
+        errors = [_("Answer every statement, or choose “I don't know”.")] + list(errors)
     context = questionnaire_context(
         version, raw=raw, missing=missing, errors=errors, profile={"sector": sector, "size_band": size_band}
     )
@@ -128,7 +128,7 @@ def respond(request, token: str):
         else:
             return redirect("scan_public:result", response_id=response.public_id)
     else:
-        errors = [_('Answer every statement, or choose "I don\'t know".')]
+        errors = [_("Answer every statement, or choose “I don't know”.")]
     context = {**questionnaire_context(version, raw=raw, missing=missing, errors=errors), **base}
     return render(request, "scan/scan.html", context, status=422)
 
