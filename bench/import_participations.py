@@ -90,6 +90,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     from leerkoers.inventory.models import Participation
     from leerkoers.inventory.services import import_file
     from leerkoers.orgs.models import Organization, Team

@@ -1,4 +1,477 @@
-from ninja import Router
+"""The inventory's API: activities, participations, exports, imports, xAPI and the analysis.
 
-# Full paths on every operation: /orgs/{org_slug}/….
+Every operation has its full path (the router is mounted at the API root) and starts with
+`api_access(...)`. Reads are open to HR / L&D, advisors and directors; writes to HR / L&D
+and advisors (and write tokens).
+"""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Body, File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from leerkoers.api import api_access
+from leerkoers.inventory import exports, selectors
+from leerkoers.inventory.importing.reader import ImportRefused
+from leerkoers.inventory.models import (
+    Activity,
+    EvaluationLevel,
+    ImportKind,
+    ImportRun,
+    Initiator,
+    Kind,
+    Participation,
+    ParticipationStatus,
+)
+from leerkoers.inventory.services import (
+    activity_delete,
+    activity_save,
+    import_file,
+    import_run_create,
+    participation_delete,
+    participation_save,
+)
+from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
+from leerkoers.jobs.services import job_create
+from leerkoers.lib.pagination import Page, paginate
+from leerkoers.orgs.access import STEERING
+from leerkoers.orgs.models import Role, Team
+
 router = Router(tags=["inventory"])
+READERS = STEERING | {Role.DIRECTOR}
+# The body as sent; validated against its schema after the access check, so that another
+# organisation's caller learns nothing from validation errors.
+JsonBody = Body[Any]
+
+
+def _body(schema) -> dict:
+    return {"requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}, "required": True}}
+
+
+def _validate(schema, payload):
+    try:
+        return schema.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False, include_input=False)) from None
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    kind: str
+    provider: str
+    initiator: str
+    teams: list[int]
+    start_date: dt.date | None
+    end_date: dt.date | None
+    participants: int | None
+    hours_per_participant: Decimal | None
+    cost: Decimal | None
+    goal: str
+    result: str
+    result_measure: str
+    evaluation_level: int
+    mandatory: bool
+    external_id: str
+    participation_count: int
+
+    @staticmethod
+    def resolve_teams(obj):
+        return sorted(link.team_id for link in obj.team_links.all())
+
+
+class ActivityIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    kind: Kind = Kind.TRAINING
+    provider: str = Field("", max_length=200)
+    initiator: Initiator | None = None
+    teams: list[int] = []
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    participants: int | None = Field(None, ge=0)
+    hours_per_participant: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
+    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    goal: str = ""
+    result: str = ""
+    result_measure: str = Field("", max_length=300)
+    evaluation_level: EvaluationLevel = EvaluationLevel.NONE
+    mandatory: bool = False
+    external_id: str = Field("", max_length=500)
+
+
+class ParticipationOut(Schema):
+    id: int
+    activity: int
+    person_key: str
+    member: int | None
+    team: int | None
+    status: str
+    completion_date: dt.date | None
+    hours: Decimal | None
+    score: Decimal | None
+    source: str
+
+    @staticmethod
+    def resolve_activity(obj):
+        return obj.activity_id
+
+    @staticmethod
+    def resolve_member(obj):
+        return obj.membership_id
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team_id
+
+
+class ParticipationIn(Schema):
+    activity: int
+    person: str = Field(min_length=1, max_length=254, description="employee number or e-mail address")
+    team: int | None = None
+    status: ParticipationStatus = ParticipationStatus.COMPLETED
+    completion_date: dt.date | None = None
+    hours: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
+    score: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+
+
+def _activities(access):
+    return access.filter(Activity).prefetch_related("team_links")
+
+
+def _activity_or_404(access, activity_id: int) -> Activity:
+    found = _activities(access).filter(pk=activity_id).first()
+    if found is None:
+        raise HttpError(404, _("Not found."))
+    return found
+
+
+def _validation_error(exc: ValidationError):
+    raise HttpError(422, "; ".join(exc.messages)) from None
+
+
+@router.get("/orgs/{org_slug}/activities", response=Page[ActivityOut], summary="Learning activities")
+def activity_list(
+    request, org_slug: str, limit: int = 100, offset: int = 0, q: str = "", kind: str = "", initiator: str = "",
+    team: int | None = None, year: int | None = None, sort: str = "-start_date",
+):  # fmt: skip
+    access = api_access(request, org_slug, READERS)
+    activities = _activities(access)
+    if q:
+        activities = activities.filter(Q(title__icontains=q[:100]) | Q(provider__icontains=q[:100]))
+    if kind:
+        activities = activities.filter(kind=kind)
+    if initiator:
+        activities = activities.filter(initiator=initiator)
+    if team is not None:
+        activities = activities.filter(team_links__team_id=team)
+    if year is not None:
+        activities = activities.filter(start_date__year=year)
+    allowed = {"title", "start_date", "cost", "provider", "id"}
+    if sort.lstrip("-") not in allowed:
+        raise HttpError(422, _("sort must be one of: %(fields)s.") % {"fields": ", ".join(sorted(allowed))})
+    return paginate(activities.order_by(sort, "pk"), limit=limit, offset=offset)
+
+
+@router.get("/orgs/{org_slug}/activities/export", summary="All activities as CSV or XLSX (formulas neutralised)")
+def activity_export(request, org_slug: str, format: str = "csv"):
+    access = api_access(request, org_slug, READERS)
+    return exports.activities_response(access.filter(Activity).order_by("pk"), format)
+
+
+def _save_activity(access, request, activity: Activity, payload: ActivityIn) -> Activity:
+    data = payload.dict()
+    team_ids = data.pop("teams")
+    teams = list(access.filter(Team, pk__in=team_ids))
+    if len(teams) != len(set(team_ids)):
+        raise HttpError(422, _("Unknown team."))
+    data["initiator"] = data["initiator"] or ""
+    if data["external_id"]:
+        clash = access.filter(Activity, external_id=data["external_id"]).exclude(pk=activity.pk)
+        if clash.exists():
+            raise HttpError(409, _("Another activity already has this external id."))
+    for name, value in data.items():
+        setattr(activity, name, value)
+    try:
+        return activity_save(
+            organization=access.organization, activity=activity, teams=teams, actor=access.token or request.user,
+            source="api",
+        )  # fmt: skip
+    except ValidationError as exc:
+        _validation_error(exc)
+
+
+@router.post(
+    "/orgs/{org_slug}/activities",
+    response={201: ActivityOut},
+    summary="Add an activity",
+    openapi_extra=_body(ActivityIn),
+)
+def activity_create(request, org_slug: str, payload: JsonBody):
+    access = api_access(request, org_slug, STEERING, write=True)
+    payload = _validate(ActivityIn, payload)
+    activity = _save_activity(access, request, Activity(), payload)
+    return 201, _activity_or_404(access, activity.pk)
+
+
+@router.get("/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="One activity")
+def activity_detail(request, org_slug: str, activity_id: int):
+    access = api_access(request, org_slug, READERS)
+    return _activity_or_404(access, activity_id)
+
+
+@router.put(
+    "/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="Replace an activity",
+    openapi_extra=_body(ActivityIn),
+)  # fmt: skip
+def activity_update(request, org_slug: str, activity_id: int, payload: JsonBody):
+    access = api_access(request, org_slug, STEERING, write=True)
+    _activity_or_404(access, activity_id)
+    payload = _validate(ActivityIn, payload)
+    activity = _save_activity(access, request, _activity_or_404(access, activity_id), payload)
+    return _activity_or_404(access, activity.pk)
+
+
+@router.delete("/orgs/{org_slug}/activities/{activity_id}", response={204: None}, summary="Delete an activity")
+def activity_remove(request, org_slug: str, activity_id: int):
+    access = api_access(request, org_slug, STEERING, write=True)
+    activity = access.get(Activity, pk=activity_id)
+    activity_delete(organization=access.organization, activity=activity, actor=access.token or request.user)
+    return 204, None
+
+
+@router.get("/orgs/{org_slug}/participations", response=Page[ParticipationOut], summary="Participation records")
+def participation_list(
+    request, org_slug: str, limit: int = 100, offset: int = 0, activity: int | None = None, team: int | None = None,
+    status: str = "", person: str = "",
+):  # fmt: skip
+    access = api_access(request, org_slug, READERS)
+    rows = access.filter(Participation).order_by("-pk")
+    if activity is not None:
+        rows = rows.filter(activity_id=activity)
+    if team is not None:
+        rows = rows.filter(team_id=team)
+    if status:
+        rows = rows.filter(status=status)
+    if person:
+        rows = rows.filter(person_key__in=[person, person.lower()])
+    return paginate(rows, limit=limit, offset=offset)
+
+
+@router.get("/orgs/{org_slug}/participations/export", summary="All participations as CSV or XLSX")
+def participation_export(request, org_slug: str, format: str = "csv"):
+    access = api_access(request, org_slug, READERS)
+    return exports.participations_response(access.filter(Participation), format)
+
+
+def _save_participation(access, request, participation: Participation, payload: ParticipationIn):
+    activity = access.filter(Activity, pk=payload.activity).first()
+    team = access.filter(Team, pk=payload.team).first() if payload.team is not None else None
+    if activity is None or (payload.team is not None and team is None):
+        raise HttpError(422, _("Unknown activity or team."))
+    participation.activity = activity
+    participation.team = team
+    for name in ("status", "completion_date", "hours", "score"):
+        setattr(participation, name, getattr(payload, name))
+    try:
+        return participation_save(
+            organization=access.organization, participation=participation, person=payload.person,
+            actor=access.token or request.user, source="api",
+        )  # fmt: skip
+    except ValidationError as exc:
+        if "__all__" in getattr(exc, "message_dict", {}):
+            raise HttpError(409, _("This person already has a record for this activity.")) from None
+        _validation_error(exc)
+
+
+@router.post(
+    "/orgs/{org_slug}/participations", response={201: ParticipationOut}, summary="Add a participation",
+    openapi_extra=_body(ParticipationIn),
+)  # fmt: skip
+def participation_create(request, org_slug: str, payload: JsonBody):
+    access = api_access(request, org_slug, STEERING, write=True)
+    payload = _validate(ParticipationIn, payload)
+    return 201, _save_participation(access, request, Participation(), payload)
+
+
+@router.get(
+    "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="One participation"
+)
+def participation_detail(request, org_slug: str, participation_id: int):
+    access = api_access(request, org_slug, READERS)
+    return access.get(Participation, pk=participation_id)
+
+
+@router.put(
+    "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="Replace one",
+    openapi_extra=_body(ParticipationIn),
+)  # fmt: skip
+def participation_update(request, org_slug: str, participation_id: int, payload: JsonBody):
+    access = api_access(request, org_slug, STEERING, write=True)
+    participation = access.get(Participation, pk=participation_id)
+    return _save_participation(access, request, participation, _validate(ParticipationIn, payload))
+
+
+@router.delete("/orgs/{org_slug}/participations/{participation_id}", response={204: None}, summary="Delete one")
+def participation_remove(request, org_slug: str, participation_id: int):
+    access = api_access(request, org_slug, STEERING, write=True)
+    participation = access.get(Participation, pk=participation_id)
+    participation_delete(
+        organization=access.organization, participation=participation, actor=access.token or request.user
+    )
+    return 204, None
+
+
+# --- imports -------------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    id: UUID
+    kind: str
+    filename: str
+    status: str
+    job: UUID | None
+    summary: dict
+    errors: list[dict]
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.uuid
+
+    @staticmethod
+    def resolve_job(obj):
+        return obj.job_id
+
+
+@router.post("/orgs/{org_slug}/imports", response={200: dict, 202: ImportOut}, summary="Upload a file to import")
+def import_upload(
+    request, org_slug: str, file: File[UploadedFile], kind: Form[str], mapping: Form[str] = "", sheet: Form[str] = "",
+    skip_invalid: Form[bool] = False, dry_run: Form[bool] = False,
+):  # fmt: skip
+    """Same options as the commands. With `dry_run` the check's report comes back at once;
+    otherwise the import runs in the background: poll /jobs/{job} or /imports/{id}."""
+    access = api_access(request, org_slug, STEERING, write=True)
+    if kind not in ImportKind.values:
+        raise HttpError(422, _("kind must be activities or participations."))
+    parsed_mapping = None
+    if mapping:
+        try:
+            parsed_mapping = json.loads(mapping)
+        except json.JSONDecodeError:
+            raise HttpError(422, _("mapping must be a JSON object.")) from None
+        if not isinstance(parsed_mapping, dict):
+            raise HttpError(422, _("mapping must be a JSON object."))
+    try:
+        run = import_run_create(organization=access.organization, kind=kind, upload=file, actor=request.user)
+    except ImportRefused as exc:
+        raise HttpError(422, str(exc)) from None
+    run.mapping, run.sheet, run.skip_invalid = parsed_mapping or {}, sheet[:100], skip_invalid
+    if dry_run:
+        try:
+            result = import_file(kind=kind, organization=access.organization, path=run.stored_path, filename=run.filename,
+                                 mapping=parsed_mapping, sheet=run.sheet, dry_run=True)  # fmt: skip
+        except ImportRefused as exc:
+            raise HttpError(422, str(exc)) from None
+        run.status, run.errors = ImportRun.Status.VALIDATED, result.errors
+        run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
+        run.save()
+        return 200, result.as_dict()
+    job = job_create(organization=access.organization, kind="inventory.import",
+                     title=_("Importing %(file)s") % {"file": run.filename})  # fmt: skip
+    run.job, run.status = job, ImportRun.Status.RUNNING
+    run.save()
+    from leerkoers.inventory.tasks import run_import
+
+    run_import.enqueue(run.pk, str(job.pk), translation.get_language() or "nl")
+    run.refresh_from_db()
+    return 202, run
+
+
+@router.get("/orgs/{org_slug}/imports/{import_run_uuid}", response=ImportOut, summary="An import and its outcome")
+def import_detail(request, org_slug: str, import_run_uuid: UUID):
+    access = api_access(request, org_slug, STEERING)
+    return access.get(ImportRun, uuid=import_run_uuid)
+
+
+# --- xAPI and analysis ---------------------------------------------------------------
+
+
+@router.post(
+    "/orgs/{org_slug}/xapi/statements",
+    response={200: list[str], 400: dict, 409: dict},
+    summary="Store xAPI 1.0.3 statements (one or an array) as participations",
+)
+def xapi_statements(request, org_slug: str):
+    access = api_access(request, org_slug, STEERING, write=True)
+    try:
+        payload = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return 400, {"detail": _("The body is not valid JSON.")}
+    try:
+        result = statements_store(organization=access.organization, payload=payload, actor=access.token or request.user)
+    except XapiInvalid as exc:
+        return 400, {"detail": _("Invalid statements; none was stored."), "errors": exc.errors}
+    except XapiConflict as exc:
+        return 409, {"detail": _("These statement ids were stored before with other content."), "ids": exc.ids}
+    return 200, result.ids
+
+
+@router.get("/orgs/{org_slug}/analysis", response=dict, summary="The coherence analysis figures")
+def analysis(request, org_slug: str):
+    access = api_access(request, org_slug, READERS)
+    data = selectors.analysis(access.organization)
+
+    def share(s):
+        return None if s is None else {"count": s.count, "total": s.total, "percent": s.percent}
+
+    def rows(items):
+        return [{"key": r.key, "spend": str(r.spend), "hours": str(r.hours), "activities": r.activities} for r in items]
+
+    return {
+        "activities": data["activity_count"],
+        "participations": data["participation_count"],
+        "with_goal": share(data["shares"].with_goal),
+        "with_measured_result": share(data["shares"].with_measured_result),
+        "linked_to_learning_goal": share(data["shares"].linked_to_goal),
+        "by_initiator": rows(data["by_initiator"]),
+        "by_kind": rows(data["by_kind"]),
+        "by_team": rows(data["by_team"]),
+        "by_month": rows(data["by_month"]),
+        "participation_per_team": [
+            {
+                "team": t.team,
+                "participations": t.participations,
+                "people": t.people,
+                "per_employee": None if t.per_employee is None else str(t.per_employee),
+            }
+            for t in data["teams"]
+        ],  # fmt: skip
+        "overlaps": [
+            {
+                "label": g["label"],
+                "spend": str(g["spend"]),
+                "providers": g["providers"],
+                "teams": g["teams"],
+                "activities": [a["id"] for a in g["activities"]],
+            }
+            for g in data["overlaps"]
+        ],  # fmt: skip
+        "starting_point": data["starting_point"],
+    }
+
+
+@router.get("/orgs/{org_slug}/analysis/export", summary="The analysis as XLSX or CSV")
+def analysis_export(request, org_slug: str, format: str = "xlsx"):
+    access = api_access(request, org_slug, READERS)
+    return exports.analysis_response(selectors.analysis(access.organization), format)

@@ -179,6 +179,7 @@ def import_file(
     with transaction.atomic():
         writer(organization=organization, plan=plan, parsed=parsed, result=result, progress=progress)
         result.written = True
+        transaction.on_commit(lambda: _changed(organization))
         audit_record(
             organization=organization,
             actor=actor,
@@ -423,7 +424,7 @@ def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None =
     conflict = "activity_id, person_key, organization_id"
     updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT)
     if connection.vendor == "postgresql":
-        _copy_upsert_postgres(rows, table, columns, conflict, updates, progress)
+        _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, first)
         return
     placeholders = ", ".join(["%s"] * len(PARTICIPATION_COLUMNS))
     # Table and column names are constants of this module, never input.
@@ -451,23 +452,25 @@ def _sqlite_batches(cursor, sql, rows, progress) -> None:
             progress(min(start + BATCH_ROWS, len(rows)), len(rows), _("Writing participations"))
 
 
-def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress) -> None:
+def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, first) -> None:
+    target = table if first else "participation_stage"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS participation_stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE participation_stage")
+        if not first:
+            cursor.execute(
+                f"CREATE TEMP TABLE participation_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+            )
         raw = cursor.cursor  # the psycopg cursor underneath Django's wrapper
-        with raw.copy(f"COPY participation_stage ({columns}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
             for number, row in enumerate(rows, start=1):
                 copy.write_row(row)
                 if progress and number % BATCH_ROWS == 0:
                     progress(number, len(rows), _("Writing participations"))
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM participation_stage "  # noqa: S608
-            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-        )
-        cursor.execute("DROP TABLE participation_stage")
+        if not first:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM participation_stage "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+            cursor.execute("DROP TABLE participation_stage")
 
 
 def refresh_participation_counts(organization, activity_ids: list[int] | None = None) -> None:
@@ -491,3 +494,135 @@ def refresh_participation_counts(organization, activity_ids: list[int] | None = 
 
 def error_rows_for(errors: list[dict]) -> list[RowError]:
     return [RowError(e["row"], e["column"], e["message"]) for e in errors]
+
+
+# --- by hand and through the API -----------------------------------------------------
+
+
+def activity_save(*, organization, activity: Activity, teams=None, actor=None, source: str = Source.MANUAL) -> Activity:
+    """Create or update an activity (validated with full_clean); `teams` replaces its teams."""
+    creating = activity.pk is None
+    activity.organization = organization
+    if creating:
+        activity.source = source
+    activity.natural_key = natural_key(activity.title, activity.provider, activity.start_date)
+    with transaction.atomic():
+        activity.full_clean()
+        activity.save()
+        if teams is not None:
+            ActivityTeam.objects.filter(organization=organization, activity=activity).delete()
+            ActivityTeam.objects.bulk_create(
+                [ActivityTeam(organization=organization, activity=activity, team=t) for t in dict.fromkeys(teams)]
+            )
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="inventory.activity_create" if creating else "inventory.activity_update",
+            target=activity,
+            summary=activity.title,
+        )
+    _changed(organization)
+    return activity
+
+
+def activity_delete(*, organization, activity: Activity, actor=None) -> None:
+    with transaction.atomic():
+        audit_record(
+            organization=organization, actor=actor, action="inventory.activity_delete", target=activity,
+            summary=activity.title,
+        )  # fmt: skip
+        activity.delete()
+    _changed(organization)
+
+
+def participation_save(*, organization, participation: Participation, person: str, actor=None,
+                       source: str = Source.MANUAL) -> Participation:  # fmt: skip
+    """Create or update one participation; `person` is an employee number or e-mail address."""
+    creating = participation.pk is None
+    person_key, membership_id, member_team = People(organization).resolve(person)
+    participation.organization = organization
+    participation.person_key = person_key
+    participation.membership_id = membership_id
+    if participation.team_id is None:
+        participation.team_id = member_team
+    if creating:
+        participation.source = source
+    with transaction.atomic():
+        participation.full_clean()
+        participation.save()
+        refresh_participation_counts(organization, [participation.activity_id])
+        audit_record(
+            organization=organization, actor=actor,
+            action="inventory.participation_create" if creating else "inventory.participation_update",
+            target=participation,
+        )  # fmt: skip
+    _changed(organization)
+    return participation
+
+
+def participation_delete(*, organization, participation: Participation, actor=None) -> None:
+    with transaction.atomic():
+        audit_record(organization=organization, actor=actor, action="inventory.participation_delete",
+                     target=participation)  # fmt: skip
+        activity_id = participation.activity_id
+        participation.delete()
+        refresh_participation_counts(organization, [activity_id])
+    _changed(organization)
+
+
+def _changed(organization) -> None:
+    from leerkoers.inventory.selectors import bump_revision
+
+    bump_revision(organization)
+
+
+# --- import runs (the UI's upload → preview → mapping → check → import) --------------
+
+
+def import_run_create(*, organization, kind: str, upload, actor=None):
+    """Store an uploaded file for the steps that follow; refuses files over the size limit."""
+    import os
+    import uuid as uuid_module
+
+    from leerkoers.inventory.models import ImportRun
+
+    if upload.size > settings.IMPORT_MAX_FILE_BYTES:
+        raise ImportRefused(
+            _("The file is larger than the limit of %(limit)d MB.")
+            % {"limit": settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    directory = os.path.join(settings.MEDIA_ROOT, "imports", str(organization.pk))
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, uuid_module.uuid4().hex)
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return ImportRun.objects.create(
+        organization=organization, kind=kind, filename=os.path.basename(upload.name or "upload")[:255],
+        stored_path=path, size=upload.size, created_by=user,
+    )  # fmt: skip
+
+
+def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> ImportResult:
+    """Import a run's stored file with its mapping and options; the result is kept on the run."""
+    from leerkoers.inventory.models import ImportRun
+
+    try:
+        result = import_file(
+            kind=run.kind, organization=run.organization, path=run.stored_path, filename=run.filename,
+            mapping=run.mapping or None, sheet=run.sheet, skip_invalid=run.skip_invalid, actor=actor,
+            progress=progress,
+        )  # fmt: skip
+    except ImportRefused as exc:
+        run.status = ImportRun.Status.FAILED
+        run.summary = {"refused": str(exc)}
+        run.save(update_fields=["status", "summary"])
+        raise
+    run.status = ImportRun.Status.DONE if result.written else ImportRun.Status.FAILED
+    run.errors = result.errors
+    run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
+    run.save(update_fields=["status", "errors", "summary"])
+    if result.written:
+        _changed(run.organization)
+    return result

@@ -53,9 +53,9 @@ ACTIVITY_HEADER = ["Titel", "Soort", "Aanbieder", "Initiatiefnemer", "Afdeling",
 def activity_rows():
     return [
         ACTIVITY_HEADER,
-        ["Klantgericht werken", "training", "Acme Opleidingen", "manager", "Sales", "3-2-2026", "4-2-2026",
+        ["Klantcontact op locatie", "training", "Acme Opleidingen", "manager", "Sales", "3-2-2026", "4-2-2026",
          "12,5", "€ 1.250,00", "12", "Betere klantcontact", "", "nee", "A-1"],
-        ["BHV herhaling", "certificering", "Veilig BV", "HR", "", "2026-03-10", "", "4", "450,-", "20", "", "",
+        ["BHV herhaling 2026", "certificering", "Veilig BV", "HR", "", "2026-03-10", "", "4", "450,-", "20", "", "",
          "ja", "A-2"],
     ]  # fmt: skip
 

@@ -21,7 +21,7 @@ def test_it_imports_a_dutch_semicolon_csv(org, tmp_path):
     result = _import(org, write_csv(tmp_path, activity_rows()))
     assert result.written and result.created == 2 and result.error_count == 0
     activity = Activity.objects.get(organization=org, external_id="A-1")
-    assert activity.title == "Klantgericht werken"
+    assert activity.title == "Klantcontact op locatie"
     assert activity.start_date == dt.date(2026, 2, 3)
     assert activity.cost == Decimal("1250.00")
     assert activity.hours_per_participant == Decimal("12.5")
@@ -88,7 +88,7 @@ def test_it_matches_on_title_provider_and_start_without_external_id(org, tmp_pat
     _import(org, write_csv(tmp_path, rows))
     again = _import(org, write_csv(tmp_path, rows, name="again.csv"))
     assert again.updated == 2 and again.created == 0
-    assert Activity.objects.filter(organization=org, title="BHV herhaling").count() == 1
+    assert Activity.objects.filter(organization=org, title="BHV herhaling 2026").count() == 1
 
 
 def test_it_rejects_an_end_date_before_the_start(org, tmp_path):
@@ -125,13 +125,13 @@ def test_it_reads_the_sheet_it_is_told(org, tmp_path):
 
 
 def test_it_uses_a_given_mapping_for_unknown_headers(org, tmp_path):
-    rows = [["Wat", "Wie levert", "Hoeveel"], ["Timemanagement", "Tijd BV", "300"]]
+    rows = [["Wat", "Wie levert", "Hoeveel"], ["Timemanagement op maat", "Tijd BV", "300"]]
     path = write_csv(tmp_path, rows)
     with pytest.raises(ImportRefused, match="Title"):
         _import(org, path)
     result = _import(org, path, mapping={"Wat": "title", "Wie levert": "provider", "Hoeveel": "cost"})
     assert result.created == 1
-    assert Activity.objects.get(organization=org, title="Timemanagement").cost == Decimal("300")
+    assert Activity.objects.get(organization=org, title="Timemanagement op maat").cost == Decimal("300")
 
 
 def test_it_stores_formula_like_text_as_text(org, tmp_path):

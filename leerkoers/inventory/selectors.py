@@ -1,0 +1,152 @@
+"""Reads of the inventory that feed the analysis page, the API and the journey.
+
+The analysis is computed from a few aggregate queries (activities: one row each, at most
+tens of thousands; participations: grouped by team in the database, never loaded) and kept
+in the cache under the organisation's inventory revision, which every write bumps.
+"""
+
+import uuid
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils import translation
+
+from leerkoers.inventory import coherence
+from leerkoers.inventory.models import Activity, ActivityTeam, Initiator, Kind, Participation
+from leerkoers.orgs.models import Membership, Team
+
+
+def _revision_key(organization) -> str:
+    return f"inventory-revision-{organization.pk}"
+
+
+def bump_revision(organization) -> None:
+    """Call after every change to activities or participations: the analysis is recomputed."""
+    cache.set(_revision_key(organization), uuid.uuid4().hex, None)
+
+
+def activity_facts(organization) -> list[coherence.ActivityFacts]:
+    teams: dict[int, list[str]] = {}
+    for activity_id, name in ActivityTeam.objects.filter(organization=organization).values_list(
+        "activity_id", "team__name"
+    ):
+        teams.setdefault(activity_id, []).append(name)
+    rows = Activity.objects.filter(organization=organization).values_list(
+        "pk", "title", "provider", "kind", "initiator", "start_date", "cost", "hours_per_participant",
+        "participants", "participation_count", "goal", "result", "result_measure", "evaluation_level",
+    )  # fmt: skip
+    return [
+        coherence.ActivityFacts(
+            id=pk,
+            title=title,
+            provider=provider,
+            kind=kind,
+            initiator=initiator,
+            teams=tuple(sorted(teams.get(pk, ()))),
+            start_date=start,
+            cost=cost,
+            hours_per_participant=hours,
+            participants=participants,
+            participation_count=count,
+            has_goal=bool(goal.strip()),
+            has_result=bool(result.strip()),
+            result_measured=bool(measure.strip()) or level >= 1,
+        )  # fmt: skip
+        for pk, title, provider, kind, initiator, start, cost, hours, participants, count, goal, result, measure, level in rows
+    ]
+
+
+def team_participation(organization) -> list[coherence.TeamParticipation]:
+    """Participations and people per team: the team's headcount, or distinct participants."""
+    names = dict(Team.objects.filter(organization=organization).values_list("pk", "name"))
+    headcount = dict(
+        Membership.objects.filter(organization=organization, team__isnull=False)
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+    )
+    rows = (
+        Participation.objects.filter(organization=organization)
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("pk"), people=Count("person_key", distinct=True))
+        .values_list("team_id", "n", "people")
+    )
+    result = []
+    for team_id, n, people in rows:
+        name = names.get(team_id, "") if team_id else ""
+        result.append(coherence.TeamParticipation(name, n, headcount.get(team_id) or people))
+    return coherence.participation_per_team(result)
+
+
+def linked_activity_ids(organization) -> set[int] | None:
+    """Ids of activities linked to a learning goal (step 3), or None when that is not available.
+
+    Step 3 (leerkoers.alignment) relates learning goals to activities through
+    `LearningGoal.activities`; until that relation exists, the share is "not yet available".
+    """
+    try:
+        goal_model = apps.get_model("alignment", "LearningGoal")
+        relation = goal_model._meta.get_field("activities")
+    except (LookupError, Exception):  # the app or the relation is not there (yet)
+        return None
+    through = relation.remote_field.through
+    field_names = {f.name for f in through._meta.fields}
+    lookup = (
+        {"organization": organization} if "organization" in field_names else {"activity__organization": organization}
+    )
+    activity_field = next((f.name for f in through._meta.fields if f.related_model is Activity), None)
+    if activity_field is None:
+        return None
+    return set(through.objects.filter(**lookup).values_list(f"{activity_field}_id", flat=True))
+
+
+def analysis(organization) -> dict:
+    """Everything the analysis page, the export and the API show, from the cache when fresh."""
+    revision = cache.get(_revision_key(organization))
+    if revision is None:
+        bump_revision(organization)
+        revision = cache.get(_revision_key(organization))
+    # The starting point is text in the user's language: one cached copy per language.
+    key = f"inventory-analysis-{organization.pk}-{revision}-{translation.get_language()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = compute_analysis(organization)
+    cache.set(key, result, 24 * 3600)
+    return result
+
+
+def compute_analysis(organization) -> dict:
+    facts = activity_facts(organization)
+    share = coherence.shares(facts, linked_activity_ids(organization))
+    by_initiator = coherence.spend_by(facts, "initiator")
+    groups = coherence.overlaps(facts)
+    teams = team_participation(organization)
+    labels = {"initiator": dict(Initiator.choices), "kind": dict(Kind.choices)}
+    return {
+        "shares": share,
+        "by_initiator": by_initiator,
+        "by_kind": coherence.spend_by(facts, "kind"),
+        "by_team": coherence.spend_by(facts, "team"),
+        "by_month": coherence.spend_by(facts, "month"),
+        "teams": teams,
+        "overlaps": [
+            {
+                "label": g.label,
+                "spend": g.spend,
+                "providers": g.providers,
+                "teams": g.teams,
+                "activities": [
+                    {"id": a.id, "title": a.title, "provider": a.provider, "cost": a.cost} for a in g.activities
+                ],
+            }
+            for g in groups
+        ],  # fmt: skip
+        "starting_point": coherence.starting_point(
+            facts, share, by_initiator, groups, teams, {k: str(v) for k, v in labels["initiator"].items()}
+        ),
+        "activity_count": len(facts),
+        "participation_count": sum(f.participation_count for f in facts),
+    }

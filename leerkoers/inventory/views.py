@@ -1,0 +1,324 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.inventory import exports, selectors
+from leerkoers.inventory.forms import ActivityForm, ParticipationForm, UploadForm
+from leerkoers.inventory.importing import fields as import_fields
+from leerkoers.inventory.importing.reader import ImportRefused, open_table
+from leerkoers.inventory.models import (
+    Activity,
+    ActivityTeam,
+    ImportMapping,
+    ImportRun,
+    Initiator,
+    Kind,
+    Participation,
+    ParticipationStatus,
+)
+from leerkoers.inventory.services import (
+    activity_delete,
+    activity_save,
+    import_file,
+    import_run_create,
+    participation_delete,
+    participation_save,
+    resolve_mapping,
+)
+from leerkoers.jobs.services import job_create
+from leerkoers.orgs.access import STEERING, org_view
+from leerkoers.orgs.models import Role, Team
+
+READERS = STEERING | {Role.DIRECTOR}
+SORTS = {
+    "title": "title", "-title": "-title", "start": "start_date", "-start": "-start_date", "cost": "cost",
+    "-cost": "-cost", "provider": "provider", "-provider": "-provider",
+}  # fmt: skip
+LIST_SIZE = 50
+
+
+@org_view(READERS)
+def index(request, access):
+    """The step's page: coherence analysis with charts, tables and the starting point."""
+    data = selectors.analysis(access.organization)
+    initiator_labels, kind_labels = dict(Initiator.choices), dict(Kind.choices)
+    charts = {
+        "initiator": [[str(initiator_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data["by_initiator"]],
+        "kind": [[str(kind_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data["by_kind"]],
+        "month": [[r.key or _("No date"), float(r.spend)] for r in data["by_month"]],
+    }
+    return render(
+        request,
+        "inventory/index.html",
+        {"access": access, "data": data, "charts": charts, "initiator_labels": initiator_labels,
+         "kind_labels": kind_labels, "can_edit": access.is_admin},
+    )  # fmt: skip
+
+
+def _filtered_activities(access, params):
+    activities = access.filter(Activity)
+    query = params.get("q", "").strip()[:100]
+    if query:
+        activities = activities.filter(Q(title__icontains=query) | Q(provider__icontains=query))
+    if params.get("kind") in Kind.values:
+        activities = activities.filter(kind=params["kind"])
+    if params.get("initiator") in Initiator.values:
+        activities = activities.filter(initiator=params["initiator"])
+    team = params.get("team", "")
+    if team.isdigit():
+        activities = activities.filter(team_links__team_id=int(team), team_links__organization=access.organization)
+    year = params.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        activities = activities.filter(start_date__year=int(year))
+    sort = params.get("sort", "-start")
+    return activities.order_by(SORTS.get(sort, "-start_date"), "pk"), query, sort
+
+
+@org_view(READERS)
+def activity_list(request, access):
+    activities, query, sort = _filtered_activities(access, request.GET)
+    activities = activities.prefetch_related(
+        Prefetch("team_links", queryset=ActivityTeam.objects.select_related("team").order_by("team__name"))
+    )
+    page = Paginator(activities, LIST_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "inventory/activity_list.html",
+        {"access": access, "page": page, "query": query, "sort": sort, "kinds": Kind.choices,
+         "initiators": Initiator.choices, "teams": access.filter(Team), "params": request.GET,
+         "filter_query": filters.urlencode(), "can_edit": access.is_admin},
+    )  # fmt: skip
+
+
+@org_view(STEERING)
+def activity_create(request, access):
+    return _activity_form(request, access, Activity())
+
+
+@org_view(STEERING)
+def activity_edit(request, access, activity_id: int):
+    return _activity_form(request, access, access.get(Activity, pk=activity_id))
+
+
+def _activity_form(request, access, activity):
+    form = ActivityForm(request.POST or None, instance=activity, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        saved = activity_save(
+            organization=access.organization, activity=form.save(commit=False), teams=form.cleaned_data["teams"],
+            actor=request.user,
+        )  # fmt: skip
+        messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
+        return redirect("inventory:activities", org_slug=access.organization.slug)
+    return render(request, "inventory/activity_form.html", {"access": access, "form": form, "activity": activity})
+
+
+@org_view(STEERING)
+@require_POST
+def activity_remove(request, access, activity_id: int):
+    activity = access.get(Activity, pk=activity_id)
+    activity_delete(organization=access.organization, activity=activity, actor=request.user)
+    messages.success(request, _("“%(title)s” deleted.") % {"title": activity.title})
+    return redirect("inventory:activities", org_slug=access.organization.slug)
+
+
+@org_view(READERS)
+def participation_list(request, access):
+    """Keyset-free but count-free paging: a million rows must not be counted per page."""
+    rows = access.filter(Participation).select_related("activity", "team").order_by("-pk")
+    activity = request.GET.get("activity", "")
+    if activity.isdigit():
+        rows = rows.filter(activity_id=int(activity))
+    team = request.GET.get("team", "")
+    if team.isdigit():
+        rows = rows.filter(team_id=int(team))
+    if request.GET.get("status") in ParticipationStatus.values:
+        rows = rows.filter(status=request.GET["status"])
+    person = request.GET.get("person", "").strip()[:254]
+    if person:
+        rows = rows.filter(person_key__in=[person, person.lower()])
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
+    items = list(rows[(number - 1) * LIST_SIZE : number * LIST_SIZE + 1])
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "inventory/participation_list.html",
+        {"access": access, "items": items[:LIST_SIZE], "has_next": len(items) > LIST_SIZE, "number": number,
+         "statuses": ParticipationStatus.choices, "teams": access.filter(Team), "params": request.GET,
+         "filter_query": filters.urlencode(), "can_edit": access.is_admin},
+    )  # fmt: skip
+
+
+@org_view(STEERING)
+def participation_create(request, access):
+    return _participation_form(request, access, Participation())
+
+
+@org_view(STEERING)
+def participation_edit(request, access, participation_id: int):
+    return _participation_form(request, access, access.get(Participation, pk=participation_id))
+
+
+def _participation_form(request, access, participation):
+    form = ParticipationForm(request.POST or None, instance=participation, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        from django.core.exceptions import ValidationError
+
+        try:
+            participation_save(
+                organization=access.organization, participation=form.save(commit=False),
+                person=form.cleaned_data["person"], actor=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Participation saved."))
+            return redirect("inventory:participations", org_slug=access.organization.slug)
+    return render(
+        request, "inventory/participation_form.html", {"access": access, "form": form, "participation": participation}
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def participation_remove(request, access, participation_id: int):
+    participation = access.get(Participation, pk=participation_id)
+    participation_delete(organization=access.organization, participation=participation, actor=request.user)
+    messages.success(request, _("Participation deleted."))
+    return redirect("inventory:participations", org_slug=access.organization.slug)
+
+
+# --- import: upload → preview and mapping → check → background import → summary ------
+
+
+@org_view(STEERING)
+def import_start(request, access):
+    form = UploadForm(request.POST or None, request.FILES or None, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = import_run_create(
+                organization=access.organization, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                actor=request.user,
+            )  # fmt: skip
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            saved = form.cleaned_data["mapping"]
+            if saved is not None and saved.kind == run.kind:
+                run.mapping = saved.mapping
+                run.save(update_fields=["mapping"])
+            return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
+    runs = access.filter(ImportRun).order_by("-created")[:10]
+    return render(request, "inventory/import_start.html", {"access": access, "form": form, "runs": runs})
+
+
+@org_view(STEERING)
+def import_detail(request, access, import_run_uuid):
+    """One import: preview and mapping (POST "check"), the check's report, the import (POST "import")."""
+    run = access.get(ImportRun, uuid=import_run_uuid)
+    context = {"access": access, "run": run, "fields": import_fields.fields_for(run.kind)}
+    if run.status in (ImportRun.Status.RUNNING, ImportRun.Status.DONE) or (
+        run.status == ImportRun.Status.FAILED and run.job_id
+    ):
+        context["job"] = run.job
+        return render(request, "inventory/import_detail.html", context)
+    if request.method == "POST":
+        return _import_post(request, access, run)
+    try:
+        table = open_table(run.stored_path, kind=run.kind, filename=run.filename, sheet=run.sheet)
+    except (ImportRefused, FileNotFoundError) as exc:
+        context["refused"] = str(exc) if isinstance(exc, ImportRefused) else _("The uploaded file is gone.")
+        return render(request, "inventory/import_detail.html", context)
+    try:
+        mapping = resolve_mapping(table.header, run.mapping or None, run.kind)
+        context.update(
+            header=table.header, header_row=table.header_row, preview=table.preview(5), sheets=table.sheets,
+            sheet=table.sheet, mapping=[(column, mapping.get(column, "")) for column in table.header],
+        )  # fmt: skip
+    finally:
+        table.close()
+    return render(request, "inventory/import_detail.html", context)
+
+
+def _import_post(request, access, run):
+    if "import" in request.POST and run.status == ImportRun.Status.VALIDATED:
+        run.skip_invalid = request.POST.get("skip_invalid") == "on"
+        job = job_create(
+            organization=access.organization, kind="inventory.import", title=_("Importing %(file)s") % {"file": run.filename},
+            created_by=request.user,
+        )  # fmt: skip
+        run.job = job
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["skip_invalid", "job", "status"])
+        from leerkoers.inventory.tasks import run_import
+
+        run_import.enqueue(run.pk, str(job.pk), translation.get_language() or "nl")
+        return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
+    # "check": take the mapping from the form, validate the whole file without writing.
+    allowed = {f.name for f in import_fields.fields_for(run.kind)}
+    mapping = {}
+    for key, value in request.POST.items():
+        if key.startswith("map:") and value in allowed:
+            mapping[key[4:]] = value
+    run.mapping = mapping
+    sheet = request.POST.get("sheet", "")
+    if sheet:
+        run.sheet = sheet[:100]
+    context = {"access": access, "run": run, "fields": import_fields.fields_for(run.kind)}
+    try:
+        result = import_file(
+            kind=run.kind, organization=access.organization, path=run.stored_path, filename=run.filename,
+            mapping=mapping, sheet=run.sheet, dry_run=True,
+        )  # fmt: skip
+    except ImportRefused as exc:
+        run.save(update_fields=["mapping", "sheet"])
+        messages.error(request, str(exc))
+        return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
+    name = request.POST.get("save_as", "").strip()[:100]
+    if name:
+        ImportMapping.objects.update_or_create(
+            organization=access.organization, kind=run.kind, name=name, defaults={"mapping": mapping}
+        )
+    run.status = ImportRun.Status.VALIDATED
+    run.errors = result.errors
+    run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
+    run.save(update_fields=["mapping", "sheet", "status", "errors", "summary"])
+    context["report"] = result
+    return render(request, "inventory/import_detail.html", context)
+
+
+@org_view(STEERING)
+def import_errors(request, access, import_run_uuid):
+    """The rows that were refused, as CSV (row numbers as a spreadsheet shows them)."""
+    run = access.get(ImportRun, uuid=import_run_uuid)
+    return exports.csv_response(
+        f"errors-{run.filename}.csv",
+        [_("Row"), _("Column"), _("Problem")],
+        ([e["row"], e["column"], e["message"]] for e in run.errors),
+    )
+
+
+# --- exports -------------------------------------------------------------------------
+
+
+@org_view(READERS)
+def export_activities(request, access):
+    activities, _query, _sort = _filtered_activities(access, request.GET)
+    return exports.activities_response(activities, request.GET.get("format", "csv"))
+
+
+@org_view(READERS)
+def export_participations(request, access):
+    return exports.participations_response(access.filter(Participation), request.GET.get("format", "csv"))
+
+
+@org_view(READERS)
+def export_analysis(request, access):
+    return exports.analysis_response(selectors.analysis(access.organization), request.GET.get("format", "xlsx"))
