@@ -1,4 +1,5 @@
 from datetime import datetime
+from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ class LengthsField(forms.CharField):
 class ProfileForm(forms.ModelForm):
     session_lengths = LengthsField(label=_("Session lengths (minutes)"), help_text=_("For example: 30, 60"))
     video_url = forms.URLField(label=_("Video-meeting link"), required=False, assume_scheme="https")
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=lambda: [(z, z) for z in sorted(available_timezones())])
 
     class Meta:
         model = AdvisorProfile

@@ -102,7 +102,9 @@ def slots_between(
     """Free slots of one advisor, or of several merged ("any advisor")."""
     lists = []
     for profile in profiles:
-        wanted = length if length in profile.session_lengths else profile.session_lengths[0]
+        if length is not None and length not in profile.session_lengths:
+            continue  # "any advisor" means any advisor who offers this length
+        wanted = length or profile.session_lengths[0]
         lists.append(advisor_slots(profile, length=wanted, start=start, end=end, now=now))
     return slotlib.merge_any(lists)
 

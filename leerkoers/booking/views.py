@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from leerkoers.accounts.models import User
 from leerkoers.booking import ics, services
@@ -228,9 +227,15 @@ def manage(request, token):
     )
 
 
-@require_POST
 def cancel(request, token):
     booking = _booking_or_404(token)
+    if request.method != "POST":
+        zone = booking.visitor_zone
+        return render(
+            request,
+            "booking/cancel.html",
+            {"booking": booking, "token": token, "start": booking.start.astimezone(zone), "zone": str(zone)},
+        )
     try:
         services.booking_cancel(booking=booking)
     except ValidationError as exc:

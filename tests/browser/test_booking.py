@@ -76,7 +76,9 @@ def test_a_visitor_books_reschedules_and_cancels_a_session(page, advisor):
     booking.refresh_from_db()
     assert booking.sequence == 1 and booking.status == "confirmed"
 
-    page.locator("form[action$='annuleren/'] button").click()
+    page.locator("a[href$='annuleren/']").click()
+    axe_check(page)
+    page.locator("main form[method=post] button.button--danger").click()
     page.wait_for_url(re.compile(r"/sessie/beheer/[^/]+/$"))
     booking.refresh_from_db()
     assert booking.status == "cancelled"

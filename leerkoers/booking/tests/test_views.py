@@ -147,6 +147,8 @@ def test_it_lets_the_visitor_reschedule_and_cancel_through_the_private_link(clie
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.start == later and booking.sequence == 1
+    assert client.get(link + "annuleren/").status_code == 200  # asks first
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
     response = client.post(link + "annuleren/")
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -243,6 +245,7 @@ def test_it_lets_an_advisor_manage_their_own_availability(advisor_client, adviso
     bad = advisor_client.post(url, {**data, "profile-time_zone": "Atlantis/Capital", "profile-session_lengths": "x"})
     assert bad.status_code == 422
     assert set(bad.context["profile_form"].errors) == {"time_zone", "session_lengths"}
+    assert 'value="Europe/London" selected' in advisor_client.get(url).content.decode()
 
 
 def test_it_lets_staff_manage_any_advisor_but_not_an_advisor_someone_else(
@@ -259,3 +262,16 @@ def test_it_lets_staff_manage_any_advisor_but_not_an_advisor_someone_else(
     window = WeeklyWindow.objects.filter(profile__advisor=advisor_user).first()
     assert client.post(url, {"action": "delete-window", "id": window.pk}).status_code == 302
     assert not WeeklyWindow.objects.filter(pk=window.pk).exists()
+
+
+def test_it_shows_each_time_once_for_any_advisor_offering_the_chosen_length(client, make_advisor, next_week_ten):
+    from leerkoers.booking.models import AdvisorProfile
+
+    AdvisorProfile.objects.update(bookable=False)
+    make_advisor("short@advisors.example", session_lengths=[30])
+    make_advisor("long@advisors.example", session_lengths=[60])
+    params = {"advisor": "any", "tz": "Europe/Amsterdam", "from": next_week_ten.date().isoformat()}
+    for length in (30, 60):
+        response = client.get("/sessie/", {**params, "length": length})
+        starts = [s for _day, day_starts in response.context["days"] for s in day_starts]
+        assert len(starts) == len(set(starts)) == 7 * (20 if length == 30 else 19)
