@@ -7,7 +7,9 @@ from leerkoers.orgs.models import Membership, Role, Team
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EMPLOYEE)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,8 +30,12 @@ class TeamForm(forms.Form):
     checked by team_create/team_update, whose errors the view puts on the form."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Team.objects.none(), required=False)
-    manager = forms.ModelChoiceField(label=_("Manager"), queryset=Membership.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Part of"), queryset=Team.objects.none(), required=False, empty_label=_("Nothing: a top-level team")
+    )
+    manager = forms.ModelChoiceField(
+        label=_("Manager"), queryset=Membership.objects.none(), required=False, empty_label=_("Nobody yet")
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

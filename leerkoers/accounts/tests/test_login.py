@@ -128,3 +128,12 @@ def test_it_sends_a_visitor_to_the_login_page(client, db):
     response = client.get("/o/demo/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN + "?next=")
+
+
+def test_it_explains_an_expired_form_in_the_users_language(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "nl"})
+    response = client.post(LOGIN, {"email": "a@b.example", "password": "x"})
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in response.content.decode()
