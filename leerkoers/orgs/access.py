@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -44,7 +44,12 @@ class Access:
         return model.objects.filter(organization=self.organization, **lookup)
 
     def get(self, model: type[models.Model], **lookup) -> models.Model:
-        obj = self.filter(model, **lookup).first()
+        """The organisation's row matching `lookup`, or 404 — also for a malformed value
+        (a word where a number or UUID belongs), which is as absent as a wrong one."""
+        try:
+            obj = self.filter(model, **lookup).first()
+        except (ValueError, TypeError, ValidationError):
+            raise Http404 from None
         if obj is None:
             raise Http404
         return obj
