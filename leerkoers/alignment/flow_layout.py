@@ -78,7 +78,9 @@ def layout(
     per_activity: dict[int, Decimal] = defaultdict(Decimal)
     for link in flow.learning_to_activity:
         per_activity[link.target] += link.value
-    kept = set(sorted(per_activity, key=lambda a: (-per_activity[a], a))[:max_activities])
+    # Activities that serve a learning goal first: the diagram is about the thread.
+    linked = {link.target for link in flow.learning_to_activity if link.source is not None}
+    kept = set(sorted(per_activity, key=lambda a: (a not in linked, -per_activity[a], a))[:max_activities])
 
     second: dict[tuple, Decimal] = defaultdict(Decimal)
     for link in flow.learning_to_activity:
@@ -91,7 +93,9 @@ def layout(
 
     sg_keys = order({s for s, _t in first}, strategic_goal_titles)
     lg_keys = order({t for _s, t in first} | {s for s, _t in second}, learning_goal_titles)
-    act_keys = sorted((k for k in {t for _s, t in second} if k != OTHER), key=lambda a: (-per_activity[a], a))
+    act_keys = sorted(
+        (k for k in {t for _s, t in second} if k != OTHER), key=lambda a: (a not in linked, -per_activity[a], a)
+    )
     if any(t == OTHER for _s, t in second):
         act_keys.append(OTHER)
 

@@ -139,6 +139,11 @@ def index(request, access):
         "hoursLabel": _("Aligned hours (%)"),
     }
     kpis = selectors.kpis_with_status(organization)
+    # Inventories repeat titles (one run per team): list each unlinked title once, with a count.
+    unlinked_titles: dict[str, int] = {}
+    for activity_id in gaps.activities_without_learning_goals:
+        title = activity_titles[activity_id]
+        unlinked_titles[title] = unlinked_titles.get(title, 0) + 1
     return render(
         request,
         "alignment/index.html",
@@ -162,6 +167,7 @@ def index(request, access):
             matrix_rows=matrix_rows,
             learning_goals=thread.learning_goals,
             kpis=kpis,
+            unlinked_titles=sorted(unlinked_titles.items(), key=lambda pair: (-pair[1], pair[0]))[:8],
             suggestion_count=len(gt.suggestions(thread, rejected=selectors.rejected_pairs(organization))),
         ),
     )

@@ -1,5 +1,7 @@
 """Numbers in the user's locale: money as `1.250,00 €`, hours and shares as `42 %`."""
 
+from decimal import Decimal
+
 from django import template
 from django.template.defaultfilters import floatformat
 
@@ -33,7 +35,8 @@ def number(value) -> str:
     """A KPI value: no trailing zeros beyond what is stored."""
     if value is None:
         return "–"
-    return floatformat(value, "-4g") if value % 1 else floatformat(value, "0g")
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return floatformat(value, f"{min(4, max(0, -exponent))}g")
 
 
 @register.filter
