@@ -25,6 +25,7 @@ from leerkoers.alignment.models import (
     Theme,
 )
 from leerkoers.audit.services import audit_record
+from leerkoers.inventory.selectors import bump_revision as inventory_changed
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Organization, Role
 
@@ -427,10 +428,14 @@ def learning_goal_save(
 
 
 def learning_goal_delete(*, goal: LearningGoal, actor) -> None:
+    """Delete a learning goal with its links (the strategic goals and activities stay)."""
+    had_activities = goal.activity_links.exists()
     with transaction.atomic():
         audit_record(organization=goal.organization, actor=actor, action="learning_goal.delete", target=goal,
                      summary=goal.title)  # fmt: skip
         goal.delete()
+    if had_activities:
+        inventory_changed(goal.organization)
 
 
 def activity_link_add(*, goal: LearningGoal, activity, actor) -> tuple[ActivityLink, bool]:
@@ -444,6 +449,9 @@ def activity_link_add(*, goal: LearningGoal, activity, actor) -> tuple[ActivityL
         if created:
             audit_record(organization=goal.organization, actor=actor, action="learning_goal.link_activity",
                          target=goal, summary=f"{goal.title} ← {activity.title}"[:300])  # fmt: skip
+    if created:
+        # The inventory's cached coherence analysis counts the activities linked to a goal.
+        inventory_changed(goal.organization)
     return link, created
 
 
@@ -456,6 +464,8 @@ def activity_link_remove(*, goal: LearningGoal, activity, actor) -> bool:
         if deleted:
             audit_record(organization=goal.organization, actor=actor, action="learning_goal.unlink_activity",
                          target=goal, summary=f"{goal.title} ← {activity.title}"[:300])  # fmt: skip
+    if deleted:
+        inventory_changed(goal.organization)
     return bool(deleted)
 
 

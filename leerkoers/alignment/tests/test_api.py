@@ -334,3 +334,14 @@ def test_the_lists_answer_within_a_fixed_number_of_queries(api, django_assert_ma
     for path in ("strategic-goals", "kpis", "learning-goals", "golden-thread"):
         with django_assert_max_num_queries(14):
             assert api.get(f"{BASE}/{path}").status_code == 200
+
+
+def test_linking_updates_the_inventorys_linked_to_a_goal_share(api, org, activities):
+    from leerkoers.inventory.selectors import analysis
+
+    lg = LearningGoal.objects.create(organization=org, title="Communicatie")
+    before = analysis(org)["shares"].linked_to_goal.count
+    post(api, f"{BASE}/learning-goals/{lg.pk}/activities", {"activity": activities[2].pk})
+    assert analysis(org)["shares"].linked_to_goal.count == before + 1
+    api.delete(f"{BASE}/learning-goals/{lg.pk}/activities/{activities[2].pk}")
+    assert analysis(org)["shares"].linked_to_goal.count == before
