@@ -1,0 +1,78 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from leerkoers.inventory.models import Activity, Participation
+from leerkoers.inventory.services import import_file, pseudonym
+from leerkoers.inventory.tests.files import write_csv, write_xlsx
+from leerkoers.orgs.models import Membership
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Personeelsnummer", "Cursus", "Afdeling", "Status", "Afgerond op", "Uren", "Score"]
+
+
+def _import(org, path, **options):
+    return import_file(kind="participations", organization=org, path=path, filename=path, **options)
+
+
+def test_it_imports_participations_and_pseudonymises_non_members(org, tmp_path):
+    member = Membership.objects.filter(organization=org).select_related("user", "team").first()
+    rows = [
+        HEADER,
+        [member.user.email.upper(), "Nieuwe cursus X", "", "afgerond", "3-2-2026", "1,5", "7,5"],
+        ["E999999", "Nieuwe cursus X", "Onbekend team", "bezig", "", "2", ""],
+    ]
+    result = _import(org, write_csv(tmp_path, rows))
+    assert result.written and result.created == 2 and result.new_activities == 1
+    assert result.unknown_teams == ["Onbekend team"]
+    activity = Activity.objects.get(organization=org, title="Nieuwe cursus X")
+    assert activity.participation_count == 2
+    mine = Participation.objects.get(organization=org, activity=activity, membership=member)
+    assert mine.person_key == member.user.email.lower()
+    assert mine.team_id == member.team_id
+    assert mine.completion_date == dt.date(2026, 2, 3) and mine.hours == Decimal("1.5") and mine.score == Decimal("7.5")
+    stranger = Participation.objects.get(organization=org, activity=activity, membership=None)
+    assert stranger.person_key == pseudonym("e999999") and "E999999" not in stranger.person_key
+    assert stranger.status == "in_progress"
+
+
+def test_it_updates_on_reimport_without_duplicates(org, tmp_path):
+    rows = [HEADER, ["E1", "Herhaalcursus", "", "bezig", "", "", ""], ["E2", "Herhaalcursus", "", "bezig", "", "", ""]]
+    _import(org, write_csv(tmp_path, rows))
+    rows[1][3], rows[1][4] = "afgerond", "2026-01-05"
+    again = _import(org, write_csv(tmp_path, rows, name="again.csv"))
+    assert again.created == 0 and again.updated == 2 and again.new_activities == 0
+    records = Participation.objects.filter(organization=org, activity__title="Herhaalcursus")
+    assert records.count() == 2
+    assert records.get(person_key=pseudonym("e1")).status == "completed"
+
+
+def test_it_reports_bad_rows_with_spreadsheet_numbers_and_writes_nothing(org, tmp_path):
+    rows = [
+        HEADER,
+        ["E1", "Cursus A", "", "afgerond", "31-02-2026", "", ""],
+        ["", "Cursus A", "", "vaag", "", "-3", ""],
+    ]
+    before = Participation.objects.count()
+    result = _import(org, write_csv(tmp_path, rows))
+    assert not result.written and Participation.objects.count() == before
+    assert [(e["row"], e["column"]) for e in result.errors] == [
+        (2, "Afgerond op"), (3, "Personeelsnummer"), (3, "Status"), (3, "Uren"),
+    ]  # fmt: skip
+    assert not Activity.objects.filter(organization=org, title="Cursus A").exists()
+
+
+def test_it_reads_participations_from_xlsx_with_real_dates(org, tmp_path):
+    rows = [["LMS-export"], HEADER, ["E5", "Excel-cursus", "", "Completed", dt.datetime(2025, 11, 30), 2, 80]]
+    result = _import(org, write_xlsx(tmp_path, {"Export": rows}))
+    assert result.written, result.errors
+    record = Participation.objects.get(organization=org, activity__title="Excel-cursus")
+    assert record.completion_date == dt.date(2025, 11, 30) and record.score == Decimal("80")
+
+
+def test_it_needs_an_activity_column(org, tmp_path):
+    from leerkoers.inventory.importing.reader import ImportRefused
+
+    with pytest.raises(ImportRefused, match="Activity"):
+        _import(org, write_csv(tmp_path, [["Personeelsnummer", "Uren"], ["E1", "2"]]))

@@ -1,0 +1,148 @@
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from leerkoers.inventory.models import Activity, ImportRun, Participation
+from leerkoers.inventory.tests.files import activity_rows, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, **kwargs):
+    return reverse(f"inventory:{name}", kwargs={"org_slug": "demo", **kwargs})
+
+
+def test_it_shows_the_analysis_with_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        response = admin_client.get(_url("index"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Starting point" in content and "Overlapping activities" in content
+    assert "Klantgericht" in content  # the demo's overlapping purchase
+
+
+def test_it_lets_directors_read_but_not_employees(director_client, employee_client, outsider_client):
+    assert director_client.get(_url("index")).status_code == 200
+    assert employee_client.get(_url("index")).status_code == 403
+    assert outsider_client.get(_url("index")).status_code == 404
+
+
+def test_it_lists_activities_with_filters_and_pinned_queries(admin_client, org, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(_url("activities"), {"q": "klant", "sort": "-cost"})
+    assert response.status_code == 200
+    titles = [a.title for a in response.context["page"]]
+    assert titles
+    assert all("lant" in a.title.lower() or "lant" in a.provider.lower() for a in response.context["page"])
+    costs = [a.cost for a in response.context["page"]]
+    assert costs == sorted(costs, reverse=True)
+
+
+def test_it_keeps_the_list_query_count_flat_as_activities_grow(admin_client, org, django_assert_max_num_queries):
+    Activity.objects.bulk_create(
+        [Activity(organization=org, title=f"Extra {i}", natural_key=str(i)) for i in range(60)]
+    )
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(_url("activities")).status_code == 200
+
+
+def test_it_creates_and_edits_an_activity_by_hand(admin_client, org):
+    response = admin_client.post(
+        _url("activity_create"),
+        {"title": "Nieuwe training", "kind": "training", "initiator": "hr", "cost": "1250.50",
+         "evaluation_level": "0", "start_date": "2026-02-03", "end_date": "2026-02-01"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "The end date lies before the start date." in response.content.decode()
+    response = admin_client.post(
+        _url("activity_create"),
+        {"title": "Nieuwe training", "kind": "training", "initiator": "hr", "cost": "1250.50", "evaluation_level": "2"},
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(organization=org, title="Nieuwe training")
+    response = admin_client.post(
+        _url("activity_edit", activity_id=activity.pk),
+        {"title": "Hernoemd", "kind": "workshop", "evaluation_level": "1", "goal": "Beter werk"},
+    )
+    activity.refresh_from_db()
+    assert response.status_code == 302 and activity.title == "Hernoemd" and activity.goal == "Beter werk"
+
+
+def test_it_refuses_editing_to_a_manager(manager_client, org):
+    activity = Activity.objects.filter(organization=org).first()
+    assert manager_client.get(_url("activity_edit", activity_id=activity.pk)).status_code == 403
+
+
+def test_it_lists_participations_without_counting_them(admin_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(_url("participations"), {"status": "completed"})
+    assert response.status_code == 200
+    assert all(p.status == "completed" for p in response.context["items"])
+
+
+def test_it_runs_the_whole_import_flow(admin_client, org, tmp_path):
+    rows = activity_rows()
+    rows[2][8] = "veel"
+    data = Path(write_csv(tmp_path, rows)).read_bytes()
+    response = admin_client.post(
+        _url("import"), {"kind": "activities", "file": SimpleUploadedFile("opleidingen.csv", data)}
+    )
+    run = ImportRun.objects.filter(organization=org).latest("created")
+    assert response.status_code == 302 and response["Location"].endswith(f"/import/{run.uuid}/")
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    assert ("Titel", "title") in page.context["mapping"]
+    # Check: one invalid row; nothing is imported unless the user chooses so.
+    mapping = {f"map:{column}": field for column, field in page.context["mapping"]}
+    report = admin_client.post(response["Location"], {"check": "1", "save_as": "Ons HR-systeem", **mapping})
+    assert report.status_code == 200 and report.context["report"].error_count == 1
+    assert "Row" in report.content.decode()
+    errors = admin_client.get(_url("import_errors", import_run_uuid=run.uuid))
+    lines = list(csv.reader(io.StringIO(b"".join(errors.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert lines[1][:2] == ["3", "Kosten"]
+    done = admin_client.post(response["Location"], {"import": "1", "skip_invalid": "on"})
+    assert done.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "done" and run.summary["created"] == 1 and run.job.status == "done"
+    assert Activity.objects.filter(organization=org, external_id="A-1").exists()
+    summary = admin_client.get(done["Location"])
+    assert "Added" in summary.content.decode()
+
+
+def test_it_explains_a_refused_upload(admin_client, org):
+    response = admin_client.post(_url("import"), {"kind": "activities", "file": SimpleUploadedFile("x.csv", b"")})
+    assert response.status_code == 200  # Django refuses empty uploads in the form already
+    junk = SimpleUploadedFile("x.csv", bytes(range(256)) * 50)
+    response = admin_client.post(_url("import"), {"kind": "activities", "file": junk})
+    page = admin_client.get(response["Location"])
+    assert "binary data" in page.content.decode()
+
+
+def test_it_neutralises_formulas_in_exports(admin_client, org):
+    Activity.objects.create(organization=org, title="=cmd|' /C calc'!A0", provider="@evil", natural_key="x")
+    response = admin_client.get(_url("export_activities"), {"format": "csv", "q": "cmd"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=cmd" in text and "'@evil" in text
+    response = admin_client.get(_url("export_activities"), {"format": "xlsx", "q": "cmd"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [c.value for row in workbook.active.iter_rows() for c in row]
+    assert "'=cmd|' /C calc'!A0" in values and "'@evil" in values
+
+
+def test_it_exports_the_analysis(admin_client):
+    response = admin_client.get(_url("export_analysis"), {"format": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert "Overlap" in workbook.sheetnames
+    response = admin_client.get(_url("export_analysis"), {"format": "csv"})
+    assert "Starting point" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_it_exports_participations(admin_client, org):
+    response = admin_client.get(_url("export_participations"), {"format": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == Participation.objects.filter(organization=org).count() + 1
