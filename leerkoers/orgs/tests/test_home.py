@@ -7,7 +7,8 @@ HOME = reverse("orgs:home", args=["demo"])
 
 
 def test_it_shows_all_seven_steps_with_their_status(admin_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    # The foundation needs 5 queries; each of the seven steps' reporters may add up to 5.
+    with django_assert_max_num_queries(40):
         response = admin_client.get(HOME)
     assert response.status_code == 200
     steps = response.context["steps"]
