@@ -50,7 +50,7 @@ def test_it_books_from_the_public_page_and_shows_the_confirmation(client, profil
     assert response.status_code == 200
     booking = Booking.objects.get(advisor=profile.advisor)
     assert booking.scan_response == public_scan and booking.organization is None
-    assert "Je sessie is geboekt" in response.content.decode() or "Your session is booked" in response.content.decode()
+    assert "Je sessie is geboekt" in response.content.decode()
     assert manage_link(mail.outbox[0]) in response.redirect_chain[0][0]
 
 
