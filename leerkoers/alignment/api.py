@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import pydantic
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
@@ -362,7 +362,7 @@ class MeasurementBatch(pydantic.RootModel):
 def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offset: int = 0, team: int | None = None):
     access = api_access(request, org_slug)
     kpi = access.get(Kpi, pk=kpi_id)
-    measurements = access.filter(Measurement, kpi=kpi).order_by("date", "team_id", "pk")
+    measurements = access.filter(Measurement, kpi=kpi).order_by("date", F("team_id").asc(nulls_first=True), "pk")
     if team is not None:
         measurements = measurements.filter(team_id=team)
     return paginate(measurements, limit=limit, offset=offset)

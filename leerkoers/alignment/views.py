@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -350,7 +350,11 @@ def _chart_data(kpi: Kpi, measurements: list[Measurement], team_names: dict) -> 
 @org_view()
 def kpi_detail(request, access, kpi_id):
     kpi = access.get(Kpi, pk=kpi_id)
-    measurements = list(access.filter(Measurement, kpi=kpi).select_related("team").order_by("date", "team__name"))
+    measurements = list(
+        access.filter(Measurement, kpi=kpi)
+        .select_related("team")
+        .order_by("date", F("team__name").asc(nulls_first=True))
+    )
     form = MeasurementForm(request.POST or None, organization=access.organization)
     if request.method == "POST":
         _require_editor(access)

@@ -50,8 +50,8 @@ def test_it_imports_a_dutch_csv_with_semicolons_and_decimal_commas(admin_client,
     ).encode("cp1252")
     response = _upload(admin_client, org, "metingen.csv", csv)
     assert response.status_code == 302, response.content.decode()[-2000:]
-    values = list(Measurement.objects.filter(kpi=kpi).order_by("date", "team").values_list("value", "team__name"))
-    assert values == [(Decimal("61.5"), None), (Decimal("64"), None), (Decimal("63.25"), "Wijkteam Noord")]
+    values = set(Measurement.objects.filter(kpi=kpi).values_list("value", "team__name"))
+    assert values == {(Decimal("61.5"), None), (Decimal("64"), None), (Decimal("63.25"), "Wijkteam Noord")}
 
 
 def test_it_imports_an_xlsx_for_the_chosen_kpi(admin_client, org, kpi, tmp_path):
