@@ -632,6 +632,9 @@ def learning_goal_activity_remove(request, org_slug: str, learning_goal_id: int,
 # --- golden thread -----------------------------------------------------------------------
 
 
+SUGGESTIONS_SHOWN = 100  # the best ones; accepting or rejecting them brings up the next
+
+
 class GapsOut(Schema):
     strategic_goals_without_learning_goals: list[int]
     learning_goals_without_activities: list[int]
@@ -729,6 +732,6 @@ def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "
         ],
         "suggestions": [
             {"activity": s.activity_id, "learning_goal": s.learning_goal_id, "score": round(s.score, 1)}
-            for s in gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))
+            for s in gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))[:SUGGESTIONS_SHOWN]
         ],
     }

@@ -248,12 +248,19 @@ def similarity(learning_goal_text: str, activity_text: str) -> float:
     of the best matches of the two best-matching words, so one shared word is not enough
     unless the learning goal has only one.
     """
-    goal_words, activity_words = _words(learning_goal_text), _words(activity_text)
+    return _word_similarity(_words(learning_goal_text), _words(activity_text), fuzz.ratio)
+
+
+def _word_similarity(goal_words: set[str], activity_words: set[str], ratio) -> float:
     if not goal_words or not activity_words:
         return 0.0
-    best = sorted((max(fuzz.ratio(g, a) for a in activity_words) for g in goal_words), reverse=True)
-    top = best[:2]
-    return sum(top) / len(top)
+    return _top_two(max(ratio(g, a) for a in activity_words) for g in goal_words)
+
+
+def _top_two(scores) -> float:
+    """Mean of the two highest scores (the only one when there is one; 0 for none)."""
+    top = sorted(scores, reverse=True)[:2]
+    return sum(top) / len(top) if top else 0.0
 
 
 @dataclass(frozen=True)
@@ -276,17 +283,33 @@ def suggestions(
     proposed again. Nothing is linked here; the user accepts or rejects each one.
     """
     linked = {a for _lg, a in thread.activity_links}
+    goal_words = {lg.id: _words(lg.text or lg.title) for lg in thread.learning_goals}
+    all_goal_words = set().union(*goal_words.values()) if goal_words else set()
+    # Inventories repeat titles and words: score each word pair and each text once.
+    ratios: dict[tuple[str, str], float] = {}
+
+    def ratio(a: str, b: str) -> float:
+        if (a, b) not in ratios:
+            ratios[(a, b)] = fuzz.ratio(a, b)
+        return ratios[(a, b)]
+
+    by_text: dict[str, dict[int, float]] = {}
     found: list[Suggestion] = []
     for activity in thread.activities:
         if activity.id in linked:
             continue
         text = activity.text or activity.title
+        if text not in by_text:
+            words = _words(text)
+            # Best match of every goal word in this activity, once; each goal then takes its own.
+            best = {g: max((ratio(g, a) for a in words), default=0.0) for g in all_goal_words}
+            by_text[text] = {lg_id: _top_two(best[g] for g in gw) for lg_id, gw in goal_words.items()}
+        scores = by_text[text]
         scored = [
-            Suggestion(activity.id, lg.id, similarity(lg.text or lg.title, text))
+            Suggestion(activity.id, lg.id, scores[lg.id])
             for lg in thread.learning_goals
-            if (lg.id, activity.id) not in rejected
+            if (lg.id, activity.id) not in rejected and scores[lg.id] >= threshold
         ]
-        scored = [s for s in scored if s.score >= threshold]
         scored.sort(key=lambda s: (-s.score, s.learning_goal_id))
         found.extend(scored[:per_activity])
     found.sort(key=lambda s: (-s.score, s.activity_id, s.learning_goal_id))
