@@ -346,6 +346,15 @@ def bookings_expire_unverified(*, now=None) -> int:
     )
 
 
+def booking_refusal(booking: Booking, now: datetime) -> str | None:
+    """Why the visitor can no longer change or cancel this booking, or None if they can."""
+    try:
+        _check_changeable(booking, now)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
 def _check_changeable(booking: Booking, now: datetime) -> None:
     if booking.status == Booking.Status.CANCELLED:
         raise ValidationError(_("This session has been cancelled."))

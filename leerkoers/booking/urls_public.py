@@ -14,6 +14,7 @@ urlpatterns = [
     path("bevestig/<str:token>/", views.verify, name="verify"),
     path("adviseur/", views.advisor_overview, name="advisor"),
     path("adviseur/beschikbaarheid/", views.availability, name="availability"),
+    path("adviseur/sessies/<uuid:booking_id>/annuleren/", views.advisor_cancel, name="advisor_cancel"),
     path("adviseur/<int:advisor_id>/beschikbaarheid/", views.availability, name="availability_for"),
     path("adviseur/agenda/<int:advisor_id>/<str:token>.ics", views.feed, name="feed"),
 ]

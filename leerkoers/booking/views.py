@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from leerkoers.accounts.models import User
 from leerkoers.booking import ics, services
@@ -223,12 +224,17 @@ def manage(request, token):
             "profile": getattr(booking.advisor, "booking_profile", None),
             "scan_link": scan_link(booking.scan_response),
             "notice_hours": settings.BOOKING_CHANGE_NOTICE_HOURS,
+            "refusal": services.booking_refusal(booking, timezone.now()),
         },
     )
 
 
 def cancel(request, token):
     booking = _booking_or_404(token)
+    refusal = services.booking_refusal(booking, timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("booking_public:manage", token=token)
     if request.method != "POST":
         zone = booking.visitor_zone
         return render(
@@ -248,6 +254,10 @@ def cancel(request, token):
 def reschedule(request, token):
     booking = _booking_or_404(token)
     now = timezone.now()
+    refusal = services.booking_refusal(booking, now)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("booking_public:manage", token=token)
     zone = _zone(request.GET.get("tz") or booking.visitor_time_zone)
     profile = get_object_or_404(
         AdvisorProfile.objects.prefetch_related("windows", "exceptions"), advisor=booking.advisor
@@ -382,6 +392,26 @@ def advisor_overview(request):
             "zone": profile.zone if profile else _zone(None),
         },
     )
+
+
+@login_required
+@require_POST
+def advisor_cancel(request, booking_id):
+    """The advisor (or platform staff) cancels a session; the visitor gets the cancellation."""
+    _require_advisor_or_staff(request.user)
+    sessions = Booking.objects.select_related("advisor")
+    if not request.user.is_staff:
+        sessions = sessions.filter(advisor=request.user)
+    booking = get_object_or_404(sessions, uuid=booking_id)
+    try:
+        services.booking_cancel(booking=booking, by_advisor=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The session with %(name)s is cancelled; they have been told.") % {"name": booking.name}
+        )
+    return redirect("booking_public:advisor")
 
 
 def _managed_profile(request, advisor_id: int | None) -> AdvisorProfile:

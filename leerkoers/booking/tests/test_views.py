@@ -50,7 +50,7 @@ def test_it_books_from_the_public_page_and_shows_the_confirmation(client, profil
     assert response.status_code == 200
     booking = Booking.objects.get(advisor=profile.advisor)
     assert booking.scan_response == public_scan and booking.organization is None
-    assert "Je sessie is geboekt" in response.content.decode()
+    assert "Your session is booked" in response.content.decode()
     assert manage_link(mail.outbox[0]) in response.redirect_chain[0][0]
 
 
@@ -275,3 +275,43 @@ def test_it_shows_each_time_once_for_any_advisor_offering_the_chosen_length(clie
         response = client.get("/sessie/", {**params, "length": length})
         starts = [s for _day, day_starts in response.context["days"] for s in day_starts]
         assert len(starts) == len(set(starts)) == 7 * (20 if length == 30 else 19)
+
+
+def test_it_lets_the_advisor_cancel_their_own_session_and_tells_the_visitor(advisor_client, profile, next_week_ten):
+    from leerkoers.accounts.models import User
+
+    advisor = User.objects.get(email="advisor@demo.example")
+    own = Booking.objects.filter(advisor=advisor, status="confirmed").first()
+    mail.outbox.clear()
+    response = advisor_client.post(f"/sessie/adviseur/sessies/{own.uuid}/annuleren/")
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == "cancelled"
+    assert own.email in [m.to[0] for m in mail.outbox]
+    someone_elses = book(profile, next_week_ten)
+    assert advisor_client.post(f"/sessie/adviseur/sessies/{someone_elses.uuid}/annuleren/").status_code == 404
+    assert Booking.objects.get(pk=someone_elses.pk).status == "confirmed"
+
+
+def test_it_refuses_advisor_cancellation_to_other_users(employee_client, profile, next_week_ten):
+    booking = book(profile, next_week_ten)
+    assert employee_client.post(f"/sessie/adviseur/sessies/{booking.uuid}/annuleren/").status_code == 403
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+
+
+def test_it_sends_the_visitor_to_the_advisor_within_the_notice_period(client, profile, next_week_ten, settings):
+    booking = book(profile, next_week_ten)
+    link = manage_link(mail.outbox[0])
+    settings.BOOKING_CHANGE_NOTICE_HOURS = 24 * 30
+    page = client.get(link)
+    assert page.context["refusal"] and b"verzetten/" not in page.content
+    assert client.get(link + "verzetten/").status_code == 302
+    assert client.post(link + "annuleren/").status_code == 302
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+
+
+def test_it_builds_the_public_booking_page_in_few_queries(client, make_advisor, django_assert_max_num_queries):
+    for i in range(3):
+        make_advisor(f"a{i}@advisors.example")
+    with django_assert_max_num_queries(20):
+        assert client.get("/sessie/", {"advisor": "any"}).status_code == 200
