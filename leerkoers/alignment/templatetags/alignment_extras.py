@@ -32,11 +32,14 @@ def percent(share) -> str:
 
 @register.filter
 def number(value) -> str:
-    """A KPI value: no trailing zeros beyond what is stored."""
+    """A KPI value without trailing zeros: 7, 6,32, 0,125."""
     if value is None:
         return "–"
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    return floatformat(value, f"{min(4, max(0, -exponent))}g")
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    exponent = exact.normalize().as_tuple().exponent
+    # Two decimals are plenty for a KPI; small values (ratios) keep up to four.
+    limit = 4 if abs(exact) < 1 else 2
+    return floatformat(value, f"{min(limit, max(0, -exponent))}g")
 
 
 @register.filter

@@ -345,3 +345,11 @@ def test_linking_updates_the_inventorys_linked_to_a_goal_share(api, org, activit
     assert analysis(org)["shares"].linked_to_goal.count == before + 1
     api.delete(f"{BASE}/learning-goals/{lg.pk}/activities/{activities[2].pk}")
     assert analysis(org)["shares"].linked_to_goal.count == before
+
+
+def test_the_openapi_document_describes_the_request_bodies(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    body = paths["/api/v1/orgs/{org_slug}/strategic-goals"]["post"]["requestBody"]["content"]["application/json"]
+    assert {"title", "theme"} <= set(body["schema"]["properties"])
+    assert "requestBody" in paths["/api/v1/orgs/{org_slug}/kpis/{kpi_id}/measurements"]["post"]
+    assert "get" in paths["/api/v1/orgs/{org_slug}/golden-thread"]
