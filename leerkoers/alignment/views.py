@@ -557,7 +557,12 @@ def learning_goal_detail(request, access, learning_goal_id):
     checks = _checks_for(goal, len(links), bool(goal.target_roles) or bool(teams))
     activity_links = access.filter(ActivityLink, learning_goal=goal).select_related("activity")
     linked_ids = [link.activity_id for link in activity_links]
-    candidates = access.filter(Activity).exclude(pk__in=linked_ids).order_by("title").only("pk", "title")[:500]
+    candidates = (
+        access.filter(Activity)
+        .exclude(pk__in=linked_ids)
+        .order_by("title", "-start_date")
+        .only("pk", "title", "provider", "start_date")[:500]
+    )
     return render(
         request,
         "alignment/learning_goal_detail.html",
@@ -624,7 +629,11 @@ def learning_goal_activity_remove(request, access, learning_goal_id, activity_id
 @org_view()
 def activities(request, access):
     show = request.GET.get("show", "all")
-    listed = access.filter(Activity).order_by("title", "pk").only("pk", "title", "cost", "start_date")
+    listed = (
+        access.filter(Activity)
+        .order_by("title", "-start_date", "pk")
+        .only("pk", "title", "provider", "cost", "start_date")
+    )
     if show == "unlinked":
         listed = listed.filter(learning_goal_links__isnull=True)
     elif show == "linked":
@@ -674,8 +683,8 @@ def suggestions(request, access):
     thread = selectors.thread_for(access.organization)
     found = gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))[:100]
     lg_titles = {lg.id: lg.title for lg in thread.learning_goals}
-    activity_titles = {a.id: a.title for a in thread.activities}
-    rows = [(s, activity_titles[s.activity_id], lg_titles[s.learning_goal_id]) for s in found]
+    activities_by_id = {a.id: a for a in thread.activities}
+    rows = [(s, activities_by_id[s.activity_id], lg_titles[s.learning_goal_id]) for s in found]
     return render(request, "alignment/suggestions.html", _ctx(access, rows=rows))
 
 
