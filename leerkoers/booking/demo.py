@@ -61,7 +61,7 @@ def seed(*, demo, other, small: bool) -> None:
     AdvisorGrant.objects.get_or_create(organization=demo, advisor=second)
 
     now = timezone.now()
-    for email, lengths, (before, after), max_per_day, video, windows in SCHEDULES:
+    for n, (email, lengths, (before, after), max_per_day, video, windows) in enumerate(SCHEDULES):
         advisor = User.objects.filter(email=email, is_advisor=True).first()
         if advisor is None:
             continue
@@ -85,16 +85,17 @@ def seed(*, demo, other, small: bool) -> None:
                 profile=profile, date=(now + timedelta(days=10)).date(), kind="off", note="Studiedag"
             )
         if not Booking.objects.filter(advisor=advisor).exists():
-            _book_some(profile, now, count=1 if small else len(VISITORS), organization=demo)
+            _book_some(profile, now, count=1 if small else len(VISITORS), organization=demo, offset=n)
 
 
-def _book_some(profile: AdvisorProfile, now, *, count: int, organization) -> None:
+def _book_some(profile: AdvisorProfile, now, *, count: int, organization, offset: int) -> None:
     profile = AdvisorProfile.objects.prefetch_related("windows", "exceptions").get(pk=profile.pk)
     free = services.advisor_slots(
         profile, length=profile.session_lengths[-1], start=now, end=now + timedelta(days=28), now=now
     )
     # Spread the sessions: every fifth free slot, so the calendar still has room.
-    for i, (name, email, org_name, question) in enumerate(VISITORS[:count]):
+    visitors = VISITORS[offset:] + VISITORS[:offset]
+    for i, (name, email, org_name, question) in enumerate(visitors[:count]):
         if i * 5 >= len(free):
             break
         slot = free[i * 5]
