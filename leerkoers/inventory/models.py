@@ -204,6 +204,9 @@ class Participation(models.Model):
             # Participation per team and per person (the analysis) without touching the table.
             # Deliberately no more indexes: each one costs a million-row import seconds.
             models.Index(fields=["organization", "team", "person_key"], name="participation_org_team_person"),
+            # Newest first within the organisation (lists, API paging) without sorting the table;
+            # cheap on import because ids only grow.
+            models.Index(fields=["organization", "-id"], name="participation_org_newest"),
         ]
 
     def __str__(self) -> str:

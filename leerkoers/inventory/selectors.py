@@ -16,6 +16,9 @@ from leerkoers.inventory import coherence
 from leerkoers.inventory.models import Activity, ActivityTeam, Initiator, Kind, Participation
 from leerkoers.orgs.models import Membership, Team
 
+MAX_GROUPS = 50
+MAX_GROUP_ACTIVITIES = 30
+
 
 def _revision_key(organization) -> str:
     return f"inventory-revision-{organization.pk}"
@@ -132,18 +135,23 @@ def compute_analysis(organization) -> dict:
         "by_team": coherence.spend_by(facts, "team"),
         "by_month": coherence.spend_by(facts, "month"),
         "teams": teams,
+        # The largest groups, each with its most expensive activities: what a page can show.
         "overlaps": [
             {
                 "label": g.label,
                 "spend": g.spend,
-                "providers": g.providers,
-                "teams": g.teams,
+                "providers": g.providers[:20],
+                "teams": g.teams[:20],
+                "count": len(g.activities),
                 "activities": [
-                    {"id": a.id, "title": a.title, "provider": a.provider, "cost": a.cost} for a in g.activities
+                    {"id": a.id, "title": a.title, "provider": a.provider, "cost": a.cost}
+                    for a in g.activities[:MAX_GROUP_ACTIVITIES]
                 ],
             }
-            for g in groups
-        ],  # fmt: skip
+            for g in groups[:MAX_GROUPS]
+        ],
+        "overlap_groups": len(groups),
+        "overlap_spend": sum((g.spend for g in groups), coherence.ZERO),
         "starting_point": coherence.starting_point(
             facts, share, by_initiator, groups, teams, {k: str(v) for k, v in labels["initiator"].items()}
         ),

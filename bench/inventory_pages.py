@@ -1,0 +1,133 @@
+#!/usr/bin/env python
+"""Benchmark: the inventory's pages with 10,000 activities and 1,000,000 participations.
+
+    .venv/bin/python bench/inventory_pages.py [--activities 10000] [--participations 1000000] [--runs 40]
+
+Fills a fresh SQLite database (or the PostgreSQL database named in DATABASE_URL, dropped
+and created), then requests each page through Django's test client as an HR admin and
+prints p50 and p95 per page. "analysis (cold)" recomputes the analysis on every request
+(the cache is bypassed by bumping the inventory revision), the other rows are what users get.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+WORDS = ["Klantgericht", "Leiderschap", "Excel", "Agressie", "Medicatie", "Privacy", "Feedback", "Dementie",
+         "Timemanagement", "Hygiëne", "Veiligheid", "Coaching", "Communicatie", "Projectmatig", "Lean", "Scrum"]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--activities", type=int, default=10_000)
+    parser.add_argument("--participations", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    from import_participations import prepare_database
+
+    workdir = Path(tempfile.mkdtemp(prefix="lk-pages-"))
+    database = prepare_database(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leerkoers.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.utils import timezone
+
+    from leerkoers.accounts.models import User
+    from leerkoers.inventory.models import Activity, ActivityTeam
+    from leerkoers.inventory.selectors import bump_revision
+    from leerkoers.inventory.services import bulk_upsert_participations, refresh_participation_counts
+    from leerkoers.orgs.models import Membership, Organization, Role, Team
+
+    rng = random.Random(1)
+    t = time.perf_counter()
+    org = Organization.objects.create(name="Bench", slug="bench")
+    teams = Team.objects.bulk_create([Team(organization=org, name=f"Team {i}") for i in range(40)])
+    user = User.objects.create_user(email="hr@bench.example", password="x-bench-password-1")
+    Membership.objects.create(organization=org, user=user, role=Role.ADMIN, team=teams[0])
+    with transaction.atomic():
+        activities = Activity.objects.bulk_create(
+            [
+                Activity(
+                    organization=org,
+                    title=f"{rng.choice(WORDS)} {rng.choice(['training', 'basis', 'module'])} {i % 700}",
+                    provider=f"Aanbieder {i % 90}",
+                    kind=rng.choice(["training", "course", "e_learning"]),
+                    initiator=rng.choice(["hr", "manager", "employee", "board"]),
+                    cost=Decimal(rng.randrange(100, 9000)),
+                    hours_per_participant=Decimal(rng.choice([2, 4, 8])),
+                    goal="Doel" if i % 3 == 0 else "",
+                    start_date=timezone.localdate().replace(day=1),
+                    natural_key=str(i),
+                )  # fmt: skip
+                for i in range(args.activities)
+            ],
+            batch_size=2000,
+        )
+        ActivityTeam.objects.bulk_create(
+            [ActivityTeam(organization=org, activity=a, team=rng.choice(teams)) for a in activities], batch_size=5000
+        )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        ids = [a.pk for a in activities]
+        rows = [
+            (org.pk, ids[i % len(ids)], f"~p{i // len(ids) * 7 + i % 7:08d}", None, teams[i % 40].pk, "completed",
+             "2026-01-15", "2", "80", "import", now, now)
+            for i in range(args.participations)
+        ]  # fmt: skip
+        bulk_upsert_participations(rows, first=True)
+        refresh_participation_counts(org)
+    print(f"database: {database}; filled in {time.perf_counter() - t:.0f} s")
+
+    client = Client()
+    client.force_login(user)
+    base = "/o/bench/inventory/"
+    pages = {
+        "analysis (cached)": base,
+        "activities": base + "activities/",
+        "activities, search + sort": base + "activities/?q=klant&sort=-cost&page=3",
+        "participations": base + "participations/",
+        "participations, team filter": base + f"participations/?team={teams[3].pk}&page=5",
+        "API activities": "/api/v1/orgs/bench/activities?limit=100",
+        "API participations": "/api/v1/orgs/bench/participations?limit=100&offset=5000",
+        "API analysis": "/api/v1/orgs/bench/analysis",
+    }
+    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, url in pages.items():
+        _measure(client, name, url, args.runs)
+    _measure(client, "analysis (cold)", base, max(5, args.runs // 8), before=lambda: bump_revision(org))
+
+
+def _measure(client, name, url, runs, before=None):
+    times = []
+    client.get(url)  # warm up
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    print(f"{name:32} {statistics.median(times):8.0f} {p95:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
