@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,9 +57,12 @@ def theme_create(*, organization: Organization, key: str, name: str, actor) -> T
     theme.full_clean(validate_constraints=False)
     if Theme.objects.filter(organization=organization, key=key).exists():
         raise ValidationError({"key": _("There is already a theme with this key.")})
-    with transaction.atomic():
-        theme.save()
-        audit_record(organization=organization, actor=actor, action="theme.create", target=theme, summary=name)
+    try:
+        with transaction.atomic():
+            theme.save()
+            audit_record(organization=organization, actor=actor, action="theme.create", target=theme, summary=name)
+    except IntegrityError:
+        raise ValidationError({"key": _("There is already a theme with this key.")}) from None
     return theme
 
 
@@ -193,10 +196,13 @@ def kpi_save(*, kpi: Kpi, actor, changes: dict | None = None) -> Kpi:
     _clean_kpi(kpi)
     if old_unit and old_unit != kpi.unit and kpi.measurements.exists():
         raise ValidationError({"unit": _("The KPI has measurements in its unit; the unit cannot change any more.")})
-    with transaction.atomic():
-        kpi.save()
-        audit_record(organization=kpi.organization, actor=actor, action="kpi.create" if creating else "kpi.update",
-                     target=kpi, summary=kpi.name)  # fmt: skip
+    try:
+        with transaction.atomic():
+            kpi.save()
+            audit_record(organization=kpi.organization, actor=actor, action="kpi.create" if creating else "kpi.update",
+                         target=kpi, summary=kpi.name)  # fmt: skip
+    except IntegrityError:  # a KPI of the same name was stored in the meantime
+        raise ValidationError({"name": _("This strategic goal already has a KPI with this name.")}) from None
     return kpi
 
 
@@ -337,15 +343,32 @@ def measurements_create(*, organization: Organization, items: list[MeasurementIn
         Measurement(organization=organization, kpi=item.kpi, team=item.team, date=item.date, value=item.value)
         for item in items
     ]
-    with transaction.atomic():
-        created = Measurement.objects.bulk_create(rows)
-        by_kpi: dict[int, int] = {}
-        for item in items:
-            by_kpi[item.kpi.pk] = by_kpi.get(item.kpi.pk, 0) + 1
-        kpis = {item.kpi.pk: item.kpi for item in items}
-        for kpi_id, count in by_kpi.items():
-            audit_record(organization=organization, actor=actor, action="measurement.create", target=kpis[kpi_id],
-                         summary=_("%(count)d measurement(s)") % {"count": count})  # fmt: skip
+    try:
+        with transaction.atomic():
+            created = _store_measurements(organization, rows, items, actor)
+    except IntegrityError:
+        # Someone stored the same KPI, scope and date in the meantime (the unique constraint).
+        raise MeasurementErrors(
+            [
+                {
+                    "where": "",
+                    "field": "date",
+                    "message": _("A measurement for the same KPI, scope and date was just stored; reload and check."),
+                }
+            ]
+        ) from None
+    return created
+
+
+def _store_measurements(organization, rows, items, actor) -> list[Measurement]:
+    created = Measurement.objects.bulk_create(rows)
+    counts: dict[int, int] = {}
+    kpis = {item.kpi.pk: item.kpi for item in items}
+    for item in items:
+        counts[item.kpi.pk] = counts.get(item.kpi.pk, 0) + 1
+    for kpi_id, count in counts.items():
+        audit_record(organization=organization, actor=actor, action="measurement.create", target=kpis[kpi_id],
+                     summary=_("%(count)d measurement(s)") % {"count": count})  # fmt: skip
     return created
 
 

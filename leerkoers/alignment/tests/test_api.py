@@ -353,3 +353,19 @@ def test_the_openapi_document_describes_the_request_bodies(client):
     assert {"title", "theme"} <= set(body["schema"]["properties"])
     assert "requestBody" in paths["/api/v1/orgs/{org_slug}/kpis/{kpi_id}/measurements"]["post"]
     assert "get" in paths["/api/v1/orgs/{org_slug}/golden-thread"]
+
+
+def test_a_measurement_stored_in_between_gives_a_clear_error_not_a_500(org, kpi, admin_user):
+    """The duplicate check and the insert race: the unique constraint has the last word."""
+    from unittest import mock
+
+    from leerkoers.alignment import services
+
+    day = kpi.baseline_date + timedelta(days=3)
+    Measurement.objects.create(organization=org, kpi=kpi, date=day, value=9)
+    item = services.MeasurementInput("", kpi, day, Decimal(8))
+    with mock.patch.object(services, "measurement_batch_errors", return_value=[]):  # the other request won
+        with pytest.raises(services.MeasurementErrors) as caught:
+            services.measurements_create(organization=org, items=[item], actor=admin_user)
+    assert "just stored" in caught.value.rows[0]["message"]
+    assert Measurement.objects.filter(kpi=kpi).count() == 1
