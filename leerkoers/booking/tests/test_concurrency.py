@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as wall
 from pathlib import Path
 from threading import Barrier
@@ -53,24 +53,25 @@ def _advisor(email: str, **profile) -> User:
     return user
 
 
-def _post(port: int, body: dict) -> tuple[int, dict]:
+def _post(port: int, body: dict, path: str = "/api/v1/booking/bookings") -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("POST", "/api/v1/booking/bookings", json.dumps(body), {"Content-Type": "application/json"})
+    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
     response = conn.getresponse()
     data = json.loads(response.read() or b"{}")
     conn.close()
     return response.status, data
 
 
-def _burst(port: int, bodies: list[dict]) -> list[tuple[int, dict]]:
+def _burst(port: int, bodies: list[dict], paths: list[str] | None = None) -> list[tuple[int, dict]]:
     barrier = Barrier(len(bodies))
+    paths = paths or ["/api/v1/booking/bookings"] * len(bodies)
 
-    def fire(body):
+    def fire(pair):
         barrier.wait()
-        return _post(port, body)
+        return _post(port, *pair)
 
     with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-        return list(pool.map(fire, bodies))
+        return list(pool.map(fire, zip(bodies, paths, strict=True)))
 
 
 def _body(advisor: User, start: datetime, i: int, length: int | None = None) -> dict:
@@ -151,13 +152,19 @@ def live_gunicorn(transactional_db, tmp_path):
     connection.close()
 
 
-def _server_count(tmp_path, advisor: User) -> int:
+def _server_count(tmp_path, advisor: User, start: datetime | None = None) -> int:
+    """Active bookings of the advisor (starting at `start`) in the server's database."""
     if connection.vendor != "sqlite":
-        return Booking.objects.filter(advisor=advisor).exclude(status="cancelled").count()
+        rows = Booking.objects.filter(advisor=advisor).exclude(status="cancelled")
+        return rows.filter(start=start).count() if start else rows.count()
+    sql = "SELECT start FROM booking_booking WHERE advisor_id = ? AND status != 'cancelled'"
     with sqlite3.connect(tmp_path / "live.sqlite3") as db:
-        return db.execute(
-            "SELECT count(*) FROM booking_booking WHERE advisor_id = ? AND status != 'cancelled'", (advisor.pk,)
-        ).fetchone()[0]
+        starts = [row[0] for row in db.execute(sql, (advisor.pk,))]
+    if start is None:
+        return len(starts)
+    # Django stores aware datetimes in SQLite as UTC text.
+    wanted = start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return sum(1 for value in starts if value.startswith(wanted))
 
 
 def _assert_one_winner(results, tmp_path, advisor):
@@ -180,6 +187,7 @@ def test_it_books_a_contested_slot_exactly_once_under_50_simultaneous_requests(l
     lengths = _advisor("lengths@example.com", session_lengths=[30, 60], buffer_before=0, buffer_after=0)
     buffered = _advisor("buffer@example.com", session_lengths=[30], buffer_before=0, buffer_after=30)
     per_day = _advisor("perday@example.com", session_lengths=[30], buffer_before=0, buffer_after=0, max_per_day=1)
+    moving = _advisor("moving@example.com", session_lengths=[30], buffer_before=0, buffer_after=0, max_per_day=100)
     port = live_gunicorn()
 
     # 1. Fifty people click the same slot.
@@ -197,3 +205,17 @@ def test_it_books_a_contested_slot_exactly_once_under_50_simultaneous_requests(l
     # 4. At most one session a day: fifty requests for different free times on one day.
     starts = [datetime.combine(day, wall(8), AMS) + timedelta(minutes=30 * (i % 20)) for i in range(CLIENTS)]
     _assert_one_winner(_burst(port, [_body(per_day, s, i) for i, s in enumerate(starts)]), tmp_path, per_day)
+
+    # 5. Twenty-five visitors move their session to 10:00 while twenty-five others book it.
+    tokens = []
+    for i in range(25):
+        status, data = _post(port, _body(moving, ten + timedelta(hours=1, minutes=30 * (i % 14), days=i // 14), i))
+        assert status == 201, data
+        tokens.append(data["manage_url"].rstrip("/").rsplit("/", 1)[1])
+    bodies = [{"start": ten.isoformat()} for _ in tokens] + [_body(moving, ten, 100 + i) for i in range(25)]
+    paths = [f"/api/v1/booking/bookings/{t}/reschedule" for t in tokens] + ["/api/v1/booking/bookings"] * 25
+    results = _burst(port, bodies, paths)
+    codes = sorted(status for status, _ in results)
+    assert codes.count(200) + codes.count(201) == 1 and codes.count(409) == 49, codes
+    assert _server_count(tmp_path, moving, ten) == 1
+    assert _server_count(tmp_path, moving) == 25 + codes.count(201)
