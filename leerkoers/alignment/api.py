@@ -6,14 +6,14 @@ without access learns nothing from validation errors. OpenAPI still documents ea
 """
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -30,6 +30,10 @@ from leerkoers.orgs.models import Membership, Team
 router = Router(tags=["alignment"])
 
 Amount = pydantic.condecimal(max_digits=14, decimal_places=4)
+# A row id: larger numbers cannot be a key in SQLite or PostgreSQL (and must not crash them).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, pydantic.Field(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 # The body as sent; validated against its schema after the access check (see the docstring).
 JsonBody = Body[Any]
 
@@ -42,7 +46,20 @@ def _body(schema: type[pydantic.BaseModel]) -> dict:
     return {"requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}, "required": True}}
 
 
+def _nul_errors(value: Any, loc: list) -> list[dict]:
+    """Text with NUL characters (which PostgreSQL refuses to store), wherever it is in the body."""
+    if isinstance(value, str):
+        return [{"loc": loc, "msg": _("Text may not contain NUL characters.")}] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [e for key, item in value.items() for e in _nul_errors(key, loc) + _nul_errors(item, [*loc, key])]
+    if isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in _nul_errors(item, [*loc, i])]
+    return []
+
+
 def _validate(schema: type[pydantic.BaseModel], payload: Any, prefix: tuple = ()) -> pydantic.BaseModel:
+    if errors := _nul_errors(payload, list(prefix)):
+        raise NinjaValidationError(errors)
     try:
         return schema.model_validate(payload)
     except pydantic.ValidationError as exc:
@@ -77,7 +94,7 @@ class StrategicGoalIn(Schema):
     title: str = pydantic.Field(min_length=1, max_length=200)
     description: str = ""
     theme: str = pydantic.Field(min_length=1, max_length=60)
-    owner: int | None = None
+    owner: Id | None = None
     period_start: date | None = None
     period_end: date | None = None
     status: Literal["draft", "active", "achieved", "dropped"] = "active"
@@ -205,12 +222,12 @@ def strategic_goal_remove(request, org_slug: str, strategic_goal_id: int):
 
 
 class KpiIn(Schema):
-    strategic_goal: int
+    strategic_goal: Id
     name: str = pydantic.Field(min_length=1, max_length=200)
     definition: str = ""
     unit: Literal["percent", "number", "score", "euro", "days", "hours", "minutes"]
     source: str = pydantic.Field(default="", max_length=200)
-    owner: int | None = None
+    owner: Id | None = None
     direction: Literal["higher", "lower"]
     baseline_value: Amount
     baseline_date: date
@@ -274,7 +291,7 @@ def _kpi_changes(access, data: KpiIn) -> dict:
 
 
 @router.get("/orgs/{org_slug}/kpis", response=Page[KpiOut], summary="KPIs with their status")
-def kpi_list(request, org_slug: str, limit: int = 100, offset: int = 0, strategic_goal: int | None = None):
+def kpi_list(request, org_slug: str, limit: int = 100, offset: int = 0, strategic_goal: QueryId = None):
     access = api_access(request, org_slug)
     kpis = selectors.kpi_queryset(access.organization)
     if strategic_goal is not None:
@@ -337,7 +354,7 @@ class MeasurementIn(Schema):
 
     date: date
     value: Amount
-    team: int | None = None
+    team: Id | None = None
     unit: str = pydantic.Field(default="", max_length=20, description="Optional; checked against the KPI's unit.")
 
 
@@ -359,7 +376,7 @@ class MeasurementBatch(pydantic.RootModel):
 @router.get(
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements", response=Page[MeasurementOut], summary="Measurements of a KPI"
 )
-def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offset: int = 0, team: int | None = None):
+def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offset: int = 0, team: QueryId = None):
     access = api_access(request, org_slug)
     kpi = access.get(Kpi, pk=kpi_id)
     measurements = access.filter(Measurement, kpi=kpi).order_by("date", F("team_id").asc(nulls_first=True), "pk")
@@ -427,10 +444,10 @@ class LearningGoalIn(Schema):
     behaviour: str = ""
     deadline: date | None = None
     measure: str = ""
-    target_teams: list[int] = []
+    target_teams: list[Id] = []
     target_roles: list[Literal["admin", "director", "manager", "employee"]] = []
-    strategic_goals: list[int] = []
-    rationales: dict[int, str] = pydantic.Field(
+    strategic_goals: list[Id] = []
+    rationales: dict[Id, str] = pydantic.Field(
         default_factory=dict, description="Why the goal serves each strategic goal: {strategic goal id: text}."
     )
 
@@ -592,7 +609,7 @@ def learning_goal_remove(request, org_slug: str, learning_goal_id: int):
 
 
 class ActivityLinkIn(Schema):
-    activity: int
+    activity: Id
 
 
 class ActivityLinkOut(Schema):

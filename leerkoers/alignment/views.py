@@ -51,6 +51,15 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+MAX_ID = 2**63 - 1
+
+
+def _posted_id(raw: str) -> int | None:
+    """A row id from a form field; None for anything that cannot be one (words, huge numbers)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+
+
 def _actor(request):
     return request.user
 
@@ -297,9 +306,9 @@ def _kpi_form(request, access, kpi: Kpi, initial=None):
 @org_view()
 def kpi_create(request, access):
     initial = {}
-    goal_id = request.GET.get("strategic_goal", "")
-    if goal_id.isdigit():
-        initial["strategic_goal"] = access.filter(StrategicGoal, pk=int(goal_id)).first()
+    goal_id = _posted_id(request.GET.get("strategic_goal", ""))
+    if goal_id is not None:
+        initial["strategic_goal"] = access.filter(StrategicGoal, pk=goal_id).first()
     return _kpi_form(request, access, Kpi(organization=access.organization), initial)
 
 
@@ -600,8 +609,8 @@ def _next_url(request, default: str) -> str:
 def learning_goal_activity_add(request, access, learning_goal_id):
     _require_editor(access)
     goal = access.get(LearningGoal, pk=learning_goal_id)
-    raw = request.POST.get("activity", "")
-    activity = access.filter(Activity, pk=int(raw)).first() if raw.isdigit() else None
+    activity_id = _posted_id(request.POST.get("activity", ""))
+    activity = access.filter(Activity, pk=activity_id).first() if activity_id else None
     if activity is None:
         messages.error(request, _("Choose an activity to link."))
     else:
@@ -662,8 +671,8 @@ def activity_link(request, access, activity_id):
     """Link from the activity's side: the activity serves the chosen learning goal."""
     _require_editor(access)
     activity = access.get(Activity, pk=activity_id)
-    raw = request.POST.get("learning_goal", "")
-    goal = access.filter(LearningGoal, pk=int(raw)).first() if raw.isdigit() else None
+    goal_id = _posted_id(request.POST.get("learning_goal", ""))
+    goal = access.filter(LearningGoal, pk=goal_id).first() if goal_id else None
     if goal is None:
         messages.error(request, _("Choose a learning goal to link."))
     else:
@@ -689,10 +698,10 @@ def suggestions(request, access):
 
 
 def _suggestion_pair(request, access):
-    goal_raw, activity_raw = request.POST.get("learning_goal", ""), request.POST.get("activity", "")
-    if not (goal_raw.isdigit() and activity_raw.isdigit()):
+    goal_id, activity_id = _posted_id(request.POST.get("learning_goal")), _posted_id(request.POST.get("activity"))
+    if goal_id is None or activity_id is None:
         return None, None
-    return access.get(LearningGoal, pk=int(goal_raw)), access.get(Activity, pk=int(activity_raw))
+    return access.get(LearningGoal, pk=goal_id), access.get(Activity, pk=activity_id)
 
 
 @org_view()

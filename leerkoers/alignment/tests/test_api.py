@@ -364,8 +364,42 @@ def test_a_measurement_stored_in_between_gives_a_clear_error_not_a_500(org, kpi,
     day = kpi.baseline_date + timedelta(days=3)
     Measurement.objects.create(organization=org, kpi=kpi, date=day, value=9)
     item = services.MeasurementInput("", kpi, day, Decimal(8))
-    with mock.patch.object(services, "measurement_batch_errors", return_value=[]):  # the other request won
-        with pytest.raises(services.MeasurementErrors) as caught:
-            services.measurements_create(organization=org, items=[item], actor=admin_user)
+    # The other request won: the check saw nothing, the insert meets the stored row.
+    with (
+        mock.patch.object(services, "measurement_batch_errors", return_value=[]),
+        pytest.raises(services.MeasurementErrors) as caught,
+    ):
+        services.measurements_create(organization=org, items=[item], actor=admin_user)
     assert "just stored" in caught.value.rows[0]["message"]
     assert Measurement.objects.filter(kpi=kpi).count() == 1
+
+
+HUGE = 10**30
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        ("learning-goals", {"title": "x", "strategic_goals": [HUGE]}),
+        ("learning-goals", {"title": "x", "target_teams": [HUGE]}),
+        ("strategic-goals", {"title": "x", "theme": "service_quality", "owner": HUGE}),
+        ("strategic-goals", {"title": "a\x00b", "theme": "service_quality"}),
+        ("learning-goals", {"title": "x", "rationales": {"1": "a\x00"}}),
+    ],
+)
+def test_hostile_ids_and_text_get_a_422_and_change_nothing(api, path, payload):
+    before = (StrategicGoal.objects.count(), LearningGoal.objects.count())
+    response = post(api, f"{BASE}/{path}", payload)
+    assert response.status_code == 422, response.content
+    assert (StrategicGoal.objects.count(), LearningGoal.objects.count()) == before
+
+
+def test_hostile_query_and_form_ids_do_not_crash(api, admin_client, org, kpi):
+    assert api.get(f"{BASE}/kpis?strategic_goal={HUGE}").status_code == 422
+    assert api.get(f"{BASE}/kpis/{kpi.pk}/measurements?team={HUGE}").status_code == 422
+    lg = LearningGoal.objects.create(organization=org, title="x")
+    response = admin_client.post(f"/o/demo/alignment/learning-goals/{lg.pk}/activities/", {"activity": str(HUGE)})
+    assert response.status_code == 302
+    response = admin_client.post("/o/demo/alignment/suggestions/accept/", {"learning_goal": str(HUGE), "activity": "1"})
+    assert response.status_code == 302
+    assert admin_client.get(f"/o/demo/alignment/kpis/new/?strategic_goal={HUGE}").status_code == 200
