@@ -5,6 +5,9 @@ import uuid
 from datetime import timedelta
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from leerkoers.booking.models import AvailabilityException, Booking, WeeklyWindow
 from leerkoers.booking.tests.conftest import book, visitor
@@ -193,8 +196,28 @@ def test_it_shows_the_advisor_their_sessions_clients_and_private_feed(
     assert feed_url
     feed = client.get("/" + feed_url.split("://", 1)[1].split("/", 1)[1])
     assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content
-    with django_assert_max_num_queries(40):
+    # Each client organisation's journey costs what its step reporters cost (at most 5 each,
+    # see docs/foundation.md); the sessions must not add a query per session.
+    clients = len(response.context["clients"])
+    with django_assert_max_num_queries(8 + 5 * 7 * clients):
         advisor_client.get("/sessie/adviseur/")
+    with CaptureQueriesContext(connection) as before:
+        advisor_client.get("/sessie/adviseur/")
+    profile = advisor_user.booking_profile
+    profile.windows.all().delete()
+    profile.exceptions.all().delete()
+    WeeklyWindow.objects.bulk_create(
+        WeeklyWindow(profile=profile, weekday=d, start="00:00", end="23:30") for d in range(7)
+    )
+    for i in range(6):
+        book(
+            profile,
+            timezone.now().replace(microsecond=0, second=0, minute=0) + timedelta(days=3 + i),
+            visitor=visitor(email=f"q{i}@example.com"),
+        )
+    with CaptureQueriesContext(connection) as after:
+        assert len(advisor_client.get("/sessie/adviseur/").context["upcoming"]) >= 6
+    assert len(after.captured_queries) == len(before.captured_queries)
 
 
 def test_it_refuses_a_feed_with_a_wrong_token(client, advisor_user):
