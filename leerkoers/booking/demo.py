@@ -93,12 +93,12 @@ def _book_some(profile: AdvisorProfile, now, *, count: int, organization, offset
     free = services.advisor_slots(
         profile, length=profile.session_lengths[-1], start=now, end=now + timedelta(days=28), now=now
     )
-    # Spread the sessions: every fifth free slot, so the calendar still has room.
+    # Spread the sessions over the four weeks, so the calendar still has plenty of room.
     visitors = VISITORS[offset:] + VISITORS[:offset]
     for i, (name, email, org_name, question) in enumerate(visitors[:count]):
-        if i * 5 >= len(free):
+        if not free:
             break
-        slot = free[i * 5]
+        slot = free[(2 * i + offset) * len(free) // (2 * count + 1)]
         booking = Booking(
             advisor=profile.advisor,
             organization=organization if i == 0 else None,
