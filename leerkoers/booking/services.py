@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,7 +309,7 @@ def booking_cancel(*, booking: Booking, by_advisor: bool = False, now=None) -> B
         _check_changeable(booking, now)
     with transaction.atomic():
         updated = Booking.objects.filter(pk=booking.pk, status__in=ACTIVE).update(
-            status=Booking.Status.CANCELLED, cancelled_at=now, sequence=booking.sequence + 1
+            status=Booking.Status.CANCELLED, cancelled_at=now, sequence=F("sequence") + 1
         )
         if not updated:
             raise ValidationError(_("This session has been cancelled already."))

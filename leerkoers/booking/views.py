@@ -332,6 +332,8 @@ def verify(request, token):
     booking = _booking_or_404(token, verify=True)
     if request.method == "POST":
         booking = services.booking_verify(booking=booking)
+        if booking.status != Booking.Status.CONFIRMED:
+            return render(request, "booking/verify.html", {"booking": booking}, status=409)
         messages.success(request, _("Thank you: your e-mail address is verified and your session is confirmed."))
         return redirect("booking_public:manage", token=booking.manage_token())
     return render(request, "booking/verify.html", {"booking": booking})

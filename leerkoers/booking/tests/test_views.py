@@ -338,3 +338,16 @@ def test_it_builds_the_public_booking_page_in_few_queries(client, make_advisor, 
         make_advisor(f"a{i}@advisors.example")
     with django_assert_max_num_queries(20):
         assert client.get("/sessie/", {"advisor": "any"}).status_code == 200
+
+
+def test_it_does_not_confirm_a_hold_that_was_released(client, profile, next_week_ten, settings):
+    from django.core.management import call_command
+
+    settings.BOOKING_REQUIRE_EMAIL_VERIFICATION = True
+    booking = book(profile, next_week_ten)
+    link = re.search(r"https?://[^/]+(/sessie/bevestig/[^/]+/)", mail.outbox[0].body).group(1)
+    Booking.objects.filter(pk=booking.pk).update(created=timezone.now() - timedelta(hours=3))
+    call_command("send_booking_reminders", verbosity=0)
+    response = client.post(link)
+    assert response.status_code == 409 and b"released" in response.content
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
