@@ -85,7 +85,7 @@ def test_it_filters_members_by_role(reader):
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client"])
-def test_it_refuses_the_member_list_to_other_roles(request, cast):
+def test_it_refuses_the_member_list_to_other_roles(request, db, cast):
     response = request.getfixturevalue(cast).get(f"{API}/members")
     assert response.status_code == 403
     assert response.json() == {"detail": "You do not have permission to do this."}

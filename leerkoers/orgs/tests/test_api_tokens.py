@@ -53,7 +53,7 @@ def test_it_answers_an_unknown_token_with_not_found(admin_client):
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client"])
-def test_it_refuses_tokens_to_other_roles(request, cast):
+def test_it_refuses_tokens_to_other_roles(request, db, cast):
     client = request.getfixturevalue(cast)
     assert client.get(TOKENS).status_code == 403
     assert client.post(TOKENS, {"name": "x"}).status_code == 403

@@ -37,5 +37,5 @@ def test_it_names_an_api_token_as_the_actor(org):
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client"])
-def test_it_refuses_the_trail_to_other_roles(request, cast):
+def test_it_refuses_the_trail_to_other_roles(request, db, cast):
     assert request.getfixturevalue(cast).get(AUDIT).status_code == 403

@@ -29,7 +29,7 @@ def test_it_shows_all_seven_steps_with_their_status(admin_client, django_assert_
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client", "advisor_client"])
-def test_it_shows_the_journey_to_every_role(request, cast):
+def test_it_shows_the_journey_to_every_role(request, db, cast):
     assert request.getfixturevalue(cast).get(HOME).status_code == 200
 
 

@@ -31,7 +31,7 @@ def test_it_keeps_the_number_of_queries_flat_as_members_grow(admin_client, org, 
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client"])
-def test_it_refuses_the_members_page_to_other_roles(request, cast, org):
+def test_it_refuses_the_members_page_to_other_roles(request, db, cast, org):
     client = request.getfixturevalue(cast)
     assert client.get(MEMBERS).status_code == 403
     employee = _member(org, "employee@demo.example")
