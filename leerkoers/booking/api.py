@@ -183,6 +183,8 @@ def advisor_slots(
     zone = _zone(tz)
     if end < start:
         raise ValidationError({"end": _("The end date must not be before the start date.")})
+    if end > date.today() + services.FURTHEST_AHEAD:
+        raise ValidationError({"end": _("This date is too far ahead to book.")})
     if (end - start).days >= MAX_RANGE_DAYS:
         raise ValidationError({"end": _("Ask for at most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}})
     profile = get_object_or_404(services.bookable_profiles(), advisor_id=advisor_id)

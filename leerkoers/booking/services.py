@@ -114,6 +114,7 @@ def nearest_free(
     profiles: list[AdvisorProfile], *, length: int | None, wanted: datetime, now: datetime, count: int = 5
 ) -> list[slotlib.Slot]:
     """The free slots nearest to `wanted`, looking a week either side and then further ahead."""
+    wanted = max(wanted, now)  # for a time in the past, the nearest are the first free ones
     for days in (7, 31):
         found = slots_between(
             profiles, length=length, start=wanted - timedelta(days=days), end=wanted + timedelta(days=days), now=now
@@ -160,6 +161,17 @@ def set_times(booking: Booking, profile: AdvisorProfile, start: datetime, length
     booking.local_date = start.astimezone(profile.zone).date()
 
 
+# No advisor plans further ahead than this; it also keeps date arithmetic far from year 9999.
+FURTHEST_AHEAD = timedelta(days=2 * 366)
+
+
+def _check_start(start: datetime, now: datetime) -> None:
+    if timezone.is_naive(start):
+        raise ValidationError({"start": _("Give the start time with its UTC offset.")})
+    if start > now + FURTHEST_AHEAD:
+        raise ValidationError({"start": _("This time is too far ahead to book.")})
+
+
 def _check_length(profile: AdvisorProfile, length: int | None) -> int:
     if length is None:
         return profile.session_lengths[0]
@@ -203,8 +215,7 @@ def booking_create(
     e-mail) through the task queue.
     """
     now = now or timezone.now()
-    if timezone.is_naive(start):
-        raise ValidationError({"start": _("Give the start time with its UTC offset.")})
+    _check_start(start, now)
     validate_time_zone(visitor.time_zone)
     scan = find_scan(scan_uuid, organization=organization)
     if scan_uuid is not None and scan is None:
@@ -267,6 +278,7 @@ def booking_create(
 def booking_reschedule(*, booking: Booking, start: datetime, length: int | None = None, now=None) -> Booking:
     """Move an active booking to another free time of the same advisor; SEQUENCE goes up by one."""
     now = now or timezone.now()
+    _check_start(start, now)
     _check_changeable(booking, now)
     profile = AdvisorProfile.objects.prefetch_related("windows", "exceptions").get(advisor=booking.advisor)
     wanted = _check_length(profile, length or booking.length_minutes)

@@ -42,7 +42,7 @@ def _first_day(raw: str | None, zone) -> date:
         day = date.fromisoformat(raw) if raw else today
     except ValueError:
         day = today
-    return max(day, today)
+    return min(max(day, today), today + services.FURTHEST_AHEAD)
 
 
 def _int(raw) -> int | None:

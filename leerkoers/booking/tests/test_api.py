@@ -222,3 +222,20 @@ def test_it_writes_the_e_mail_in_the_visitors_language(client, profile, next_wee
     english, _advisor, dutch, _advisor2 = mail.outbox
     assert english.subject.startswith("Your strategy session")
     assert dutch.subject.startswith("Je strategiesessie")
+
+
+def test_it_answers_dates_at_the_end_of_the_calendar_without_crashing(client, profile):
+    slots = client.get(
+        f"/api/v1/booking/advisors/{profile.advisor_id}/slots", {"start": "9999-12-30", "end": "9999-12-31"}
+    )
+    assert slots.status_code == 422 and slots.json()["errors"][0]["field"] == "end"
+    far = post(client, payload(profile, datetime(9999, 12, 31, 23, 0, tzinfo=AMS)))
+    assert far.status_code == 422 and far.json()["errors"][0]["field"] == "start"
+    assert client.get("/sessie/", {"from": "9999-12-31", "tz": "Pacific/Kiritimati"}).status_code == 200
+
+
+def test_it_offers_the_first_free_times_for_a_time_in_the_past(client, profile):
+    response = post(client, payload(profile, datetime(2020, 1, 6, 10, 0, tzinfo=AMS)))
+    assert response.status_code == 409
+    assert response.json()["alternatives"]
+    assert datetime.fromisoformat(response.json()["alternatives"][0]["start"]) > timezone.now()
