@@ -176,6 +176,11 @@ def test_it_reschedules_by_token_and_raises_the_sequence(client, profile, next_w
     response = post(client, {"start": later.isoformat()}, f"{URL}/{token}/reschedule")
     assert response.status_code == 200, response.content
     assert response.json()["start"] == later.isoformat() and response.json()["sequence"] == 1
+    moved_mail = [m for m in mail.outbox if m.to == ["vera@example.com"]][-1]
+    invite = moved_mail.attachments[0][1]
+    invite = invite.decode() if isinstance(invite, bytes) else invite
+    assert "SEQUENCE:1" in invite and "METHOD:REQUEST" in invite
+    assert [m.to for m in mail.outbox].count([profile.advisor.email]) == 2  # booked, moved
     assert post(client, payload(profile, next_week_ten, email="n@example.com")).status_code == 201
     taken = post(client, {"start": next_week_ten.isoformat()}, f"{URL}/{token}/reschedule")
     assert taken.status_code == 409 and taken.json()["alternatives"]
