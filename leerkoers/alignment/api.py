@@ -19,7 +19,15 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from leerkoers.alignment import golden_thread as gt
 from leerkoers.alignment import selectors, services
-from leerkoers.alignment.models import Kpi, LearningGoal, LearningGoalLink, Measurement, StrategicGoal
+from leerkoers.alignment.models import (
+    PRESET_THEMES,
+    Kpi,
+    LearningGoal,
+    LearningGoalLink,
+    Measurement,
+    StrategicGoal,
+    Theme,
+)
 from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import smart_check
 from leerkoers.api import api_access
@@ -85,6 +93,47 @@ def _by_ids(access, model, ids: list[int], field: str, label: str) -> list:
             {field: _("Unknown %(what)s: %(ids)s.") % {"what": label, "ids": ", ".join(map(str, missing))}}
         )
     return [found[i] for i in ids]
+
+
+# --- themes ------------------------------------------------------------------------------
+
+
+class ThemeIn(Schema):
+    key: str = pydantic.Field(min_length=1, max_length=60, pattern=r"^[-a-z0-9_]+$")
+    name: str = pydantic.Field(min_length=1, max_length=120)
+
+
+class ThemeOut(Schema):
+    id: int | None
+    key: str
+    name: str
+    preset: bool
+
+
+@router.get("/orgs/{org_slug}/themes", response=Page[ThemeOut], summary="Themes: the four preset ones, then your own")
+def theme_list(request, org_slug: str):
+    access = api_access(request, org_slug)
+    items = [{"id": None, "key": key, "name": str(label), "preset": True} for key, label in PRESET_THEMES.items()]
+    items += [{"id": t.pk, "key": t.key, "name": t.name, "preset": False} for t in access.filter(Theme)]
+    return {"items": items, "count": len(items)}
+
+
+@router.post(
+    "/orgs/{org_slug}/themes", response={201: ThemeOut}, summary="Add an own theme", openapi_extra=_body(ThemeIn)
+)
+def theme_create(request, org_slug: str, payload: JsonBody):
+    access = api_access(request, org_slug, EDITORS, write=True)
+    data = _validate(ThemeIn, payload)
+    theme = services.theme_create(organization=access.organization, key=data.key, name=data.name,
+                                  actor=access.token or request.user)  # fmt: skip
+    return Status(201, {"id": theme.pk, "key": theme.key, "name": theme.name, "preset": False})
+
+
+@router.delete("/orgs/{org_slug}/themes/{theme_id}", response={204: None}, summary="Delete an own theme no goal uses")
+def theme_remove(request, org_slug: str, theme_id: int):
+    access = api_access(request, org_slug, EDITORS, write=True)
+    services.theme_delete(theme=access.get(Theme, pk=theme_id), actor=access.token or request.user)
+    return Status(204, None)
 
 
 # --- strategic goals ---------------------------------------------------------------------
@@ -643,6 +692,26 @@ def learning_goal_activity_remove(request, org_slug: str, learning_goal_id: int,
     activity = access.get(Activity, pk=activity_id)
     if not services.activity_link_remove(goal=goal, activity=activity, actor=access.token or request.user):
         raise HttpError(404, _("This activity is not linked to this learning goal."))
+    return Status(204, None)
+
+
+class SuggestionIn(Schema):
+    learning_goal: Id
+    activity: Id
+
+
+@router.post(
+    "/orgs/{org_slug}/rejected-suggestions",
+    response={204: None},
+    summary="Reject a suggested link so it is not suggested again (accept = link the activity)",
+    openapi_extra=_body(SuggestionIn),
+)
+def suggestion_reject(request, org_slug: str, payload: JsonBody):
+    access = api_access(request, org_slug, EDITORS, write=True)
+    data = _validate(SuggestionIn, payload)
+    goal = _by_ids(access, LearningGoal, [data.learning_goal], "learning_goal", _("learning goal"))[0]
+    activity = _by_ids(access, Activity, [data.activity], "activity", _("activity"))[0]
+    services.suggestion_reject(goal=goal, activity=activity, actor=access.token or request.user)
     return Status(204, None)
 
 

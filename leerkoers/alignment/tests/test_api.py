@@ -403,3 +403,30 @@ def test_hostile_query_and_form_ids_do_not_crash(api, admin_client, org, kpi):
     response = admin_client.post("/o/demo/alignment/suggestions/accept/", {"learning_goal": str(HUGE), "activity": "1"})
     assert response.status_code == 302
     assert admin_client.get(f"/o/demo/alignment/kpis/new/?strategic_goal={HUGE}").status_code == 200
+
+
+def test_themes_are_listed_added_and_deleted(api, org):
+    body = api.get(f"{BASE}/themes").json()
+    assert [t["key"] for t in body["items"] if t["preset"]] == [
+        "customer_satisfaction",
+        "efficiency_innovation",
+        "service_quality",
+        "employee_satisfaction_retention",
+    ]
+    response = post(api, f"{BASE}/themes", {"key": "groen-werken", "name": "Groen werken"})
+    assert response.status_code == 201
+    assert post(api, f"{BASE}/themes", {"key": "groen-werken", "name": "Nog eens"}).status_code == 422
+    assert post(api, f"{BASE}/themes", {"key": "Met Spaties", "name": "x"}).status_code == 422
+    assert post(api, f"{BASE}/themes", {"key": "service_quality", "name": "x"}).status_code == 422
+    assert api.delete(f"{BASE}/themes/{response.json()['id']}").status_code == 204
+    assert not Theme.objects.filter(organization=org, key="groen-werken").exists()
+
+
+def test_a_rejected_suggestion_leaves_the_golden_thread(api, org, activities):
+    lg = LearningGoal.objects.create(organization=org, title="Klantgesprekken en communicatie")
+    suggested = {(s["learning_goal"], s["activity"]) for s in api.get(f"{BASE}/golden-thread").json()["suggestions"]}
+    assert (lg.pk, activities[0].pk) in suggested
+    response = post(api, f"{BASE}/rejected-suggestions", {"learning_goal": lg.pk, "activity": activities[0].pk})
+    assert response.status_code == 204
+    suggested = {(s["learning_goal"], s["activity"]) for s in api.get(f"{BASE}/golden-thread").json()["suggestions"]}
+    assert (lg.pk, activities[0].pk) not in suggested
