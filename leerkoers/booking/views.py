@@ -496,8 +496,7 @@ def feed(request, advisor_id: int, token: str):
         .exclude(status=Booking.Status.PENDING)
         .select_related("advisor", "advisor__booking_profile")
     )
-    with translation.override(translation.get_language()):
-        data = ics.feed(profile.advisor, bookings, now=timezone.now())
+    data = ics.feed(profile.advisor, bookings, now=timezone.now())
     return HttpResponse(data, content_type='text/calendar; charset="utf-8"')
 
 
