@@ -147,7 +147,7 @@ class Participation(models.Model):
     """One person's participation in one activity.
 
     `person_key` is the employee number or e-mail address of a member of the organisation;
-    for anyone who is not a member it is a keyed hash ("~" + HMAC-SHA256 with
+    for anyone who is not a member it is a keyed hash ("~" + 20 hex digits of HMAC-SHA256 with
     settings.INVENTORY_PSEUDONYM_KEY) so that LMS exports do not leave names or addresses
     of non-members behind, yet re-imports still find the same person.
     """

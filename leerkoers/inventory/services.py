@@ -11,10 +11,14 @@ large organisation's LMS export has millions of rows and per-row ORM objects man
 tens of thousands a second.
 """
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import hmac
+import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +36,7 @@ from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, Parti
 from leerkoers.orgs.models import Membership, Team
 
 BATCH_ROWS = 50_000
+logger = logging.getLogger(__name__)
 
 
 # --- keys ----------------------------------------------------------------------------
@@ -48,7 +53,9 @@ def pseudonym(identifier: str) -> str:
     digest = hmac.new(
         settings.INVENTORY_PSEUDONYM_KEY.encode(), identifier.strip().lower().encode(), hashlib.sha256
     ).hexdigest()
-    return "~" + digest[:40]
+    # 80 bits: collisions are negligible for millions of people, and a short key keeps the
+    # two indexes that hold it small (a million-row import writes them both).
+    return "~" + digest[:20]
 
 
 class People:
@@ -149,12 +156,34 @@ def import_file(
     mapping that lacks required fields. Otherwise returns an ImportResult: when any row is
     invalid and `skip_invalid` is false, nothing is written and the errors say why.
     """
+    # The cyclic garbage collector would walk the millions of row tuples an import holds
+    # again and again (they contain no cycles); pausing it makes a large import 2-3x faster.
+    with _gc_paused():
+        return _import_file(
+            kind=kind, organization=organization, path=path, filename=filename, mapping=mapping, sheet=sheet,
+            skip_invalid=skip_invalid, dry_run=dry_run, actor=actor, progress=progress,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_file(*, kind, organization, path, filename, mapping, sheet, skip_invalid, dry_run, actor, progress):
     table = open_table(path, kind=kind, filename=filename, sheet=sheet)
     try:
         used_mapping = resolve_mapping(table.header, mapping, kind)
         plan = compile_mapping(table.header, used_mapping, kind)
         result = ImportResult(kind=kind, header=table.header, mapping=used_mapping, dry_run=dry_run)
         check = _activity_check if kind == ImportKind.ACTIVITIES else None
+        clock = _Clock()
         parsed = parse_rows(
             table.rows,
             plan,
@@ -164,6 +193,7 @@ def import_file(
         )
     finally:
         table.close()
+    clock.lap(f"{parsed.rows_seen} rows read and checked")
     if parsed.rows_seen == 0:
         raise ImportRefused(_("The file has a header but no rows to import."))
     result.rows = parsed.rows_seen
@@ -399,19 +429,36 @@ def participation_records(organization, plan, parsed, activity_ids: list, *, unk
 
 
 def _write_participations(*, organization, plan, parsed, result, progress) -> None:
+    clock = _Clock()
     activity_ids, result.new_activities = _resolve_activities(organization, plan, parsed, create=True)
+    clock.lap("activities resolved")
     unknown_teams: set[str] = set()
     records = participation_records(organization, plan, parsed, activity_ids, unknown_teams=unknown_teams)
     parsed.columns = []  # the raw values are not needed any more; free them before writing
+    clock.lap("records built")
     result.unknown_teams = sorted(unknown_teams)[:50]
     before = Participation.objects.filter(organization=organization).count()
     if progress:
         progress(0, len(records), _("Writing participations"), force=True)
     bulk_upsert_participations(records, progress=progress, first=before == 0)
+    clock.lap("rows written")
     after = Participation.objects.filter(organization=organization).count()
     result.created = after - before
     result.updated = len(records) - result.created
     refresh_participation_counts(organization, sorted(set(activity_ids)))
+    clock.lap("counts refreshed")
+
+
+class _Clock:
+    """Logs how long each phase of a large import takes (logger leerkoers.inventory, DEBUG)."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        logger.debug("import: %s in %.2f s", what, now - self.last)
+        self.last = now
 
 
 def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None = None, first: bool = False) -> None:
