@@ -186,6 +186,11 @@ def _check_length(profile: AdvisorProfile, length: int | None) -> int:
 
 
 def _check_email_limit(email: str, now: datetime) -> None:
+    if connection.vendor == "postgresql":
+        # The advisor's lock does not cover a second booking of this address with another
+        # advisor; a transaction-scoped advisory lock on the address does.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"booking-email:{email}"])
     limit = settings.BOOKING_MAX_FUTURE_PER_EMAIL
     if Booking.objects.filter(email__iexact=email, status__in=ACTIVE, start__gt=now).count() >= limit:
         raise ValidationError(

@@ -100,7 +100,7 @@ def live_gunicorn(transactional_db, tmp_path):
             "TASKS_BACKEND": "immediate",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "RATE_LIMIT_ENABLED": "0",
-            "BOOKING_MAX_FUTURE_PER_EMAIL": "100",
+            "BOOKING_MAX_FUTURE_PER_EMAIL": "1",  # every request below has its own address, except in 6.
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
         }
@@ -188,6 +188,8 @@ def test_it_books_a_contested_slot_exactly_once_under_50_simultaneous_requests(l
     buffered = _advisor("buffer@example.com", session_lengths=[30], buffer_before=0, buffer_after=30)
     per_day = _advisor("perday@example.com", session_lengths=[30], buffer_before=0, buffer_after=0, max_per_day=1)
     moving = _advisor("moving@example.com", session_lengths=[30], buffer_before=0, buffer_after=0, max_per_day=100)
+    first = _advisor("first@example.com", session_lengths=[30])
+    second = _advisor("second@example.com", session_lengths=[30])
     port = live_gunicorn()
 
     # 1. Fifty people click the same slot.
@@ -219,3 +221,11 @@ def test_it_books_a_contested_slot_exactly_once_under_50_simultaneous_requests(l
     assert codes.count(200) + codes.count(201) == 1 and codes.count(409) == 49, codes
     assert _server_count(tmp_path, moving, ten) == 1
     assert _server_count(tmp_path, moving) == 25 + codes.count(201)
+
+    # 6. One e-mail address, at most one future session: 50 requests for two advisors at once.
+    bodies = [{**_body(first if i % 2 else second, ten, i), "email": "greedy@example.com"} for i in range(CLIENTS)]
+    results = _burst(port, bodies)
+    codes = sorted(status for status, _ in results)
+    assert codes.count(201) == 1 and codes.count(422) == CLIENTS - 1, codes
+    assert all(data["errors"][0]["field"] == "email" for status, data in results if status == 422)
+    assert _server_count(tmp_path, first) + _server_count(tmp_path, second) == 1
