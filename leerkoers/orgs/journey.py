@@ -44,6 +44,7 @@ class StepDefinition:
     title: str
     summary: str
     url_name: str  # namespaced URL taking org_slug
+    short_title: str = ""  # in the navigation bar, where the full title does not fit
 
 
 STEPS: list[StepDefinition] = [
@@ -60,6 +61,7 @@ STEPS: list[StepDefinition] = [
         _("Map the current situation"),
         _("Which learning activities are there, who starts them, and what do they deliver?"),
         "inventory:index",
+        _("Current situation"),
     ),
     StepDefinition(
         "vision",
@@ -67,6 +69,7 @@ STEPS: list[StepDefinition] = [
         _("A shared vision on learning"),
         _("Agree with every layer what learning should achieve here."),
         "vision:index",
+        _("Vision"),
     ),
     StepDefinition(
         "alignment",
@@ -74,6 +77,7 @@ STEPS: list[StepDefinition] = [
         _("Link learning goals to strategy"),
         _("Tie learning goals to strategic goals and KPIs."),
         "alignment:index",
+        _("Goals and strategy"),
     ),
     StepDefinition(
         "ownership",
@@ -81,6 +85,7 @@ STEPS: list[StepDefinition] = [
         _("Ownership in all layers"),
         _("Managers, employees and HR each own their part."),
         "ownership:index",
+        _("Ownership"),
     ),
     StepDefinition(
         "pilots",
@@ -88,6 +93,7 @@ STEPS: list[StepDefinition] = [
         _("Start small, test and learn"),
         _("Pilots tied to KPIs: evaluate, then scale up, adjust or stop."),
         "pilots:index",
+        _("Pilots"),
     ),
     StepDefinition(
         "policy",
@@ -95,6 +101,7 @@ STEPS: list[StepDefinition] = [
         _("Learning policy document"),
         _("The policy plan, assembled from all steps."),
         "policy:index",
+        _("Policy plan"),
     ),
 ]
 
