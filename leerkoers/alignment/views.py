@@ -121,10 +121,15 @@ def index(request, access):
             "strategic_goal_id", "learning_goal_id", "rationale"
         )
     }
+    kpis = selectors.kpis_with_status(organization)
+    kpis_of_goal: dict[int, list] = {}
+    for kpi, assessment in kpis:
+        kpis_of_goal.setdefault(kpi.strategic_goal_id, []).append((kpi, assessment))
     matrix_rows = [
         (
             sg,
             [(lg, on, rationales.get((sg.id, lg.id), "")) for lg, on in zip(thread.learning_goals, cells, strict=True)],
+            kpis_of_goal.get(sg.id, []),
         )
         for sg, cells in matrix
     ]
@@ -147,7 +152,6 @@ def index(request, access):
         "spendLabel": _("Aligned spend (%)"),
         "hoursLabel": _("Aligned hours (%)"),
     }
-    kpis = selectors.kpis_with_status(organization)
     # Inventories repeat titles (one run per team): list each unlinked title once, with a count.
     unlinked_titles: dict[str, int] = {}
     for activity_id in gaps.activities_without_learning_goals:
@@ -566,6 +570,11 @@ def learning_goal_detail(request, access, learning_goal_id):
     checks = _checks_for(goal, len(links), bool(goal.target_roles) or bool(teams))
     activity_links = access.filter(ActivityLink, learning_goal=goal).select_related("activity")
     linked_ids = [link.activity_id for link in activity_links]
+    kpis = selectors.with_status(
+        selectors.kpi_queryset(access.organization).filter(
+            strategic_goal_id__in=[link.strategic_goal_id for link in links]
+        )
+    )
     candidates = (
         access.filter(Activity)
         .exclude(pk__in=linked_ids)
@@ -584,6 +593,7 @@ def learning_goal_detail(request, access, learning_goal_id):
             smart=is_smart(checks),
             activity_links=activity_links,
             candidates=candidates,
+            kpis=kpis,
         ),
     )
 
