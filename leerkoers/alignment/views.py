@@ -57,7 +57,7 @@ MAX_ID = 2**63 - 1
 def _posted_id(raw: str) -> int | None:
     """A row id from a form field; None for anything that cannot be one (words, huge numbers)."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID else None
 
 
 def _actor(request):

@@ -403,6 +403,7 @@ def test_hostile_query_and_form_ids_do_not_crash(api, admin_client, org, kpi):
     response = admin_client.post("/o/demo/alignment/suggestions/accept/", {"learning_goal": str(HUGE), "activity": "1"})
     assert response.status_code == 302
     assert admin_client.get(f"/o/demo/alignment/kpis/new/?strategic_goal={HUGE}").status_code == 200
+    assert admin_client.get("/o/demo/alignment/kpis/new/?strategic_goal=²").status_code == 200
 
 
 def test_themes_are_listed_added_and_deleted(api, org):
