@@ -2,13 +2,14 @@
 in the confirmation e-mail (read from the locmem outbox of this process)."""
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from leerkoers.accounts.models import User
+from leerkoers.booking import services
 from leerkoers.booking.models import AdvisorProfile, Booking, WeeklyWindow
 from tests.browser.helpers import axe_check
 
@@ -45,6 +46,7 @@ def advisor(transactional_db):
 
 
 def test_a_visitor_books_reschedules_and_cancels_a_session(page, advisor):
+    """Also: the time is taken just before she sends the form; she picks one of the nearest."""
     day = (timezone.now() + timedelta(days=3)).date()
     page.goto(f"/sessie/?advisor={advisor.pk}&from={day.isoformat()}")
     # The page switches to the browser's own time zone.
@@ -58,6 +60,20 @@ def test_a_visitor_books_reschedules_and_cancels_a_session(page, advisor):
     page.fill("input[name=organisation_name]", "Browser BV")
     page.fill("input[name=email]", "bea@example.com")
     page.fill("textarea[name=question]", "Hoe krijgen we leidinggevenden mee?")
+    # Someone else takes the first time a moment before Bea sends the form.
+    first_time = page.locator(".slot input").first.get_attribute("value")
+    services.booking_create(
+        profiles=[advisor.booking_profile],
+        start=datetime.fromisoformat(first_time),
+        length=None,
+        visitor=services.Visitor(name="Snel", email="snel@example.com", organisation_name="Snel BV", question="?"),
+    )
+    page.locator("main form[method=post] button.button").click()
+    alert = page.locator("#taken")
+    assert alert.is_visible() and alert.get_attribute("role") == "alert"
+    axe_check(page)
+    alert.locator(".slot").first.click()  # the nearest free time; the details are still filled in
+    assert page.locator("input[name=email]").input_value() == "bea@example.com"
     page.locator("main form[method=post] button.button").click()
     page.wait_for_url(re.compile(r"/sessie/beheer/"))
     assert page.locator("[role=status]").first.is_visible()
