@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("teams/", views.teams, name="teams"),
+    path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<uuid:api_token_id>/revoke/", views.api_token_delete, name="api_token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),

@@ -22,6 +22,7 @@ from leerkoers.orgs.services import (
     membership_change_role,
     membership_remove,
     team_create,
+    team_update,
 )
 
 
@@ -188,6 +189,28 @@ def teams(request, access):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "orgs/teams.html", {"access": access, "tree": list(walk(None, 0)), "form": form})
+
+
+@org_view(STEERING)
+def team_edit(request, access, team_id):
+    team = access.get(Team, pk=team_id)
+    initial = {"name": team.name, "parent": team.parent_id, "manager": team.manager_id}
+    form = TeamForm(request.POST or None, initial=initial, organization=access.organization)
+    form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=team.pk)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            "name": form.cleaned_data["name"],
+            "parent_id": getattr(form.cleaned_data["parent"], "pk", None),
+            "manager_id": getattr(form.cleaned_data["manager"], "pk", None),
+        }
+        try:
+            team_update(team=team, changes=changes, actor=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
+            return redirect("orgs:teams", org_slug=access.organization.slug)
+    return render(request, "orgs/team_edit.html", {"access": access, "team": team, "form": form})
 
 
 @org_view(STEERING)

@@ -68,3 +68,51 @@ def test_it_allows_the_same_team_name_in_another_organisation(admin_client, org)
     response = admin_client.post(TEAMS, {"name": "Werkplaats"})  # demo-other has one
     assert response.status_code == 302
     assert Team.objects.filter(organization=org, name="Werkplaats").exists()
+
+
+def _edit_url(team):
+    return reverse("orgs:team_edit", args=["demo", team.pk])
+
+
+def test_it_edits_a_team_and_records_the_change(admin_client, org):
+    team = Team.objects.get(organization=org, name="Dagbesteding")
+    noord = Team.objects.get(organization=org, name="Zorg Noord")
+    manager = Membership.objects.get(organization=org, user__email="manager@demo.example")
+    page = admin_client.get(_edit_url(team)).content.decode()
+    assert 'value="Dagbesteding"' in page
+    response = admin_client.post(
+        _edit_url(team), {"name": "Dagbesteding Noord", "parent": noord.pk, "manager": manager.pk}, follow=True
+    )
+    assert "Team Dagbesteding Noord saved." in response.content.decode()
+    team.refresh_from_db()
+    assert (team.name, team.parent, team.manager) == ("Dagbesteding Noord", noord, manager)
+    event = AuditEvent.objects.get(organization=org, action="team.update")
+    assert event.changes["name"] == ["Dagbesteding", "Dagbesteding Noord"]
+
+
+def test_it_refuses_to_put_a_team_under_its_own_sub_team(admin_client, org):
+    zuid = Team.objects.get(organization=org, name="Zorg Zuid")
+    child = Team.objects.get(organization=org, name="Wijkteam Zuid")
+    response = admin_client.post(_edit_url(zuid), {"name": "Zorg Zuid", "parent": child.pk})
+    assert response.status_code == 200
+    assert "A team cannot be part of itself or of one of its own sub-teams." in response.content.decode()
+    zuid.refresh_from_db()
+    assert zuid.parent is None
+
+
+def test_it_does_not_offer_a_team_as_its_own_parent(admin_client, org):
+    zuid = Team.objects.get(organization=org, name="Zorg Zuid")
+    response = admin_client.post(_edit_url(zuid), {"name": "Zorg Zuid", "parent": zuid.pk})
+    assert "Select a valid choice." in response.content.decode()
+
+
+def test_it_explains_a_duplicate_name_when_renaming(admin_client, org):
+    zuid = Team.objects.get(organization=org, name="Zorg Zuid")
+    response = admin_client.post(_edit_url(zuid), {"name": "ZORG NOORD"})
+    assert "There is already a team with this name." in response.content.decode()
+
+
+def test_it_refuses_team_editing_to_other_roles(manager_client, org):
+    team = Team.objects.get(organization=org, name="Zorg Zuid")
+    assert manager_client.get(_edit_url(team)).status_code == 403
+    assert manager_client.post(_edit_url(team), {"name": "Nee"}).status_code == 403
