@@ -16,9 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from leerkoers.api import api_access
 from leerkoers.booking import ics, services
 from leerkoers.booking.models import Booking
 from leerkoers.booking.ratelimit import booking_hit
+from leerkoers.lib.pagination import Page, paginate
+from leerkoers.orgs.access import STEERING
+from leerkoers.orgs.models import Role
 
 # Full paths on every operation: /booking/… (public, auth=None per operation).
 router = Router(tags=["booking"])
@@ -273,3 +277,44 @@ def booking_reschedule(request, response: HttpResponse, token: str, payload: Res
 def booking_cancel(request, token: str):
     booking = services.booking_cancel(booking=_booking(token))
     return _booking_out(booking)
+
+
+class OrgSessionOut(Schema):
+    id: UUID
+    advisor: int
+    advisor_name: str
+    status: str
+    start: str
+    end: str
+    name: str
+    email: str
+    question: str
+    scan_response: UUID | None
+
+
+@router.get("/orgs/{org_slug}/sessions", response=Page[OrgSessionOut], summary="The organisation's strategy sessions")
+def org_session_list(request, org_slug: str, limit: int = 100, offset: int = 0):
+    """Sessions booked from inside the organisation; members other than HR, directors and
+    advisors see the ones they booked themselves. Times carry the offset of TIME_ZONE."""
+    access = api_access(request, org_slug)
+    sessions = access.filter(Booking).select_related("advisor").order_by("-start")
+    if access.role not in STEERING | {Role.DIRECTOR}:
+        sessions = sessions.filter(booked_by=access.user)
+    page = paginate(sessions, limit=limit, offset=offset)
+    zone = timezone.get_default_timezone()
+    page["items"] = [
+        {
+            "id": b.uuid,
+            "advisor": b.advisor_id,
+            "advisor_name": b.advisor.display_name,
+            "status": b.status,
+            "start": _iso(b.start, zone),
+            "end": _iso(b.end, zone),
+            "name": b.name,
+            "email": b.email,
+            "question": b.question,
+            "scan_response": b.scan_uuid,
+        }
+        for b in page["items"]
+    ]
+    return page

@@ -244,3 +244,24 @@ def test_it_offers_the_first_free_times_for_a_time_in_the_past(client, profile):
     assert response.status_code == 409
     assert response.json()["alternatives"]
     assert datetime.fromisoformat(response.json()["alternatives"][0]["start"]) > timezone.now()
+
+
+def test_it_lists_the_organisations_sessions_to_its_api_token_and_steering_roles(
+    admin_client, employee_client, admin_user, org, profile, next_week_ten, django_assert_max_num_queries
+):
+    from leerkoers.booking.tests.conftest import book, visitor
+    from leerkoers.orgs.services import api_token_create
+
+    mine = book(profile, next_week_ten, organization=org, booked_by=admin_user)
+    book(profile, next_week_ten + timedelta(days=1), visitor=visitor(email="public@example.com"))  # not the org's
+    _token, raw = api_token_create(organization=org, name="crm", can_write=False, created_by=admin_user)
+    with django_assert_max_num_queries(6):
+        response = admin_client.get("/api/v1/orgs/demo/sessions", headers={"authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    ids = [item["id"] for item in response.json()["items"]]
+    assert str(mine.uuid) in ids
+    assert all(Booking.objects.get(uuid=i).organization == org for i in ids)
+    item = next(i for i in response.json()["items"] if i["id"] == str(mine.uuid))
+    assert item["start"] == next_week_ten.isoformat()
+    assert str(mine.uuid) in [i["id"] for i in admin_client.get("/api/v1/orgs/demo/sessions").json()["items"]]
+    assert str(mine.uuid) not in [i["id"] for i in employee_client.get("/api/v1/orgs/demo/sessions").json()["items"]]
