@@ -9,7 +9,7 @@ import uuid
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import translation
 
 from leerkoers.inventory import coherence
@@ -89,10 +89,8 @@ def linked_activity_ids(organization) -> set[int] | None:
     Step 3 (leerkoers.alignment) relates learning goals to activities through
     `LearningGoal.activities`; until that relation exists, the share is "not yet available".
     """
-    try:
-        goal_model = apps.get_model("alignment", "LearningGoal")
-        relation = goal_model._meta.get_field("activities")
-    except (LookupError, Exception):  # the app or the relation is not there (yet)
+    relation = _goal_relation()
+    if relation is None:
         return None
     through = relation.remote_field.through
     field_names = {f.name for f in through._meta.fields}
@@ -105,6 +103,24 @@ def linked_activity_ids(organization) -> set[int] | None:
     return set(through.objects.filter(**lookup).values_list(f"{activity_field}_id", flat=True))
 
 
+def _links_fingerprint(organization) -> str:
+    """Changes whenever step 3 links or unlinks an activity (one small aggregate query)."""
+    relation = _goal_relation()
+    if relation is None:
+        return "none"
+    figures = relation.remote_field.through.objects.filter(activity__organization=organization).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    return f"{figures['n']}.{figures['last']}"
+
+
+def _goal_relation():
+    try:
+        return apps.get_model("alignment", "LearningGoal")._meta.get_field("activities")
+    except (LookupError, Exception):  # the app or the relation is not there (yet)
+        return None
+
+
 def analysis(organization) -> dict:
     """Everything the analysis page, the export and the API show, from the cache when fresh."""
     revision = cache.get(_revision_key(organization))
@@ -112,7 +128,7 @@ def analysis(organization) -> dict:
         bump_revision(organization)
         revision = cache.get(_revision_key(organization))
     # The starting point is text in the user's language: one cached copy per language.
-    key = f"inventory-analysis-{organization.pk}-{revision}-{translation.get_language()}"
+    key = f"inventory-analysis-{organization.pk}-{revision}-{_links_fingerprint(organization)}-{translation.get_language()}"
     found = cache.get(key)
     if found is not None:
         return found

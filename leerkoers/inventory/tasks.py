@@ -29,6 +29,10 @@ def run_import(run_id: int, job_id: str, language: str = "nl") -> None:
             "inventory:import_detail", kwargs={"org_slug": run.organization.slug, "import_run_uuid": run.uuid}
         )
         if result.written:
+            # Compute the analysis now, so that the first visitor of the step's page does not wait.
+            from leerkoers.inventory.selectors import analysis
+
+            analysis(run.organization)
             job_finish(job_id, result=run.summary, message=_("%(created)d added, %(updated)d updated")
                        % {"created": result.created, "updated": result.updated}, result_url=url)  # fmt: skip
         else:

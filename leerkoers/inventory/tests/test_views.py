@@ -146,3 +146,18 @@ def test_it_exports_participations(admin_client, org):
     response = admin_client.get(_url("export_participations"), {"format": "csv"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == Participation.objects.filter(organization=org).count() + 1
+
+
+def test_it_counts_activities_linked_to_learning_goals_and_notices_new_links(admin_client, org):
+    from django.apps import apps
+
+    learning_goal_model = apps.get_model("alignment", "LearningGoal")
+    link_model = learning_goal_model._meta.get_field("activities").remote_field.through
+    link_model.objects.filter(organization=org).delete()
+    before = admin_client.get(_url("index")).context["data"]["shares"].linked_to_goal
+    assert before is not None and before.count == 0
+    goal = learning_goal_model.objects.create(organization=org, title="Klantvragen samenvatten")
+    activity = Activity.objects.filter(organization=org).first()
+    link_model.objects.create(organization=org, learning_goal=goal, activity=activity)
+    after = admin_client.get(_url("index")).context["data"]["shares"].linked_to_goal
+    assert after.count == 1 and after.total == Activity.objects.filter(organization=org).count()
