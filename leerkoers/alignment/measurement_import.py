@@ -34,6 +34,7 @@ WHOLE_ORGANISATION = {
     for word in ("", "organisatie", "hele organisatie", "organisation", "organization", "totaal", "total", "all")
 }
 MAX_ERRORS_SHOWN = 200
+PREVIEW_ROWS = 10
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ImportResult:
     created: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (where, message)
     more_errors: int = 0
+    checked: int = 0  # rows found correct (a check stores nothing)
+    preview: list = field(default_factory=list)  # the first MeasurementInputs, for the check
 
     @property
     def ok(self) -> bool:
@@ -58,8 +61,13 @@ def recognise(header: list[str]) -> dict[str, int]:
     return found
 
 
-def measurements_import(*, organization, path: str, filename: str, kpi: Kpi | None, actor) -> ImportResult:
-    """Read the file, check every row and store all measurements, or none when anything is wrong."""
+def measurements_import(
+    *, organization, path: str, filename: str, kpi: Kpi | None, actor, check_only: bool = False
+) -> ImportResult:
+    """Read the file, check every row and store all measurements, or none when anything is wrong.
+
+    With `check_only` nothing is stored: the result says how many rows are correct and shows
+    the first ones as they would be stored."""
     result = ImportResult()
     try:
         table = open_table(path, kind="participations", filename=filename)
@@ -67,7 +75,9 @@ def measurements_import(*, organization, path: str, filename: str, kpi: Kpi | No
         result.errors.append(("", str(exc)))
         return result
     try:
-        return _import_table(table, organization=organization, kpi=kpi, actor=actor, result=result)
+        return _import_table(
+            table, organization=organization, kpi=kpi, actor=actor, result=result, check_only=check_only
+        )
     except ImportRefused as exc:
         result.errors = [("", str(exc))]
         return result
@@ -76,7 +86,7 @@ def measurements_import(*, organization, path: str, filename: str, kpi: Kpi | No
             table.close()
 
 
-def _import_table(table, *, organization, kpi, actor, result: ImportResult) -> ImportResult:
+def _import_table(table, *, organization, kpi, actor, result: ImportResult, check_only: bool) -> ImportResult:
     columns = recognise(table.header)
     required = ["date", "value"] + ([] if kpi else ["kpi"])
     missing = [name for name in required if name not in columns]
@@ -162,6 +172,9 @@ def _import_table(table, *, organization, kpi, actor, result: ImportResult) -> I
     if result.errors:
         result.errors.sort(key=lambda error: _row_number(error[0]))
         return _trim(result)
+    if check_only:
+        result.checked, result.preview = len(items), items[:PREVIEW_ROWS]
+        return result
     try:
         created = services.measurements_create(organization=organization, items=items, actor=actor)
     except services.MeasurementErrors as exc:  # changed in between: report, store nothing

@@ -447,8 +447,9 @@ def measurement_import_view(request, access):
                 filename=upload.name,
                 kpi=form.cleaned_data["kpi"],
                 actor=_actor(request),
+                check_only=request.POST.get("action") == "check",
             )
-        if result.ok:
+        if result.ok and not result.checked:
             messages.success(request, _("%(count)d measurements imported.") % {"count": result.created})
             return redirect("alignment:kpis", org_slug=access.organization.slug)
     return render(request, "alignment/measurement_import.html", _ctx(access, form=form, result=result))

@@ -111,3 +111,15 @@ def test_a_broken_file_gets_a_clear_error(admin_client, org, kpi, name, content,
 def test_an_employee_cannot_import(employee_client, org, kpi):
     response = _upload(employee_client, org, "m.csv", b"kpi,date,value\n")
     assert response.status_code == 403
+
+
+def test_a_check_shows_the_rows_and_stores_nothing(admin_client, org, kpi):
+    csv = f"kpi;datum;waarde\nCliënttevredenheid;{_day(kpi, 30)};61,5\nCliënttevredenheid;{_day(kpi, 60)};62\n".encode()
+    response = admin_client.post(
+        reverse("alignment:measurement_import", kwargs={"org_slug": org.slug}),
+        {"file": SimpleUploadedFile("m.csv", csv), "action": "check"},
+    )
+    assert response.status_code == 200
+    assert "All 2 rows are correct" in response.content.decode()
+    assert [item.value for item in response.context["result"].preview] == [Decimal("61.5"), Decimal("62")]
+    assert not Measurement.objects.filter(kpi=kpi).exists()
