@@ -8,6 +8,7 @@ from django.utils import timezone
 from leerkoers.accounts.models import User
 from leerkoers.booking import services
 from leerkoers.booking.models import AdvisorProfile, WeeklyWindow
+from leerkoers.scan.models import ScanResponse
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -67,8 +68,6 @@ def book(profile, start, **kwargs):
 @pytest.fixture
 def public_scan(db):
     """A public readiness-scan response (no organisation), as the public scan stores it."""
-    from leerkoers.scan.models import ScanResponse
-
     seeded = ScanResponse.objects.order_by("pk").first()
     assert seeded is not None, "seed_demo --small makes no scan response"
     return ScanResponse.objects.create(

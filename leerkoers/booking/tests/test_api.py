@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from leerkoers.booking.models import AdvisorProfile, Booking
-from leerkoers.booking.tests.conftest import AMS
+from leerkoers.booking.tests.conftest import AMS, book, visitor
+from leerkoers.orgs.services import api_token_create
 
 URL = "/api/v1/booking/bookings"
 
@@ -249,9 +250,6 @@ def test_it_offers_the_first_free_times_for_a_time_in_the_past(client, profile):
 def test_it_lists_the_organisations_sessions_to_its_api_token_and_steering_roles(
     admin_client, employee_client, admin_user, org, profile, next_week_ten, django_assert_max_num_queries
 ):
-    from leerkoers.booking.tests.conftest import book, visitor
-    from leerkoers.orgs.services import api_token_create
-
     mine = book(profile, next_week_ten, organization=org, booked_by=admin_user)
     book(profile, next_week_ten + timedelta(days=1), visitor=visitor(email="public@example.com"))  # not the org's
     _token, raw = api_token_create(organization=org, name="crm", can_write=False, created_by=admin_user)

@@ -3,13 +3,17 @@
 import re
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leerkoers.booking.models import AvailabilityException, Booking, WeeklyWindow
+from leerkoers.accounts.models import User
+from leerkoers.booking.models import AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
+from leerkoers.booking.services import profile_for
 from leerkoers.booking.tests.conftest import book, visitor
 
 
@@ -38,7 +42,7 @@ def test_it_shows_free_slots_by_day_in_the_chosen_zone(client, profile, next_wee
     assert response.status_code == 200
     html = response.content.decode()
     # 10:00 Amsterdam is 18:00 in Tokyo in winter, 17:00 in summer.
-    tokyo = next_week_ten.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
+    tokyo = next_week_ten.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f'value="{tokyo.isoformat()}"' in html
     assert "Asia/Tokyo" in html
 
@@ -71,8 +75,6 @@ def test_it_ignores_a_scan_id_that_does_not_exist_or_belongs_to_an_organisations
 
 
 def test_it_shows_the_advisor_the_scan_result_of_an_upcoming_session(advisor_client, advisor_user, public_scan):
-    from leerkoers.booking.services import profile_for
-
     profile = profile_for(advisor_user)
     booking = Booking.objects.filter(advisor=advisor_user).first()
     booking.scan_response, booking.scan_uuid = public_scan, public_scan.public_id
@@ -274,8 +276,6 @@ def test_it_lets_an_advisor_manage_their_own_availability(advisor_client, adviso
 def test_it_lets_staff_manage_any_advisor_but_not_an_advisor_someone_else(
     admin_user, advisor_client, advisor_user, client
 ):
-    from leerkoers.accounts.models import User
-
     staff = User.objects.create_user("staff@platform.example", is_staff=True)
     client.force_login(staff)
     url = f"/sessie/adviseur/{advisor_user.pk}/beschikbaarheid/"
@@ -288,8 +288,6 @@ def test_it_lets_staff_manage_any_advisor_but_not_an_advisor_someone_else(
 
 
 def test_it_shows_each_time_once_for_any_advisor_offering_the_chosen_length(client, make_advisor, next_week_ten):
-    from leerkoers.booking.models import AdvisorProfile
-
     AdvisorProfile.objects.update(bookable=False)
     make_advisor("short@advisors.example", session_lengths=[30])
     make_advisor("long@advisors.example", session_lengths=[60])
@@ -301,8 +299,6 @@ def test_it_shows_each_time_once_for_any_advisor_offering_the_chosen_length(clie
 
 
 def test_it_lets_the_advisor_cancel_their_own_session_and_tells_the_visitor(advisor_client, profile, next_week_ten):
-    from leerkoers.accounts.models import User
-
     advisor = User.objects.get(email="advisor@demo.example")
     own = Booking.objects.filter(advisor=advisor, status="confirmed").first()
     mail.outbox.clear()
@@ -341,8 +337,6 @@ def test_it_builds_the_public_booking_page_in_few_queries(client, make_advisor, 
 
 
 def test_it_does_not_confirm_a_hold_that_was_released(client, profile, next_week_ten, settings):
-    from django.core.management import call_command
-
     settings.BOOKING_REQUIRE_EMAIL_VERIFICATION = True
     booking = book(profile, next_week_ten)
     link = re.search(r"https?://[^/]+(/sessie/bevestig/[^/]+/)", mail.outbox[0].body).group(1)
