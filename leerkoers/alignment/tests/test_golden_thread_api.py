@@ -106,3 +106,21 @@ def test_the_journey_reports_the_step_in_progress_with_the_aligned_spend(example
 def test_the_journey_says_not_started_without_goals():
     org = Organization.objects.create(name="Leeg", slug="leeg")
     assert report(org).status == journey.Status.NOT_STARTED
+
+
+def test_the_journey_says_done_when_every_goal_has_a_kpi_a_learning_goal_and_activities():
+    from datetime import timedelta
+
+    from leerkoers.alignment.models import Kpi
+
+    org = Organization.objects.create(name="Klaar", slug="klaar")
+    sg = StrategicGoal.objects.create(organization=org, title="S", theme="service_quality")
+    lg = LearningGoal.objects.create(organization=org, title="L", measure="8")
+    LearningGoalLink.objects.create(organization=org, strategic_goal=sg, learning_goal=lg)
+    activity = Activity.objects.create(organization=org, title="A", cost=Decimal(100))
+    ActivityLink.objects.create(organization=org, learning_goal=lg, activity=activity)
+    assert report(org).status == journey.Status.IN_PROGRESS  # the strategic goal has no KPI yet
+    Kpi.objects.create(organization=org, strategic_goal=sg, name="K", unit="number", direction="higher",
+                       baseline_value=1, baseline_date=date(2026, 1, 1), target_value=2,
+                       target_date=date(2026, 1, 1) + timedelta(days=300))  # fmt: skip
+    assert report(org).status == journey.Status.DONE
