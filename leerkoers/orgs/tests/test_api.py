@@ -60,6 +60,13 @@ def test_it_explains_bad_paging(reader, query, message):
     assert response.json()["detail"] == message
 
 
+@pytest.mark.parametrize("offset", [11, 10**6, 2**63, 10**30])
+def test_it_answers_an_offset_past_the_end_with_an_empty_page(reader, org, offset):
+    response = reader.get(f"{API}/teams", {"offset": offset})
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": Team.objects.filter(organization=org).count()}
+
+
 def test_it_explains_a_paging_value_that_is_not_a_number(reader):
     response = reader.get(f"{API}/members", {"limit": "veel"})
     assert response.status_code == 422
