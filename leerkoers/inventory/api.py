@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Body, File, Form, Router, Schema
+from ninja import Body, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -222,7 +222,7 @@ def activity_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     payload = _validate(ActivityIn, payload)
     activity = _save_activity(access, request, Activity(), payload)
-    return 201, _activity_or_404(access, activity.pk)
+    return Status(201, _activity_or_404(access, activity.pk))
 
 
 @router.get("/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="One activity")
@@ -248,7 +248,7 @@ def activity_remove(request, org_slug: str, activity_id: int):
     access = api_access(request, org_slug, STEERING, write=True)
     activity = access.get(Activity, pk=activity_id)
     activity_delete(organization=access.organization, activity=activity, actor=access.token or request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/orgs/{org_slug}/participations", response=Page[ParticipationOut], summary="Participation records")
@@ -302,7 +302,7 @@ def _save_participation(access, request, participation: Participation, payload: 
 def participation_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     payload = _validate(ParticipationIn, payload)
-    return 201, _save_participation(access, request, Participation(), payload)
+    return Status(201, _save_participation(access, request, Participation(), payload))
 
 
 @router.get(
@@ -330,7 +330,7 @@ def participation_remove(request, org_slug: str, participation_id: int):
     participation_delete(
         organization=access.organization, participation=participation, actor=access.token or request.user
     )
-    return 204, None
+    return Status(204, None)
 
 
 # --- imports -------------------------------------------------------------------------
@@ -386,7 +386,7 @@ def import_upload(
         run.status, run.errors = ImportRun.Status.VALIDATED, result.errors
         run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
         run.save()
-        return 200, result.as_dict()
+        return Status(200, result.as_dict())
     job = job_create(organization=access.organization, kind="inventory.import",
                      title=_("Importing %(file)s") % {"file": run.filename})  # fmt: skip
     run.job, run.status = job, ImportRun.Status.RUNNING
@@ -395,7 +395,7 @@ def import_upload(
 
     run_import.enqueue(run.pk, str(job.pk), translation.get_language() or "nl")
     run.refresh_from_db()
-    return 202, run
+    return Status(202, run)
 
 
 @router.get("/orgs/{org_slug}/imports/{import_run_uuid}", response=ImportOut, summary="An import and its outcome")
@@ -417,14 +417,14 @@ def xapi_statements(request, org_slug: str):
     try:
         payload = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return 400, {"detail": _("The body is not valid JSON.")}
+        return Status(400, {"detail": _("The body is not valid JSON.")})
     try:
         result = statements_store(organization=access.organization, payload=payload, actor=access.token or request.user)
     except XapiInvalid as exc:
-        return 400, {"detail": _("Invalid statements; none was stored."), "errors": exc.errors}
+        return Status(400, {"detail": _("Invalid statements; none was stored."), "errors": exc.errors})
     except XapiConflict as exc:
-        return 409, {"detail": _("These statement ids were stored before with other content."), "ids": exc.ids}
-    return 200, result.ids
+        return Status(409, {"detail": _("These statement ids were stored before with other content."), "ids": exc.ids})
+    return Status(200, result.ids)
 
 
 @router.get("/orgs/{org_slug}/analysis", response=dict, summary="The coherence analysis figures")
