@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from leerkoers.api import api_access
-from leerkoers.booking import ics, services
+from leerkoers.booking import ics, links, services
 from leerkoers.booking.models import Booking
 from leerkoers.booking.ratelimit import booking_hit
 from leerkoers.lib.pagination import Page, paginate
@@ -122,8 +122,8 @@ def _booking_out(booking: Booking) -> dict:
         "phone": booking.phone,
         "scan_response": booking.scan_uuid,
         "sequence": booking.sequence,
-        "manage_url": ics.site_url(services.manage_path(booking)),
-        "ics_url": ics.site_url(services.ics_path(booking)),
+        "manage_url": ics.site_url(links.manage_path(booking)),
+        "ics_url": ics.site_url(links.ics_path(booking)),
     }
 
 

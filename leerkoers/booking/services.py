@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from leerkoers.audit.services import audit_record
 from leerkoers.booking import slots as slotlib
 from leerkoers.booking.models import AdvisorProfile, Booking, hash_token, validate_time_zone
 from leerkoers.booking.scans import find_scan
+from leerkoers.booking.tasks import send_booking_email
 
 ACTIVE = (Booking.Status.PENDING, Booking.Status.CONFIRMED)
 
@@ -397,21 +397,7 @@ def booking_by_token(raw: str, *, verify: bool = False) -> Booking | None:
     )
 
 
-def manage_path(booking: Booking) -> str:
-    return reverse("booking_public:manage", kwargs={"token": booking.manage_token()})
-
-
-def ics_path(booking: Booking) -> str:
-    return reverse("booking_public:ics", kwargs={"token": booking.manage_token()})
-
-
-def verify_path(booking: Booking) -> str:
-    return reverse("booking_public:verify", kwargs={"token": booking.verify_token()})
-
-
 def _notify(booking: Booking, kind: str) -> None:
-    from leerkoers.booking.tasks import send_booking_email
-
     send_booking_email.enqueue(booking.pk, kind)
 
 

@@ -8,6 +8,7 @@ send it twice.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -16,7 +17,9 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from leerkoers.booking import ics
+from leerkoers.booking.links import ics_path, manage_path, verify_path
 from leerkoers.booking.models import Booking
+from leerkoers.booking.scans import scan_link
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +28,6 @@ ADVISOR_KINDS = {"confirmed", "rescheduled", "cancelled"}
 
 
 def _context(booking: Booking, zone) -> dict:
-    from leerkoers.booking.scans import scan_link
-    from leerkoers.booking.services import ics_path, manage_path, verify_path
-
     profile = getattr(booking.advisor, "booking_profile", None)
     return {
         "booking": booking,
@@ -121,8 +121,6 @@ def send_booking_reminder(booking_id: int) -> bool:
 
 def reminders_due(*, now) -> list[int]:
     """Ids of confirmed sessions that start within the reminder period and have no reminder yet."""
-    from datetime import timedelta
-
     until = now + timedelta(hours=settings.BOOKING_REMINDER_HOURS)
     return list(
         Booking.objects.filter(

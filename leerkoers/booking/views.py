@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.accounts.models import User
-from leerkoers.booking import ics, services
+from leerkoers.booking import ics, links, services
 from leerkoers.booking import slots as slotlib
 from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, RescheduleForm, WindowForm
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
@@ -153,7 +153,7 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
                 _add_errors(form, exc)
                 status = 422
             else:
-                return redirect(services.manage_path(booking) + "?booked=1")
+                return redirect(links.manage_path(booking) + "?booked=1")
         else:
             status = 422
     slots = choice.slots(now)
@@ -320,7 +320,7 @@ def reschedule(request, token):
 def invite_ics(request, token):
     booking = _booking_or_404(token)
     data = ics.invitation(
-        booking, now=timezone.now(), manage_url=request.build_absolute_uri(services.manage_path(booking))
+        booking, now=timezone.now(), manage_url=request.build_absolute_uri(links.manage_path(booking))
     )
     method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "REQUEST"
     response = HttpResponse(data, content_type=ics.content_type(method))
