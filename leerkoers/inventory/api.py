@@ -42,6 +42,7 @@ from leerkoers.inventory.services import (
     import_run_create,
     participation_delete,
     participation_save,
+    person_keys_for_search,
 )
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
 from leerkoers.jobs.services import job_create
@@ -265,7 +266,7 @@ def participation_list(
     if status:
         rows = rows.filter(status=status)
     if person:
-        rows = rows.filter(person_key__in=[person, person.lower()])
+        rows = rows.filter(person_key__in=person_keys_for_search(person))
     return paginate(rows, limit=limit, offset=offset)
 
 

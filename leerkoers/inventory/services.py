@@ -662,14 +662,32 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
             progress=progress,
         )  # fmt: skip
     except ImportRefused as exc:
+        _remove_stored_file(run)
         run.status = ImportRun.Status.FAILED
         run.summary = {"refused": str(exc)}
-        run.save(update_fields=["status", "summary"])
+        run.save(update_fields=["status", "summary", "stored_path"])
         raise
+    # The uploaded file is not kept once it has been imported (or refused): the summary and
+    # the errors are on the run; a new attempt is a new upload.
+    _remove_stored_file(run)
     run.status = ImportRun.Status.DONE if result.written else ImportRun.Status.FAILED
     run.errors = result.errors
     run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
-    run.save(update_fields=["status", "errors", "summary"])
+    run.save(update_fields=["status", "errors", "summary", "stored_path"])
     if result.written:
         _changed(run.organization)
     return result
+
+
+def _remove_stored_file(run) -> None:
+    import os
+
+    if run.stored_path and os.path.exists(run.stored_path):
+        os.remove(run.stored_path)
+    run.stored_path = ""
+
+
+def person_keys_for_search(text: str) -> list[str]:
+    """What a participant typed in a search box may be stored as: as is, lower case, or pseudonym."""
+    text = text.strip()
+    return list(dict.fromkeys([text, text.lower(), pseudonym(text.lower())]))

@@ -27,6 +27,7 @@ from leerkoers.inventory.services import (
     import_run_create,
     participation_delete,
     participation_save,
+    person_keys_for_search,
     resolve_mapping,
 )
 from leerkoers.jobs.services import job_create
@@ -141,7 +142,7 @@ def participation_list(request, access):
         rows = rows.filter(status=request.GET["status"])
     person = request.GET.get("person", "").strip()[:254]
     if person:
-        rows = rows.filter(person_key__in=[person, person.lower()])
+        rows = rows.filter(person_key__in=person_keys_for_search(person))
     number = request.GET.get("page", "1")
     number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
     items = list(rows[(number - 1) * LIST_SIZE : number * LIST_SIZE + 1])

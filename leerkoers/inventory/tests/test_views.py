@@ -107,8 +107,10 @@ def test_it_runs_the_whole_import_flow(admin_client, org, tmp_path):
     assert lines[1][:2] == ["3", "Kosten"]
     done = admin_client.post(response["Location"], {"import": "1", "skip_invalid": "on"})
     assert done.status_code == 302
+    stored = run.stored_path
     run.refresh_from_db()
     assert run.status == "done" and run.summary["created"] == 1 and run.job.status == "done"
+    assert run.stored_path == "" and not Path(stored).exists()  # the upload is not kept
     assert Activity.objects.filter(organization=org, external_id="A-1").exists()
     summary = admin_client.get(done["Location"])
     assert "Added" in summary.content.decode()
@@ -161,3 +163,14 @@ def test_it_counts_activities_linked_to_learning_goals_and_notices_new_links(adm
     link_model.objects.create(organization=org, learning_goal=goal, activity=activity)
     after = admin_client.get(_url("index")).context["data"]["shares"].linked_to_goal
     assert after.count == 1 and after.total == Activity.objects.filter(organization=org).count()
+
+
+def test_it_finds_a_pseudonymised_participant_by_the_address_typed(admin_client, org):
+    from leerkoers.inventory.services import participation_save
+
+    activity = Activity.objects.filter(organization=org).first()
+    saved = participation_save(
+        organization=org, participation=Participation(activity=activity), person="Gast@Elders.nl"
+    )
+    response = admin_client.get(_url("participations"), {"person": "gast@elders.nl"})
+    assert [p.pk for p in response.context["items"]] == [saved.pk]
