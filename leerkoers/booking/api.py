@@ -19,10 +19,10 @@ from ninja import Router, Schema, Status
 from leerkoers.api import api_access
 from leerkoers.booking import ics, links, services
 from leerkoers.booking.models import Booking
-from leerkoers.booking.ratelimit import booking_hit
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role
+from leerkoers.scan.ratelimit import retry_after
 
 # Full paths on every operation: /booking/… (public, auth=None per operation).
 router = Router(tags=["booking"])
@@ -147,7 +147,7 @@ def _api_errors(exc: ValidationError) -> ValidationError:
 
 
 def _rate_limited(request, response: HttpResponse) -> Status | None:
-    retry = booking_hit(request)
+    retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
     if retry is None:
         return None
     response["Retry-After"] = str(retry)

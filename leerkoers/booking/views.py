@@ -20,11 +20,11 @@ from leerkoers.booking import ics, links, services
 from leerkoers.booking import slots as slotlib
 from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, RescheduleForm, WindowForm
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
-from leerkoers.booking.ratelimit import booking_hit
 from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import AdvisorGrant, Role
+from leerkoers.scan.ratelimit import retry_after
 
 DAYS_SHOWN = 7
 
@@ -129,7 +129,7 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
     alternatives = None
     status = 200
     if request.method == "POST":
-        retry = booking_hit(request)
+        retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
         if retry is not None:
             response = render(request, "booking/rate_limited.html", {"retry": retry}, status=429)
             response["Retry-After"] = str(retry)
@@ -266,7 +266,7 @@ def reschedule(request, token):
     alternatives = None
     status = 200
     if request.method == "POST":
-        retry = booking_hit(request)
+        retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
         if retry is not None:
             response = render(request, "booking/rate_limited.html", {"retry": retry}, status=429)
             response["Retry-After"] = str(retry)
