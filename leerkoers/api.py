@@ -27,6 +27,13 @@ logger = logging.getLogger(__name__)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _has_null_character(request) -> bool:
+    if not request.content_type or "json" not in request.content_type:
+        return False
+    body = request.body
+    return b"\\u0000" in body or b"\x00" in body
+
+
 class BearerOrSession(HttpBearer):
     """A bearer token of an organisation, or the signed-in browser session.
 
@@ -44,6 +51,9 @@ class BearerOrSession(HttpBearer):
             # 404 whatever they send, and a read-only token 403 on any write, before a 422
             # could say anything about the operation. api_access reuses this.
             request.org_access = resolve_access(request, org_slug, write=request.method in UNSAFE_METHODS)
+        if request.method in UNSAFE_METHODS and _has_null_character(request):
+            # PostgreSQL cannot store NUL in text; refuse it for every operation at once.
+            raise HttpError(422, _("Text cannot contain null characters."))
         return caller
 
     def _caller(self, request):

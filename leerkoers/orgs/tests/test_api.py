@@ -214,3 +214,11 @@ def test_it_keeps_token_bookkeeping_cheap(reader, org):
     reader.get(f"{API}/")
     token.refresh_from_db()
     assert token.last_used == first  # not rewritten within the minute
+
+
+@pytest.mark.parametrize("body", ['{"name": "Team\\u0000X"}', b'{"name": "Team\x00X"}'])
+def test_it_refuses_null_characters_which_postgresql_cannot_store(writer, org, body):
+    response = writer.post(f"{API}/teams", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Text cannot contain null characters."}
+    assert not Team.objects.filter(organization=org, name__startswith="Team").exists()

@@ -46,6 +46,7 @@ def test_it_adds_a_team_in_the_tree_with_a_manager(admin_client, admin_user, org
         ({"name": "Nieuw", "parent": "999999"}, "Select a valid choice."),
         ({"name": "Nieuw", "parent": "abc"}, "Select a valid choice."),
         ({"name": "Nieuw", "manager": "999999"}, "Select a valid choice."),
+        ({"name": "Nieuw\x00team"}, "Null characters are not allowed."),
     ],
 )
 def test_it_explains_bad_team_input(admin_client, org, data, message):
