@@ -22,7 +22,8 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link. Returns the invitation and the raw token.
 
-    Refused when the address already belongs to a member of the organisation.
+    An open invitation for the same address is replaced (its link stops working). Refused
+    when the address already belongs to a member of the organisation.
     """
     email = email.strip().lower()
     if role not in Role.values:
@@ -33,6 +34,8 @@ def invitation_create(
         raise ValidationError({"email": _("This person is already a member.")})
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # Inviting again replaces the open invitation: only the newest link works.
+        Invitation.objects.filter(organization=organization, email=email, accepted_at__isnull=True).delete()
         invitation = Invitation(
             organization=organization,
             email=email,

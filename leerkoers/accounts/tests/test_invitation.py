@@ -114,3 +114,15 @@ def test_it_explains_bad_registration_input(client, admin_client, mailoutbox, da
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not User.objects.filter(email="nina@demo.example").exists()
+
+
+def test_it_replaces_an_open_invitation_when_inviting_again(client, admin_client, org, mailoutbox):
+    _invite(admin_client, "twee.keer@demo.example", role="employee")
+    _invite(admin_client, "twee.keer@demo.example", role="manager")
+    assert Invitation.objects.filter(organization=org, email="twee.keer@demo.example").count() == 1
+    assert client.get(_link_path(mailoutbox[0])).status_code == 404
+    response = client.post(
+        _link_path(mailoutbox[1]), {"full_name": "Twee", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(organization=org, user__email="twee.keer@demo.example").role == Role.MANAGER
