@@ -10,6 +10,7 @@ KPI is chosen on the page), date, value, and optionally team (empty = whole orga
 and unit (checked against the KPI's unit).
 """
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -86,15 +87,34 @@ def measurements_import(
             table.close()
 
 
-def _import_table(table, *, organization, kpi, actor, result: ImportResult, check_only: bool) -> ImportResult:
+def _find_header(table) -> tuple[dict[str, int], int, object]:
+    """Our columns, the header's row number and the data rows after it.
+
+    The reader picks the header with the inventory's column names; when that row holds fewer
+    than two of ours, a lower row (up to 20) that holds them is taken instead."""
     columns = recognise(table.header)
+    if len(columns) >= 2:
+        return columns, table.header_row, table.rows
+    skipped = []
+    for number, cells in table.rows:
+        found = recognise(["" if c is None else str(c) for c in cells])
+        if len(found) >= 2:
+            return found, number, table.rows
+        skipped.append((number, cells))
+        if len(skipped) >= 20:
+            break
+    return columns, table.header_row, itertools.chain(skipped, table.rows)
+
+
+def _import_table(table, *, organization, kpi, actor, result: ImportResult, check_only: bool) -> ImportResult:
+    columns, header_row, rows = _find_header(table)
     required = ["date", "value"] + ([] if kpi else ["kpi"])
     missing = [name for name in required if name not in columns]
     if missing:
         names = {"kpi": _("KPI"), "date": _("date"), "value": _("value")}
         result.errors.append(
             (
-                _("row %(row)d") % {"row": table.header_row},
+                _("row %(row)d") % {"row": header_row},
                 _("The file has no column for: %(columns)s. Found columns: %(found)s.")
                 % {"columns": ", ".join(str(names[m]) for m in missing), "found": ", ".join(table.header)},
             )
@@ -113,7 +133,7 @@ def _import_table(table, *, organization, kpi, actor, result: ImportResult, chec
         index = columns.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    for number, cells in table.rows:
+    for number, cells in rows:
         if len(items) + len(result.errors) >= limit:
             result.errors = [("", _("The file has more than %(limit)d rows; split it up.") % {"limit": limit})]
             return result

@@ -123,3 +123,15 @@ def test_a_check_shows_the_rows_and_stores_nothing(admin_client, org, kpi):
     assert "All 2 rows are correct" in response.content.decode()
     assert [item.value for item in response.context["result"].preview] == [Decimal("61.5"), Decimal("62")]
     assert not Measurement.objects.filter(kpi=kpi).exists()
+
+
+def test_it_finds_the_header_below_lines_that_look_like_one(admin_client, org, kpi):
+    csv = (
+        "Rapportage;kwaliteit\n"  # two filled cells, but not our columns
+        "Afdeling;Zorg\n"
+        "KPI;Datum;Waarde\n"
+        f"Cliënttevredenheid;{_day(kpi, 30)};61\n"
+    ).encode()
+    response = _upload(admin_client, org, "m.csv", csv)
+    assert response.status_code == 302, response.context["result"].errors
+    assert Measurement.objects.filter(kpi=kpi).count() == 1
