@@ -263,3 +263,12 @@ def test_it_lists_the_organisations_sessions_to_its_api_token_and_steering_roles
     assert item["start"] == next_week_ten.isoformat()
     assert str(mine.uuid) in [i["id"] for i in admin_client.get("/api/v1/orgs/demo/sessions").json()["items"]]
     assert str(mine.uuid) not in [i["id"] for i in employee_client.get("/api/v1/orgs/demo/sessions").json()["items"]]
+
+
+def test_it_writes_the_visitors_times_in_their_zone_and_the_advisors_in_theirs(client, profile, next_week_ten):
+    data = post(client, payload(profile, next_week_ten, time_zone="America/New_York", language="en")).json()
+    new_york = next_week_ten.astimezone(ZoneInfo("America/New_York"))
+    assert data["start"] == new_york.isoformat()
+    visitor_mail, advisor_mail = mail.outbox
+    assert f"{new_york:%H:%M}–" in visitor_mail.body and "(America/New_York)" in visitor_mail.body
+    assert f"{next_week_ten:%H:%M}–" in advisor_mail.body and "(Europe/Amsterdam)" in advisor_mail.body
