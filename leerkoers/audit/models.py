@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "invitation.accept": _("Invitation accepted"),
     "invitation.revoke": _("Invitation withdrawn"),
     "membership.change_role": _("Role changed"),
+    "membership.change_team": _("Team of a member changed"),
     "membership.remove": _("Member removed"),
     "team.create": _("Team added"),
     "team.update": _("Team changed"),

@@ -20,6 +20,16 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class MemberTeamForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(organization=organization)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example the system that will use it."))
     can_write = forms.BooleanField(label=_("May change data (read-write)"), required=False)

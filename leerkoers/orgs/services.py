@@ -118,6 +118,25 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
     return membership
 
 
+def membership_change_team(*, membership: Membership, team: Team | None, actor) -> Membership:
+    """Put a member in one of the organisation's teams, or in none."""
+    if team is not None and team.organization_id != membership.organization_id:
+        raise ValidationError({"team": _("Choose one of the organisation's teams.")})
+    old = membership.team.name if membership.team else ""
+    with transaction.atomic():
+        membership.team = team
+        membership.save(update_fields=["team"])
+        audit_record(
+            organization=membership.organization,
+            actor=actor,
+            action="membership.change_team",
+            target=membership,
+            summary=membership.user.email,
+            changes={"team": [old, team.name if team else ""]},
+        )
+    return membership
+
+
 def membership_remove(*, membership: Membership, actor) -> None:
     """Remove a member from the organisation (the account stays); not the last admin."""
     if membership.role == Role.ADMIN and _admins_left(membership.organization, membership) == 0:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:membership_id>/team/", views.member_team, name="member_team"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("teams/", views.teams, name="teams"),

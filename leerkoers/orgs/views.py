@@ -13,13 +13,14 @@ from leerkoers.audit.models import AuditEvent
 from leerkoers.audit.services import audit_record
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, accessible_organizations, org_view
-from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, RoleForm, TeamForm
+from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
 from leerkoers.orgs.models import ApiToken, Invitation, Membership, Role, Team
 from leerkoers.orgs.services import (
     api_token_create,
     api_token_revoke,
     invitation_create,
     membership_change_role,
+    membership_change_team,
     membership_remove,
     team_create,
     team_update,
@@ -99,6 +100,7 @@ def members(request, access):
             "query": query,
             "role": role,
             "invitations": invitations,
+            "teams": access.filter(Team).order_by("name"),
             "form": form,
             "roles": Role.choices,
         },
@@ -119,6 +121,19 @@ def member_role(request, access, membership_id):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Role of %(who)s changed.") % {"who": membership.user.display_name})
+    return redirect("orgs:members", org_slug=access.organization.slug)
+
+
+@org_view(STEERING)
+@require_POST
+def member_team(request, access, membership_id):
+    membership = access.get(Membership, pk=membership_id)
+    form = MemberTeamForm(request.POST, organization=access.organization)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the organisation's teams."))
+    else:
+        membership_change_team(membership=membership, team=form.cleaned_data["team"], actor=request.user)
+        messages.success(request, _("Team of %(who)s changed.") % {"who": membership.user.display_name})
     return redirect("orgs:members", org_slug=access.organization.slug)
 
 

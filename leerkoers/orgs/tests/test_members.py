@@ -139,3 +139,32 @@ def test_it_withdraws_an_open_invitation(admin_client, org):
     assert "Invitation withdrawn." in response.content.decode()
     assert not Invitation.objects.filter(pk=invitation.pk).exists()
     assert AuditEvent.objects.filter(organization=org, action="invitation.revoke").exists()
+
+
+def test_it_moves_a_member_to_another_team_and_records_it(admin_client, org):
+    employee = _member(org, "employee@demo.example")
+    zuid = Team.objects.get(organization=org, name="Wijkteam Zuid")
+    response = admin_client.post(
+        reverse("orgs:member_team", args=["demo", employee.pk]), {"team": zuid.pk}, follow=True
+    )
+    assert "Team of Sven Bakker changed." in response.content.decode()
+    assert _member(org, "employee@demo.example").team == zuid
+    event = AuditEvent.objects.get(organization=org, action="membership.change_team")
+    assert event.changes == {"team": ["Wijkteam Noord", "Wijkteam Zuid"]}
+    admin_client.post(reverse("orgs:member_team", args=["demo", employee.pk]), {"team": ""})
+    assert _member(org, "employee@demo.example").team is None
+
+
+@pytest.mark.parametrize("team", ["999999", "abc", "other"])
+def test_it_explains_a_team_that_is_not_the_organisations(admin_client, org, other_org, team):
+    if team == "other":
+        team = Team.objects.get(organization=other_org, name="Werkplaats").pk
+    employee = _member(org, "employee@demo.example")
+    response = admin_client.post(reverse("orgs:member_team", args=["demo", employee.pk]), {"team": team}, follow=True)
+    assert "Choose one of the organisation&#x27;s teams." in response.content.decode()
+    assert _member(org, "employee@demo.example").team.name == "Wijkteam Noord"
+
+
+def test_it_refuses_team_changes_to_other_roles(manager_client, org):
+    employee = _member(org, "employee@demo.example")
+    assert manager_client.post(reverse("orgs:member_team", args=["demo", employee.pk]), {"team": ""}).status_code == 403
