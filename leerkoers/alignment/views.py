@@ -649,11 +649,14 @@ def learning_goal_activity_remove(request, access, learning_goal_id, activity_id
 @org_view()
 def activities(request, access):
     show = request.GET.get("show", "all")
+    query = request.GET.get("q", "").strip()[:100]
     listed = (
         access.filter(Activity)
         .order_by("title", "-start_date", "pk")
         .only("pk", "title", "provider", "cost", "start_date")
     )
+    if query:
+        listed = listed.filter(Q(title__icontains=query) | Q(provider__icontains=query))
     if show == "unlinked":
         listed = listed.filter(learning_goal_links__isnull=True)
     elif show == "linked":
@@ -672,7 +675,7 @@ def activities(request, access):
     return render(
         request,
         "alignment/activities.html",
-        _ctx(access, page=page, show=show, all_goals=all_goals, counts=counts),
+        _ctx(access, page=page, show=show, query=query, all_goals=all_goals, counts=counts),
     )
 
 

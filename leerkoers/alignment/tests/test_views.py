@@ -220,3 +220,9 @@ def test_deleting_a_strategic_goal_keeps_its_learning_goals(admin_client, org, g
     admin_client.post(url("goal_delete", org, strategic_goal_id=goal.pk))
     assert not StrategicGoal.objects.filter(pk=goal.pk).exists()
     assert LearningGoal.objects.filter(pk=lg.pk).exists()
+
+
+def test_the_activities_page_searches_titles(admin_client, org, activities):
+    response = admin_client.get(url("activities", org) + "?q=medicatie")
+    titles = [activity.title for activity in response.context["page"].object_list]
+    assert activities[2].title in titles and activities[1].title not in titles
