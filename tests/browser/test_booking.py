@@ -55,11 +55,20 @@ def test_a_visitor_books_reschedules_and_cancels_a_session(page, advisor):
     assert zone == "America/New_York"
     axe_check(page)
 
-    page.locator(".slot").first.click()
     page.fill("input[name=name]", "Bea Browser")
     page.fill("input[name=organisation_name]", "Browser BV")
     page.fill("input[name=email]", "bea@example.com")
     page.fill("textarea[name=question]", "Hoe krijgen we leidinggevenden mee?")
+    # Looking at next week and back swaps only the slots: what she typed stays.
+    first_slot = page.locator(".slot input").first.get_attribute("value")
+    page.locator(".week-nav a").last.click()
+    page.wait_for_url(re.compile(rf"from={day + timedelta(days=7)}"))
+    assert page.locator(".slot input").first.get_attribute("value") != first_slot
+    page.locator(".week-nav a").first.click()
+    page.wait_for_url(re.compile(rf"from={day}"))
+    assert page.locator(".slot input").first.get_attribute("value") == first_slot
+    assert page.locator("input[name=name]").input_value() == "Bea Browser"
+    page.locator(".slot").first.click()
     # Someone else takes the first time a moment before Bea sends the form.
     first_time = page.locator(".slot input").first.get_attribute("value")
     services.booking_create(
