@@ -154,6 +154,15 @@ class LearningGoalForm(forms.ModelForm):
     def _post_clean(self):
         pass
 
+    def goal_rows(self) -> list:
+        """(checkbox of a strategic goal, its rationale field), to show them side by side."""
+        rows = []
+        for checkbox in self["strategic_goals"]:
+            value = checkbox.data["value"]
+            pk = getattr(value, "value", value)
+            rows.append((checkbox, self[f"rationale_{pk}"]))
+        return rows
+
     def links(self) -> list:
         chosen = self.cleaned_data.get("strategic_goals") or []
         return [(goal, self.cleaned_data.get(f"rationale_{goal.pk}", "")) for goal in chosen]
