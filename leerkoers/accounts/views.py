@@ -21,6 +21,8 @@ def _next_url(request, default="landing"):
 
 
 def login_view(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
     form = LoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="leerkoers.accounts.backends.EmailLockoutBackend")

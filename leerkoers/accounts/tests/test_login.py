@@ -137,3 +137,8 @@ def test_it_explains_an_expired_form_in_the_users_language(db):
     response = client.post(LOGIN, {"email": "a@b.example", "password": "x"})
     assert response.status_code == 403
     assert "Het formulier is verlopen" in response.content.decode()
+
+
+def test_it_sends_someone_already_signed_in_onwards(admin_client):
+    assert admin_client.get(LOGIN)["Location"] == reverse("landing")
+    assert admin_client.get(LOGIN, {"next": "/o/demo/teams/"})["Location"] == "/o/demo/teams/"
