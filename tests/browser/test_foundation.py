@@ -129,3 +129,33 @@ def test_it_keeps_the_members_page_inside_a_phone_screen(browser_page):
     # The table scrolls inside its own box; the page itself does not scroll sideways.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     axe_check(page)
+
+
+def test_it_passes_axe_on_the_account_pages_and_errors(browser_page):
+    page = browser_page
+    for path, heading in [
+        ("/accounts/password-reset/", "Nieuw wachtwoord aanvragen"),
+        ("/accounts/invitation/not-a-real-token/", "Deze uitnodiging kan niet worden gebruikt"),
+        ("/accounts/reset/MQ/not-a-token/", "Deze link kan niet worden gebruikt"),
+    ]:
+        page.goto(path)
+        expect(page.locator("h1")).to_have_text(heading)
+        axe_check(page)
+    page.goto("/accounts/password-reset/")
+    page.locator("#id_email").fill("geen adres")
+    page.get_by_role("button", name="Stuur de link").click()
+    expect(page.locator(".errorlist")).to_be_visible()
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+
+
+def test_it_passes_axe_on_the_team_page_and_a_missing_page(browser_page):
+    page = browser_page
+    login(page, "admin@demo.example")
+    page.goto("/o/demo/teams/")
+    page.get_by_role("link", name="Zorg Zuid").click()
+    expect(page.locator("h1")).to_have_text("Team Zorg Zuid")
+    axe_check(page)
+    page.goto("/o/no-such-organisation/")
+    expect(page.locator("h1")).to_have_text("Pagina niet gevonden")
+    axe_check(page)
