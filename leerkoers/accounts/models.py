@@ -60,11 +60,13 @@ class User(AbstractUser):
         return self.locked_until is not None and self.locked_until > timezone.now()
 
     def register_failed_login(self) -> None:
-        self.failed_logins += 1
+        # Count in the database, so that guesses sent at the same moment all count.
+        User.objects.filter(pk=self.pk).update(failed_logins=models.F("failed_logins") + 1)
+        self.refresh_from_db(fields=["failed_logins", "locked_until"])
         if self.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
             self.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             self.failed_logins = 0
-        self.save(update_fields=["failed_logins", "locked_until"])
+            self.save(update_fields=["failed_logins", "locked_until"])
 
     def register_successful_login(self) -> None:
         if self.failed_logins or self.locked_until:

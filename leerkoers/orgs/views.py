@@ -121,6 +121,9 @@ def member_role(request, access, membership_id):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Role of %(who)s changed.") % {"who": membership.user.display_name})
+            if membership.user_id == request.user.pk and form.cleaned_data["role"] not in STEERING:
+                # Who gave up their own admin role can no longer see the members page.
+                return redirect("orgs:home", org_slug=access.organization.slug)
     return redirect("orgs:members", org_slug=access.organization.slug)
 
 
@@ -147,6 +150,8 @@ def member_remove(request, access, membership_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(who)s no longer has access.") % {"who": membership.user.display_name})
+        if membership.user_id == request.user.pk:
+            return redirect("landing")
     return redirect("orgs:members", org_slug=access.organization.slug)
 
 

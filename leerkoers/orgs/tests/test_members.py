@@ -79,8 +79,18 @@ def test_it_lets_an_admin_step_down_when_another_admin_remains(admin_client, org
     director = _member(org, "director@demo.example")
     admin_client.post(reverse("orgs:member_role", args=["demo", director.pk]), {"role": "admin"})
     admin = _member(org, "admin@demo.example")
-    admin_client.post(reverse("orgs:member_role", args=["demo", admin.pk]), {"role": "employee"})
+    response = admin_client.post(reverse("orgs:member_role", args=["demo", admin.pk]), {"role": "employee"})
     assert _member(org, "admin@demo.example").role == Role.EMPLOYEE
+    assert response["Location"] == "/o/demo/"  # the members page is no longer theirs
+
+
+def test_it_sends_an_admin_who_removed_themselves_away(admin_client, org):
+    director = _member(org, "director@demo.example")
+    admin_client.post(reverse("orgs:member_role", args=["demo", director.pk]), {"role": "admin"})
+    admin = _member(org, "admin@demo.example")
+    response = admin_client.post(reverse("orgs:member_remove", args=["demo", admin.pk]))
+    assert response["Location"] == reverse("landing")
+    assert admin_client.get("/o/demo/").status_code == 404
 
 
 def test_it_removes_a_member_and_clears_the_teams_they_managed(admin_client, org):
