@@ -10,6 +10,7 @@ import uuid
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.db.models.functions import Length, Trim
 from django.utils import translation
 
 from leerkoers.inventory import coherence
@@ -30,14 +31,25 @@ def bump_revision(organization) -> None:
 
 
 def activity_facts(organization) -> list[coherence.ActivityFacts]:
+    """One ActivityFacts per activity; long texts are reduced to "filled in or not" in SQL."""
+    names = dict(Team.objects.filter(organization=organization).values_list("pk", "name"))
     teams: dict[int, list[str]] = {}
-    for activity_id, name in ActivityTeam.objects.filter(organization=organization).values_list(
-        "activity_id", "team__name"
+    for activity_id, team_id in ActivityTeam.objects.filter(organization=organization).values_list(
+        "activity_id", "team_id"
     ):
-        teams.setdefault(activity_id, []).append(name)
-    rows = Activity.objects.filter(organization=organization).values_list(
-        "pk", "title", "provider", "kind", "initiator", "start_date", "cost", "hours_per_participant",
-        "participants", "participation_count", "goal", "result", "result_measure", "evaluation_level",
+        teams.setdefault(activity_id, []).append(names.get(team_id, ""))
+    rows = (
+        Activity.objects.filter(organization=organization)
+        .annotate(
+            goal_length=Length(Trim("goal")),
+            result_length=Length(Trim("result")),
+            measure_length=Length(Trim("result_measure")),
+        )
+        .values_list(
+            "pk", "title", "provider", "kind", "initiator", "start_date", "cost", "hours_per_participant",
+            "participants", "participation_count", "goal_length", "result_length", "measure_length",
+            "evaluation_level",
+        )
     )  # fmt: skip
     return [
         coherence.ActivityFacts(
@@ -52,9 +64,9 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
             hours_per_participant=hours,
             participants=participants,
             participation_count=count,
-            has_goal=bool(goal.strip()),
-            has_result=bool(result.strip()),
-            result_measured=bool(measure.strip()) or level >= 1,
+            has_goal=goal > 0,
+            has_result=result > 0,
+            result_measured=measure > 0 or level >= 1,
         )  # fmt: skip
         for pk, title, provider, kind, initiator, start, cost, hours, participants, count, goal, result, measure, level in rows
     ]
