@@ -67,7 +67,10 @@ def _event(booking, *, now: datetime, cancelled: bool, manage_url: str | None) -
             cutype="INDIVIDUAL",
         ),
     )
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if cancelled:
+        event.add("status", "CANCELLED")
+    else:  # a booking waiting for e-mail verification is held, not yet confirmed
+        event.add("status", "TENTATIVE" if booking.status == booking.Status.PENDING else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
 

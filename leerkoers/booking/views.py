@@ -382,6 +382,14 @@ def advisor_overview(request):
     advisors = (
         User.objects.filter(is_advisor=True).order_by("full_name", "email") if user.is_staff else User.objects.none()
     )
+    # Platform staff look after every advisor's calendar.
+    everyone = (
+        Booking.objects.filter(status__in=services.ACTIVE, end__gte=now)
+        .select_related("advisor")
+        .order_by("start")[:100]
+        if user.is_staff
+        else []
+    )
     return render(
         request,
         "booking/advisor_overview.html",
@@ -391,6 +399,7 @@ def advisor_overview(request):
             "profile": profile,
             "feed_url": feed_url,
             "advisors": advisors,
+            "everyone": everyone,
             "zone": profile.zone if profile else _zone(None),
         },
     )

@@ -74,3 +74,10 @@ def test_it_serves_the_advisors_feed_without_method_and_both_parsers_read_it(pro
     assert "METHOD" not in cal
     assert len(cal.walk("VEVENT")) == 2
     assert len(list(vobject.readOne(data.decode()).vevent_list)) == 2
+
+
+def test_it_marks_a_held_booking_as_tentative(profile, settings):
+    settings.BOOKING_REQUIRE_EMAIL_VERIFICATION = True
+    booking = book(profile, datetime(2027, 3, 29, 10, 0, tzinfo=AMS), now=NOW)
+    _cal, event, v = parse_both(ics.invitation(booking, now=NOW))
+    assert str(event["status"]) == "TENTATIVE" and v.vevent.status.value == "TENTATIVE"

@@ -345,3 +345,14 @@ def test_it_does_not_confirm_a_hold_that_was_released(client, profile, next_week
     response = client.post(link)
     assert response.status_code == 409 and b"released" in response.content
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+
+
+def test_it_shows_staff_every_advisors_upcoming_sessions(client, profile, next_week_ten, django_assert_max_num_queries):
+    booking = book(profile, next_week_ten)
+    staff = User.objects.create_user("staff2@platform.example", is_staff=True)
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        response = client.get("/sessie/adviseur/")
+    assert booking in response.context["everyone"]
+    assert client.post(f"/sessie/adviseur/sessies/{booking.uuid}/annuleren/").status_code == 302
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
