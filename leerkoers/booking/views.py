@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from leerkoers.accounts.models import User
@@ -208,6 +209,7 @@ def _booking_or_404(token: str, *, verify: bool = False) -> Booking:
     return booking
 
 
+@never_cache
 def manage(request, token):
     booking = _booking_or_404(token)
     zone = booking.visitor_zone
@@ -229,6 +231,7 @@ def manage(request, token):
     )
 
 
+@never_cache
 def cancel(request, token):
     booking = _booking_or_404(token)
     refusal = services.booking_refusal(booking, timezone.now())
@@ -251,6 +254,7 @@ def cancel(request, token):
     return redirect("booking_public:manage", token=token)
 
 
+@never_cache
 def reschedule(request, token):
     booking = _booking_or_404(token)
     now = timezone.now()
@@ -317,6 +321,7 @@ def reschedule(request, token):
     )
 
 
+@never_cache
 def invite_ics(request, token):
     booking = _booking_or_404(token)
     data = ics.invitation(
@@ -328,6 +333,7 @@ def invite_ics(request, token):
     return response
 
 
+@never_cache
 def verify(request, token):
     booking = _booking_or_404(token, verify=True)
     if request.method == "POST":
@@ -495,6 +501,7 @@ def availability(request, advisor_id: int | None = None):
     )
 
 
+@never_cache
 def feed(request, advisor_id: int, token: str):
     profile = AdvisorProfile.objects.filter(advisor_id=advisor_id).select_related("advisor").first()
     if profile is None or not _same(token, profile.feed_token()):

@@ -356,3 +356,12 @@ def test_it_shows_staff_every_advisors_upcoming_sessions(client, profile, next_w
     assert booking in response.context["everyone"]
     assert client.post(f"/sessie/adviseur/sessies/{booking.uuid}/annuleren/").status_code == 302
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+
+
+def test_it_keeps_private_pages_out_of_caches_and_search_engines(client, profile, next_week_ten):
+    book(profile, next_week_ten)
+    link = manage_link(mail.outbox[0])
+    for url in (link, link + "verzetten/", link + "annuleren/", link + "uitnodiging.ics"):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"], url
+    assert b'name="robots" content="noindex"' in client.get(link).content
