@@ -11,8 +11,7 @@ Definitions (also in docs/inventory.md):
   the number of participation records).
 - *spend by team*: an activity meant for several teams is split evenly over them.
 - *overlap*: activities whose titles are near-duplicates (rapidfuzz) and that were bought
-  from more than one provider or for more than one team; their combined cost is the saving
-  at stake.
+  from more than one provider; their combined cost is the saving at stake.
 """
 
 import re
@@ -21,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -199,7 +199,7 @@ class OverlapGroup:
 
 
 def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHOLD) -> list[OverlapGroup]:
-    """Groups of near-duplicate activities bought from several providers or for several teams.
+    """Groups of near-duplicate activities bought from more than one provider.
 
     Titles are compared only when their topics share a word prefix (five letters), so that
     10,000 activities do not mean 50 million comparisons. Groups are sorted by combined spend.
@@ -218,9 +218,11 @@ def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHO
 
     buckets: dict[str, list[str]] = defaultdict(list)
     for t in names:
-        for word in set(t.split()):
-            if len(word) >= 5:
-                buckets[word[:5]].append(t)
+        # A shared word prefix, or a shared start once spaces are gone ("time management" /
+        # "timemanagement"), makes two titles worth comparing.
+        keys = {word[:5] for word in t.split() if len(word) >= 5} | {"_" + t.replace(" ", "")[:5]}
+        for key in keys:
+            buckets[key].append(t)
     compared: set[tuple[str, str]] = set()
     for bucket in buckets.values():
         if len(bucket) > 500:  # a prefix so common it tells nothing
@@ -240,9 +242,10 @@ def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHO
     for group in groups.values():
         if len(group.activities) < 2:
             continue
-        providers = {a.provider.strip().lower() for a in group.activities if a.provider}
-        team_sets = {a.teams for a in group.activities}
-        if len(providers) > 1 or len(team_sets) > 1:
+        # The same subject from the same provider is a series (or one contract), not a
+        # duplicate purchase; from several providers it is bought more than once.
+        providers = {a.provider.strip().lower() for a in group.activities if a.provider.strip()}
+        if len(providers) > 1:
             group.activities.sort(key=lambda a: (-(a.cost or ZERO), a.title))
             result.append(group)
     return sorted(result, key=lambda g: (-g.spend, g.label))
@@ -293,7 +296,7 @@ def starting_point(
         at_stake = sum((g.spend for g in groups), ZERO)
         sentences.append(
             _(
-                "%(groups)d subjects were bought more than once from different providers or for different teams, "
+                "%(groups)d subjects were bought more than once from different providers, "
                 "together %(spend)s; the largest is “%(label)s” (%(label_spend)s)."
             )
             % {
@@ -310,9 +313,9 @@ def starting_point(
         sentences.append(
             _("Participation ranges from %(high)s per employee in %(high_team)s to %(low)s in %(low_team)s.")
             % {
-                "high": rated[0].per_employee,
+                "high": number_format(rated[0].per_employee, 1),
                 "high_team": rated[0].team,
-                "low": rated[-1].per_employee,
+                "low": number_format(rated[-1].per_employee, 1),
                 "low_team": rated[-1].team,
             }  # fmt: skip
         )

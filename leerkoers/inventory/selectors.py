@@ -73,7 +73,8 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
 
 
 def team_participation(organization) -> list[coherence.TeamParticipation]:
-    """Participations and people per team: the team's headcount, or distinct participants."""
+    """Participations and people per team: the team's members in Leerkoers or the distinct
+    participants in its records, whichever is larger."""
     names = dict(Team.objects.filter(organization=organization).values_list("pk", "name"))
     headcount = dict(
         Membership.objects.filter(organization=organization, team__isnull=False)
@@ -91,7 +92,9 @@ def team_participation(organization) -> list[coherence.TeamParticipation]:
     result = []
     for team_id, n, people in rows:
         name = names.get(team_id, "") if team_id else ""
-        result.append(coherence.TeamParticipation(name, n, headcount.get(team_id) or people))
+        # Members in Leerkoers are often only part of a team; the people seen in the records
+        # count when they are more.
+        result.append(coherence.TeamParticipation(name, n, max(headcount.get(team_id, 0), people)))
     return coherence.participation_per_team(result)
 
 

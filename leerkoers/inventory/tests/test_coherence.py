@@ -130,3 +130,20 @@ def test_it_writes_a_starting_point_in_plain_language():
 
 def test_it_says_so_when_there_is_nothing_yet():
     assert "No learning activities" in starting_point([], shares([], None), [], [], [], {})[0]
+
+
+def test_it_does_not_call_a_series_from_one_provider_an_overlap():
+    acts = [
+        _a(1, "BHV herhaling", provider="Veilig BV", teams=("Noord",), cost=D("900")),
+        _a(2, "BHV herhaling", provider="veilig bv ", teams=("Zuid",), cost=D("900")),
+        _a(3, "BHV-herhaling", provider="", teams=("Staf",), cost=D("500")),  # provider unknown
+    ]
+    assert overlaps(acts) == []
+
+
+def test_it_compares_titles_that_differ_only_in_spacing():
+    acts = [
+        _a(1, "Timemanagement", provider="A", cost=D("900")),
+        _a(2, "Time management basis", provider="B", cost=D("100")),
+    ]
+    assert [sorted(a.id for a in g.activities) for g in overlaps(acts)] == [[1, 2]]
