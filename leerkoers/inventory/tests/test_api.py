@@ -145,3 +145,15 @@ def test_it_gives_the_analysis_figures(reader):
     assert body["overlaps"] and body["overlaps"][0]["spend"]
     assert body["with_goal"]["total"] == body["activities"]
     assert body["starting_point"]
+
+
+def test_it_counts_participations_from_the_kept_counts_and_they_agree(reader, org, django_assert_max_num_queries):
+    activity = Activity.objects.filter(organization=org, participation_count__gt=0).first()
+    with django_assert_max_num_queries(8):
+        everything = reader.get(f"{API}/participations", {"limit": 5}).json()
+    assert everything["count"] == Participation.objects.filter(organization=org).count()
+    one = reader.get(f"{API}/participations", {"activity": activity.pk, "limit": 500}).json()
+    assert one["count"] == Participation.objects.filter(activity=activity).count() == len(one["items"])
+    done = reader.get(f"{API}/participations", {"status": "completed", "limit": 1}).json()
+    assert done["count"] == Participation.objects.filter(organization=org, status="completed").count()
+    assert reader.get(f"{API}/participations", {"limit": 0}).status_code == 422
