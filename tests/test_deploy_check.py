@@ -40,3 +40,10 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production." in result.stderr
+
+
+def test_it_renders_the_error_page_without_a_request(settings):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Er ging iets mis" in page and "Something went wrong" in page
