@@ -8,7 +8,7 @@ must carry the CSRF token, exactly as the HTML forms do.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -153,6 +153,11 @@ def _model_invalid(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
 
 
 @api.exception_handler(Exception)

@@ -127,3 +127,12 @@ def test_it_serves_the_api_docs_from_local_assets(client, db):
     assert all(asset.startswith("/static/") for asset in assets), assets
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_it_answers_a_body_over_the_size_limit_with_json_413(org, admin_user, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    _token, raw = api_token_create(organization=org, name="big", can_write=True, created_by=admin_user)
+    body = '{"name": "' + "x" * 5000 + '"}'
+    response = _bearer(raw).post(f"{API}/teams", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request is too large."}
