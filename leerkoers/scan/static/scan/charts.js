@@ -17,7 +17,7 @@
                    backgroundColor: i === 0 ? "rgba(11, 85, 99, 0.15)" : "transparent", spanGaps: true };
         })
       },
-      options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { stepSize: 20 } } },
+      options: { animation: false, maintainAspectRatio: true, scales: { r: { min: 0, max: 100, ticks: { stepSize: 20 }, pointLabels: { font: { size: window.innerWidth < 640 ? 10 : 12 } } } },
                  plugins: { legend: { display: series.length > 1 } } }
     });
   }
