@@ -142,3 +142,10 @@ def test_it_explains_an_expired_form_in_the_users_language(db):
 def test_it_sends_someone_already_signed_in_onwards(admin_client):
     assert admin_client.get(LOGIN)["Location"] == reverse("landing")
     assert admin_client.get(LOGIN, {"next": "/o/demo/teams/"})["Location"] == "/o/demo/teams/"
+
+
+def test_it_answers_a_form_over_the_size_limit_with_a_clear_page(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(LOGIN, {"email": "a@b.example", "password": "x" * 5000})
+    assert response.status_code == 400
+    assert "We cannot process this request" in response.content.decode()
