@@ -67,7 +67,7 @@ def link_resolve(token: str) -> Target | None:
             ScanInvitation.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
         )
         return Target(invitation.round, invitation.layer, invitation) if invitation else None
-    link = RoundLink.objects.filter(token=token).select_related("round__organization").first()
+    link = RoundLink.objects.filter(token=token).select_related("round").first()
     return Target(link.round, link.layer) if link else None
 
 
@@ -109,7 +109,7 @@ def response_submit(
         instrument_ensure(version)  # public: the stored copy must exist for the foreign key
     score = scoring.score_answers(definition, answers)
     response = ScanResponse(
-        organization=target.round.organization if target.round else None,
+        organization_id=target.round.organization_id if target.round else None,
         round=target.round,
         layer=target.layer,
         instrument_id=version,

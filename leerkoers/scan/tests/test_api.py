@@ -201,3 +201,10 @@ def test_it_gives_results_per_layer_with_the_perception_gap(admin_client, closed
     assert body["overall"]["overall"] == 58 and body["overall"]["level"] == "developing"
     assert body["gaps"][0]["difference"] == 50
     assert body["gaps"][0]["text"] == "Managers rate “Current situation” 50 points higher than employees."
+
+
+def test_a_submission_through_a_link_takes_few_queries(client, answers, open_round, django_assert_max_num_queries):
+    link = RoundLink.objects.get(round=open_round, layer="employees")
+    # rate limit (count, read, write), the link with its round, the open check, the insert
+    with django_assert_max_num_queries(10):
+        assert post(client, {"answers": answers, "link": link.token}).status_code == 201
