@@ -53,10 +53,18 @@ def home(request, access):
     counts = {status.value: 0 for status in journey.Status}
     for step in steps:
         counts[step.report.status] += 1
+    # The route's next stop: the first step that is there to work on and not done yet.
+    next_step = next((s for s in steps if s.available and s.report.status != journey.Status.DONE), None)
     return render(
         request,
         "orgs/home.html",
-        {"access": access, "steps": steps, "progress": round(100 * journey.progress_share(steps)), "counts": counts},
+        {
+            "access": access,
+            "steps": steps,
+            "progress": round(100 * journey.progress_share(steps)),
+            "counts": counts,
+            "next_step": next_step,
+        },
     )
 
 

@@ -96,3 +96,21 @@ def test_it_tells_someone_without_an_organisation_how_to_get_in(client, db):
     client.force_login(user)
     response = client.get(reverse("landing"))
     assert "You are not a member of any organisation yet." in response.content.decode()
+
+
+def test_it_marks_the_first_unfinished_step_as_next(admin_client, monkeypatch):
+    done = journey.StepReport(journey.Status.DONE)
+    started = journey.StepReport(journey.Status.IN_PROGRESS)
+    monkeypatch.setattr(journey, "_REPORTERS", {"scan": lambda o: done, "inventory": lambda o: started})
+    response = admin_client.get(HOME)
+    assert response.context["next_step"].definition.key == "inventory"
+    page = response.content.decode()
+    assert page.count("Next on the route") == 1
+    assert page.index("Next on the route") > page.index("Map the current situation")
+
+
+def test_it_marks_no_next_step_when_nothing_is_there_to_work_on(admin_client, monkeypatch):
+    monkeypatch.setattr(journey, "_REPORTERS", {})
+    response = admin_client.get(HOME)
+    assert response.context["next_step"] is None
+    assert "Next on the route" not in response.content.decode()
