@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.audit.models import AuditEvent
+from leerkoers.audit.models import ACTION_LABELS, AuditEvent
 from leerkoers.audit.services import audit_record
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, accessible_organizations, org_view
@@ -275,5 +275,17 @@ def api_token_delete(request, access, api_token_id):
 @org_view(STEERING)
 def audit_log(request, access):
     events = access.filter(AuditEvent).select_related("actor")
+    actions = sorted(access.filter(AuditEvent).values_list("action", flat=True).distinct())
+    action = request.GET.get("action", "")
+    who = request.GET.get("who", "").strip()[:100]
+    if action in actions:
+        events = events.filter(action=action)
+    if who:
+        events = events.filter(actor_label__icontains=who)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/audit_log.html", {"access": access, "page": page})
+    choices = [(code, ACTION_LABELS.get(code, code)) for code in actions]
+    return render(
+        request,
+        "orgs/audit_log.html",
+        {"access": access, "page": page, "actions": choices, "action": action, "who": who},
+    )

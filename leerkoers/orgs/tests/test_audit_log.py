@@ -39,3 +39,16 @@ def test_it_names_an_api_token_as_the_actor(org):
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client"])
 def test_it_refuses_the_trail_to_other_roles(request, db, cast):
     assert request.getfixturevalue(cast).get(AUDIT).status_code == 403
+
+
+def test_it_filters_the_trail_by_action_and_person(admin_client, org, director_user):
+    audit_record(organization=org, actor=director_user, action="team.create", summary="Team van de directeur")
+    audit_record(organization=org, actor=None, action="test.other", summary="Iets anders")
+    page = admin_client.get(AUDIT, {"action": "team.create"}).content.decode()
+    assert "Team van de directeur" in page and "Iets anders" not in page
+    assert '<option value="team.create" selected>Team added</option>' in page
+    page = admin_client.get(AUDIT, {"who": "DIRECTOR@"}).content.decode()
+    assert "Team van de directeur" in page and "Iets anders" not in page
+    # An unknown action is ignored rather than an error.
+    page = admin_client.get(AUDIT, {"action": "<script>"}).content.decode()
+    assert "Iets anders" in page and "Team van de directeur" in page
