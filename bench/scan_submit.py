@@ -191,6 +191,8 @@ def main() -> None:
         "LEERKOERS_MANIFEST_STATIC": "0",
         "BENCH_REFERENCE_VIEW": "1",
         "TRUSTED_PROXY_COUNT": "1",
+        # Persistent SQLite connections (the default, 0, opens one per request: ~4 ms more).
+        "SQLITE_CONN_MAX_AGE": os.environ.get("SQLITE_CONN_MAX_AGE", "60"),
         "TASKS_BACKEND": "immediate",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "leerkoers.settings",
@@ -201,7 +203,7 @@ def main() -> None:
         database = "PostgreSQL " + args.postgres.rpartition("/")[2]
     else:
         env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-        database = f"SQLite {tmp / 'bench.sqlite3'}"
+        database = f"SQLite {tmp / 'bench.sqlite3'} (SQLITE_CONN_MAX_AGE={env['SQLITE_CONN_MAX_AGE']})"
     manage(env, "migrate", "-v0")
     manage(env, "createcachetable")
     setup = shell(env, SETUP)

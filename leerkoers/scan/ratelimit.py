@@ -11,14 +11,16 @@
 deployments can change them). A fixed window per client: simple and cheap, and precise
 enough for abuse control (the database cache counts approximately under heavy concurrency).
 The whole mechanism is off with RATE_LIMIT_ENABLED=0; a limit of 0 turns one limit off.
-The client address is REMOTE_ADDR, or the one TRUSTED_PROXY_COUNT proxies saw.
+The client address is REMOTE_ADDR, or the one TRUSTED_PROXY_COUNT proxies saw. Counters are
+kept in the cache alias "ratelimit" when settings define it (the same database table, with
+room for many addresses), else in the default cache.
 """
 
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,7 @@ def retry_after(request, prefix: str, *, limit: int | str, window: int | str) ->
     now = int(time.time())
     bucket = now // window
     key = f"rl:{prefix}:{client_address(request)}:{bucket}"
+    cache = caches["ratelimit" if "ratelimit" in settings.CACHES else "default"]
     if cache.add(key, 1, timeout=window + 5):
         count = 1
     else:
