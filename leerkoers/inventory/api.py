@@ -43,6 +43,7 @@ from leerkoers.inventory.services import (
     participation_delete,
     participation_save,
     person_keys_for_search,
+    remove_stored_file,
 )
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
 from leerkoers.jobs.services import job_create
@@ -392,7 +393,12 @@ def import_upload(
             result = import_file(kind=kind, organization=access.organization, path=run.stored_path, filename=run.filename,
                                  mapping=parsed_mapping, sheet=run.sheet, dry_run=True)  # fmt: skip
         except ImportRefused as exc:
+            remove_stored_file(run)
+            run.status, run.summary = ImportRun.Status.FAILED, {"refused": str(exc)}
+            run.save()
             raise HttpError(422, str(exc)) from None
+        # A dry run through the API is complete in itself: the file is not kept.
+        remove_stored_file(run)
         run.status, run.errors = ImportRun.Status.VALIDATED, result.errors
         run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
         run.save()

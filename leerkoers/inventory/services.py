@@ -662,14 +662,14 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
             progress=progress,
         )  # fmt: skip
     except ImportRefused as exc:
-        _remove_stored_file(run)
+        remove_stored_file(run)
         run.status = ImportRun.Status.FAILED
         run.summary = {"refused": str(exc)}
         run.save(update_fields=["status", "summary", "stored_path"])
         raise
     # The uploaded file is not kept once it has been imported (or refused): the summary and
     # the errors are on the run; a new attempt is a new upload.
-    _remove_stored_file(run)
+    remove_stored_file(run)
     run.status = ImportRun.Status.DONE if result.written else ImportRun.Status.FAILED
     run.errors = result.errors
     run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
@@ -679,7 +679,7 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
     return result
 
 
-def _remove_stored_file(run) -> None:
+def remove_stored_file(run) -> None:
     import os
 
     if run.stored_path and os.path.exists(run.stored_path):

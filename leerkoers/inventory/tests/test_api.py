@@ -115,6 +115,7 @@ def test_it_checks_an_upload_without_writing_in_a_dry_run(writer, org, tmp_path)
     )
     assert response.status_code == 200, response.content
     assert response.json()["valid_rows"] == 2 and not response.json()["written"]
+    assert ImportRun.objects.filter(organization=org).latest("created").stored_path == ""  # not kept
     assert not Activity.objects.filter(organization=org, external_id="A-1").exists()
 
 
