@@ -93,3 +93,12 @@ def test_the_journey_shows_the_scans_status_and_figures(admin_client):
 def test_the_round_page_keeps_its_queries_bounded(admin_client, closed_round, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         assert admin_client.get(f"/o/demo/scan/rounds/{closed_round.public_id}/").status_code == 200
+
+
+def test_the_trend_hides_a_round_with_too_few_respondents(admin_client, open_round):
+    add_responses(open_round, Layer.EMPLOYEES, 3, 1)
+    ScanRound.objects.filter(pk=open_round.pk).update(status=ScanRound.Status.CLOSED)
+    html = admin_client.get("/o/demo/scan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    trend = html[html.index("Trend over rounds") :]
+    assert "Testronde" in trend and "not shown" in trend
+    assert ">0<" not in trend  # their overall of 0 is not on the page
