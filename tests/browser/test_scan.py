@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from leerkoers.scan import instrument, scoring
-from tests.browser.helpers import axe_check
+from leerkoers.scan.models import ScanRound
+from tests.browser.helpers import axe_check, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +77,26 @@ def test_a_visitor_completes_the_scan_on_a_phone_and_downloads_the_report(browse
     for dimension in dimensions:
         assert dimension["name"]["nl"] in text
         assert shown[dimension["id"]] in text
+
+
+def test_an_admin_opens_a_round_and_reads_the_results_of_the_last_one(browser_page):
+    page = browser_page
+    login(page, "admin@demo.example")
+    page.goto("/o/demo/scan/")
+    axe_check(page)
+    page.locator("#id_title").fill("Najaar 2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/scan/rounds/**")
+    assert page.locator('input[readonly][value*="/scan/r/"]').count() == 4
+    assert page.locator("#counts[hx-trigger]").count() == 1  # live counts while open
+    axe_check(page)
+
+    scan_round = ScanRound.objects.get(title="Scan voorjaar 2026")
+    page.goto(f"/o/demo/scan/rounds/{scan_round.public_id}/")
+    heatmap = page.locator("table.heatmap")
+    assert heatmap.is_visible()
+    # HR answered with 3 people: their column holds no figure.
+    assert set(heatmap.locator("tbody tr td:last-child").all_inner_texts()) == {"—"}
+    assert page.locator("ul.gaps li").count() >= 1
+    assert page.locator("canvas#radar").is_visible()
+    axe_check(page)
