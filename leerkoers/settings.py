@@ -240,6 +240,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000)
 # Key of the HMAC that pseudonymises participants who are not members (defaults to SECRET_KEY;
 # changing it makes re-imports of non-members create new records).
 INVENTORY_PSEUDONYM_KEY = env_str("INVENTORY_PSEUDONYM_KEY") or SECRET_KEY
+# SQLite page cache (KiB) for the connection while it imports participations.
+IMPORT_SQLITE_CACHE_KIB = env_int("IMPORT_SQLITE_CACHE_KIB", 256 * 1024)
 
 # --- scan ---
 # Readiness scan (docs/scan.md). Public submissions per client address per window (seconds),
@@ -268,8 +270,6 @@ CACHES["ratelimit"] = {
 # submission itself (docs/scan.md, benchmark). PostgreSQL keeps conn_max_age=60 above.
 if not DATABASE_URL:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("SQLITE_CONN_MAX_AGE", 0)
-# SQLite page cache (KiB) for the connection while it imports participations.
-IMPORT_SQLITE_CACHE_KIB = env_int("IMPORT_SQLITE_CACHE_KIB", 256 * 1024)
 
 # --- alignment ---
 # Largest KPI measurement file (rows) imported at once; measurement files are small.
