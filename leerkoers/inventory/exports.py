@@ -46,7 +46,9 @@ def xlsx_response(filename: str, sheets: list[tuple[str, list[str], Iterable[lis
         sheet = workbook.create_sheet(title[:31])
         sheet.append(_safe(header))
         for number, row in enumerate(rows, start=1):
-            if number > XLSX_MAX_ROWS:
+            if number >= XLSX_MAX_ROWS:
+                # Excel holds no more rows; say so in the sheet rather than cut off silently.
+                sheet.append([_("More rows than Excel can hold; download CSV for all of them.")])
                 break
             sheet.append(_safe(row))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
