@@ -26,9 +26,35 @@ def _revision_key(organization) -> str:
     return f"inventory-revision-{organization.pk}"
 
 
-def bump_revision(organization) -> None:
-    """Call after every change to activities or participations: the analysis is recomputed."""
+def bump_revision(organization, *, participations: bool = True) -> None:
+    """Call after every change to activities or participations: the analysis is recomputed.
+
+    The participation figures (aggregates over what may be millions of rows) have their own
+    revision, so that editing an activity does not recount them."""
     cache.set(_revision_key(organization), uuid.uuid4().hex, None)
+    if participations:
+        cache.set(_participation_revision_key(organization), uuid.uuid4().hex, None)
+
+
+def _participation_revision_key(organization) -> str:
+    return f"inventory-participation-revision-{organization.pk}"
+
+
+def _revision(key: str) -> str:
+    found = cache.get(key)
+    if found is None:
+        found = uuid.uuid4().hex
+        cache.set(key, found, None)
+    return found
+
+
+def cached_team_participation(organization) -> list:
+    key = f"inventory-teams-{organization.pk}-{_revision(_participation_revision_key(organization))}"
+    found = cache.get(key)
+    if found is None:
+        found = team_participation(organization)
+        cache.set(key, found, 24 * 3600)
+    return found
 
 
 def activity_facts(organization) -> list[coherence.ActivityFacts]:
@@ -148,10 +174,7 @@ def _goal_relation():
 
 def analysis(organization) -> dict:
     """Everything the analysis page, the export and the API show, from the cache when fresh."""
-    revision = cache.get(_revision_key(organization))
-    if revision is None:
-        bump_revision(organization)
-        revision = cache.get(_revision_key(organization))
+    revision = _revision(_revision_key(organization))
     # The starting point is text in the user's language: one cached copy per language.
     key = f"inventory-analysis-{organization.pk}-{revision}-{_links_fingerprint(organization)}-{translation.get_language()}"
     found = cache.get(key)
@@ -167,7 +190,7 @@ def compute_analysis(organization) -> dict:
     share = coherence.shares(facts, linked_activity_ids(organization))
     by_initiator = coherence.spend_by(facts, "initiator")
     groups = coherence.overlaps(facts)
-    teams = team_participation(organization)
+    teams = cached_team_participation(organization)
     labels = {"initiator": dict(Initiator.choices), "kind": dict(Kind.choices)}
     return {
         "shares": share,

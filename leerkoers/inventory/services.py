@@ -209,7 +209,7 @@ def _import_file(*, kind, organization, path, filename, mapping, sheet, skip_inv
     with transaction.atomic():
         writer(organization=organization, plan=plan, parsed=parsed, result=result, progress=progress)
         result.written = True
-        transaction.on_commit(lambda: _changed(organization))
+        transaction.on_commit(lambda: _changed(organization, participations=kind == ImportKind.PARTICIPATIONS))
         audit_record(
             organization=organization,
             actor=actor,
@@ -568,7 +568,7 @@ def activity_save(*, organization, activity: Activity, teams=None, actor=None, s
             target=activity,
             summary=activity.title,
         )
-    _changed(organization)
+    _changed(organization, participations=False)
     return activity
 
 
@@ -617,10 +617,10 @@ def participation_delete(*, organization, participation: Participation, actor=No
     _changed(organization)
 
 
-def _changed(organization) -> None:
+def _changed(organization, *, participations: bool = True) -> None:
     from leerkoers.inventory.selectors import bump_revision
 
-    bump_revision(organization)
+    bump_revision(organization, participations=participations)
 
 
 # --- import runs (the UI's upload → preview → mapping → check → import) --------------
@@ -675,7 +675,7 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
     run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
     run.save(update_fields=["status", "errors", "summary", "stored_path"])
     if result.written:
-        _changed(run.organization)
+        _changed(run.organization, participations=run.kind == ImportKind.PARTICIPATIONS)
     return result
 
 

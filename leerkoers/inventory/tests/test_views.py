@@ -181,3 +181,20 @@ def test_it_finds_a_pseudonymised_participant_by_the_address_typed(admin_client,
     )
     response = admin_client.get(_url("participations"), {"person": "gast@elders.nl"})
     assert [p.pk for p in response.context["items"]] == [saved.pk]
+
+
+def test_it_refreshes_the_analysis_after_changes_to_activities_and_participations(admin_client, org):
+    from leerkoers.inventory import selectors
+    from leerkoers.inventory.services import activity_save, participation_save
+
+    def figures():
+        data = selectors.analysis(org)
+        return data["shares"].with_goal.count, sum(t.participations for t in data["teams"])
+
+    goals, participations = figures()
+    activity = Activity.objects.filter(organization=org, goal="").first()
+    activity.goal = "Nu met een doel"
+    activity_save(organization=org, activity=activity)
+    assert figures() == (goals + 1, participations)
+    participation_save(organization=org, participation=Participation(activity=activity), person="nieuw@elders.nl")
+    assert figures() == (goals + 1, participations + 1)
