@@ -6,7 +6,6 @@
 Fills a fresh SQLite database (or the PostgreSQL database named in DATABASE_URL, dropped
 and created), then requests each page through Django's test client as an HR admin and
 prints p50 and p95 per page. The last two rows recompute the analysis on every request, as
-
 after a change (the cache is bypassed by bumping the inventory revisions), the other rows are
 what users get.
 """
