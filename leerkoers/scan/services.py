@@ -180,10 +180,17 @@ def link_url(token: str) -> str:
     return settings.SITE_URL + reverse("scan_public:respond", kwargs={"token": token})
 
 
-def invitations_send(*, scan_round: ScanRound, actor) -> int:
+def invitations_kind(scan_round: ScanRound) -> str:
+    """The Job kind of a round's e-mailing, so its page can show the progress."""
+    return f"scan-invite:{scan_round.public_id}"
+
+
+def invitations_send(*, scan_round: ScanRound, actor, progress=None, chunk: int = 200) -> int:
     """E-mail a personal single-use link to every member not invited to this round yet.
 
-    Returns how many were sent. The layer follows the member's role. Refused for a closed round.
+    Returns how many were sent. The layer follows the member's role. Works in chunks (rows
+    stored, then that chunk's e-mails sent) and reports `progress(done, total)`. Refused for
+    a closed round. Runs as a background task (tasks.invitations_send_task).
     """
     if not scan_round.is_open:
         raise ValidationError(_("This round is closed; no more invitations can be sent."))
@@ -191,37 +198,48 @@ def invitations_send(*, scan_round: ScanRound, actor) -> int:
     invited = ScanInvitation.objects.filter(organization=organization, round=scan_round).values_list(
         "membership_id", flat=True
     )
-    members = Membership.objects.filter(organization=organization).exclude(pk__in=list(invited)).select_related("user")
-    messages, rows = [], []
-    for member in members:
-        raw = PERSONAL_PREFIX + secrets.token_urlsafe(24)
-        rows.append(
-            ScanInvitation(
-                organization=organization,
-                round=scan_round,
-                membership=member,
-                layer=LAYER_FOR_ROLE.get(member.role, Layer.EMPLOYEES),
-                token_hash=_hash(raw),
-            )
-        )
-        context = {"organization": organization, "round": scan_round, "link": link_url(raw), "member": member}
-        with translation.override(settings.LANGUAGE_CODE):
-            messages.append(
-                (
-                    _("Your view on learning at %(org)s: the readiness scan") % {"org": organization.name},
-                    render_to_string("scan/email/invitation.txt", context),
-                    None,
-                    [member.user.email],
+    members = list(
+        Membership.objects.filter(organization=organization)
+        .exclude(pk__in=list(invited))
+        .select_related("user")
+        .order_by("pk")
+    )
+    sent = 0
+    for start in range(0, len(members), chunk):
+        messages, rows = [], []
+        for member in members[start : start + chunk]:
+            raw = PERSONAL_PREFIX + secrets.token_urlsafe(24)
+            rows.append(
+                ScanInvitation(
+                    organization=organization,
+                    round=scan_round,
+                    membership=member,
+                    layer=LAYER_FOR_ROLE.get(member.role, Layer.EMPLOYEES),
+                    token_hash=_hash(raw),
                 )
             )
-    with transaction.atomic():
+            context = {"organization": organization, "round": scan_round, "link": link_url(raw), "member": member}
+            with translation.override(settings.LANGUAGE_CODE):
+                messages.append(
+                    (
+                        _("Your view on learning at %(org)s: the readiness scan") % {"org": organization.name},
+                        render_to_string("scan/email/invitation.txt", context),
+                        None,
+                        [member.user.email],
+                    )
+                )
+        # Rows first: a link in an e-mail always exists; a crash between the two leaves
+        # members marked invited without an e-mail, never an e-mail with a dead link.
         ScanInvitation.objects.bulk_create(rows)
-        audit_record(
-            organization=organization,
-            actor=actor,
-            action="scan.invitations_send",
-            target=scan_round,
-            summary=_("%(count)s personal links") % {"count": len(rows)},
-        )
-    send_mass_mail(messages, fail_silently=False)
-    return len(rows)
+        send_mass_mail(messages, fail_silently=False)
+        sent += len(rows)
+        if progress is not None:
+            progress(sent, len(members))
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="scan.invitations_send",
+        target=scan_round,
+        summary=_("%(count)s personal links") % {"count": sent},
+    )
+    return sent

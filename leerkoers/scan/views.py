@@ -14,11 +14,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from leerkoers.jobs.models import Job
+from leerkoers.jobs.services import job_create
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import Role
 from leerkoers.scan import pdf, results, scoring
 from leerkoers.scan.models import Layer, ScanRound
-from leerkoers.scan.services import invitations_send, link_url, round_close, round_open
+from leerkoers.scan.services import invitations_kind, link_url, round_close, round_open
+from leerkoers.scan.tasks import invitations_send_task
 
 RESULT_ROLES = STEERING | {Role.DIRECTOR}
 
@@ -73,6 +76,12 @@ def round_detail(request, access, scan_round_id):
     scan_round = access.get(ScanRound, public_id=scan_round_id)
     context = {"access": access, "round": scan_round, "counts": _counts(scan_round)}
     if access.is_admin:
+        context["invite_job"] = (
+            access.filter(Job, kind=invitations_kind(scan_round))
+            .select_related("organization")
+            .order_by("-created")
+            .first()
+        )
         context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in scan_round.links.all()]
     if not scan_round.is_open:
         result = results.round_results(scan_round, _lang())
@@ -135,13 +144,18 @@ def round_close_view(request, access, scan_round_id):
 @org_view(STEERING)
 @require_POST
 def round_invite(request, access, scan_round_id):
+    """Start e-mailing personal links in the background; the round page shows the progress."""
     scan_round = access.get(ScanRound, public_id=scan_round_id)
-    try:
-        sent = invitations_send(scan_round=scan_round, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not scan_round.is_open:
+        messages.error(request, _("This round is closed; no more invitations can be sent."))
     else:
-        messages.success(request, _("%(count)s personal links sent.") % {"count": sent})
+        job = job_create(
+            organization=access.organization,
+            kind=invitations_kind(scan_round),
+            title=_("E-mailing personal links"),
+            created_by=request.user,
+        )
+        invitations_send_task.enqueue(scan_round.pk, str(job.pk), request.user.pk, translation.get_language() or "nl")
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from leerkoers.jobs.models import Job
 from leerkoers.scan.models import Layer, ScanInvitation, ScanResponse, ScanRound
 from leerkoers.scan.tests.conftest import add_responses
 
@@ -54,8 +55,12 @@ def test_the_live_counts_follow_the_answers(admin_client, open_round):
 
 def test_it_emails_a_personal_link_to_every_member_once(admin_client, open_round, org):
     members = org.memberships.count()
-    admin_client.post(f"/o/demo/scan/rounds/{open_round.public_id}/invite/")
+    response = admin_client.post(f"/o/demo/scan/rounds/{open_round.public_id}/invite/")
     assert len(mail.outbox) == members
+    job = Job.objects.get(kind=f"scan-invite:{open_round.public_id}")
+    assert job.status == Job.Status.DONE and job.result == {"sent": members}
+    page = admin_client.get(response["Location"]).content.decode()
+    assert f'id="job-{job.pk}"' in page
     assert ScanInvitation.objects.filter(round=open_round).count() == members
     assert "/scan/r/p-" in mail.outbox[0].body
     layers = dict(ScanInvitation.objects.filter(round=open_round).values_list("membership__user__email", "layer"))
