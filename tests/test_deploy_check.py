@@ -20,6 +20,9 @@ def test_it_passes_the_deployment_checks_with_production_settings(tmp_path):
         "SECURE_SSL_REDIRECT": "1",
         "LEERKOERS_VAR_DIR": str(tmp_path),
     }
+    # The browser tests' fixture sets this for Playwright in the same session; a deployment
+    # never has it, and `check --deploy` rightly refuses it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
