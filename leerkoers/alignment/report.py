@@ -19,9 +19,9 @@ def report(organization) -> journey.StepReport:
     with_kpi = set(Kpi.objects.filter(organization=organization).values_list("strategic_goal_id", flat=True))
     without_kpi = [sg.id for sg in thread.strategic_goals if sg.id not in with_kpi]
     figures = [
-        journey.Figure(_("Strategic goals"), str(len(thread.strategic_goals))),
-        journey.Figure(_("Learning goals"), str(len(thread.learning_goals))),
-        journey.Figure(_("Aligned spend"), f"{round(spend.share * 100)} %" if spend.total else "–"),
+        journey.Figure(_("Strategic goals"), journey.count(len(thread.strategic_goals))),
+        journey.Figure(_("Learning goals"), journey.count(len(thread.learning_goals))),
+        journey.Figure(_("Aligned spend"), journey.percent(spend.share) if spend.total else "–"),
     ]
     if not thread.strategic_goals:
         next_action = _("Write down the strategic goals and their KPIs")

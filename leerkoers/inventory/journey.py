@@ -20,9 +20,9 @@ def report(organization) -> journey.StepReport:
             journey.Status.NOT_STARTED, [], _("Import the LMS or HR export of learning activities")
         )
     shown = [
-        journey.Figure(_("Activities"), str(count)),
-        journey.Figure(_("Participations"), str(figures["participations"] or 0)),
-        journey.Figure(_("With a goal"), f"{round(100 * figures['with_goal'] / count)}%"),
+        journey.Figure(_("Activities"), journey.count(count)),
+        journey.Figure(_("Participations"), journey.count(figures["participations"])),
+        journey.Figure(_("With a goal"), journey.percent(figures["with_goal"] / count)),
     ]
     # Done once the inventory is substantial and most activities say what they are for.
     if count >= 10 and figures["participations"] and figures["with_goal"] * 2 >= count:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,16 @@ class Status(models.TextChoices):
 class Figure:
     label: str
     value: str
+
+
+def count(n: int | None) -> str:
+    """A count as the user's locale writes it: 20.000 in Dutch, 20,000 in English."""
+    return number_format(n or 0, force_grouping=True)
+
+
+def percent(share: float) -> str:
+    """A share between 0 and 1 as a whole percentage, the same way on every step."""
+    return f"{round(100 * share)}%"
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ def report(organization) -> journey.StepReport:
     rounds = list(ScanRound.objects.filter(organization=organization).order_by("-opened_at", "-pk")[:20])
     if not rounds:
         return journey.StepReport(journey.Status.NOT_STARTED, [], _("Open a scan round for every layer"))
-    figures = [journey.Figure(_("Rounds"), str(len(rounds)))]
+    figures = [journey.Figure(_("Rounds"), journey.count(len(rounds)))]
     open_round = next((r for r in rounds if r.is_open), None)
     if open_round is not None:
-        figures.append(journey.Figure(_("Respondents"), str(results.round_counts(open_round)["total"])))
+        figures.append(journey.Figure(_("Respondents"), journey.count(results.round_counts(open_round)["total"])))
     closed = [r for r in rounds if not r.is_open]
     if closed:
         latest = results.round_results(closed[0])

@@ -100,7 +100,7 @@ def test_the_journey_reports_the_step_in_progress_with_the_aligned_spend(example
     with translation.override("en"):
         result = report(org)
     assert result.status == journey.Status.IN_PROGRESS
-    assert journey.Figure("Aligned spend", "40 %") in result.figures
+    assert journey.Figure("Aligned spend", "40%") in result.figures
 
 
 def test_the_journey_says_not_started_without_goals():

@@ -114,3 +114,14 @@ def test_it_marks_no_next_step_when_nothing_is_there_to_work_on(admin_client, mo
     response = admin_client.get(HOME)
     assert response.context["next_step"] is None
     assert "Next on the route" not in response.content.decode()
+
+
+def test_it_writes_journey_counts_in_the_users_locale():
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert journey.count(20000) == "20.000"
+    with translation.override("en"):
+        assert journey.count(20000) == "20,000"
+    assert journey.count(None) == "0"
+    assert journey.percent(0.384) == "38%"
