@@ -39,17 +39,9 @@ from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import is_smart, smart_check
 from leerkoers.alignment.templatetags.alignment_extras import amount, money
 from leerkoers.inventory.models import Activity
+from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs.access import org_view
 from leerkoers.orgs.models import Team
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 MAX_ID = 2**63 - 1
 
@@ -211,7 +203,7 @@ def _strategic_goal_form(request, access, goal: StrategicGoal | None):
         try:
             services.strategic_goal_save(goal=goal, actor=_actor(request), changes=changes)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Strategic goal “%(title)s” saved.") % {"title": goal.title})
             return redirect("alignment:goal_detail", org_slug=access.organization.slug, strategic_goal_id=goal.pk)
@@ -261,7 +253,7 @@ def themes(request, access):
                     actor=_actor(request),
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Theme added."))
                 return redirect("alignment:themes", org_slug=access.organization.slug)
@@ -300,7 +292,7 @@ def _kpi_form(request, access, kpi: Kpi, initial=None):
         try:
             services.kpi_save(kpi=kpi, actor=_actor(request), changes=changes)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("KPI “%(name)s” saved.") % {"name": kpi.name})
             return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
@@ -501,7 +493,7 @@ def _learning_goal_form(request, access, goal: LearningGoal):
                 links=form.links(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Learning goal “%(title)s” saved.") % {"title": goal.title})
             return redirect(

@@ -22,6 +22,7 @@ from leerkoers.booking import slots as slotlib
 from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, RescheduleForm, WindowForm
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
 from leerkoers.booking.scans import find_scan, scan_link
+from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import AdvisorGrant, Role
@@ -113,14 +114,6 @@ def _visitor(form: BookingForm, zone) -> services.Visitor:
     )
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _booking_page(request, *, template: str, context: dict, organization=None, initial=None):
     """The booking page, public or inside an organisation: pick a slot, give details, book."""
     now = timezone.now()
@@ -151,7 +144,7 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
                 alternatives = taken.alternatives
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 422
             else:
                 return redirect(links.manage_path(booking) + "?booked=1")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.audit.models import ACTION_LABELS, AuditEvent
 from leerkoers.audit.services import audit_record
+from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, accessible_organizations, org_view
 from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
@@ -25,14 +26,6 @@ from leerkoers.orgs.services import (
     team_create,
     team_update,
 )
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -94,7 +87,7 @@ def members(request, access):
                     invited_by=request.user,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("orgs:members", org_slug=access.organization.slug)
@@ -210,7 +203,7 @@ def teams(request, access):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Team %(name)s added.") % {"name": team.name})
                 return redirect("orgs:teams", org_slug=access.organization.slug)
@@ -234,7 +227,7 @@ def team_edit(request, access, team_id):
         try:
             team_update(team=team, changes=changes, actor=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
             return redirect("orgs:teams", org_slug=access.organization.slug)
@@ -254,7 +247,7 @@ def api_tokens(request, access):
                 created_by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = ApiTokenForm()
     tokens = access.filter(ApiToken).select_related("created_by")
