@@ -1,4 +1,4 @@
-"""Rate limiting per client address on Django's cache (the database cache table).
+"""Rate limiting per client address, counted in the database by one statement per request.
 
     from leerkoers.scan.ratelimit import ratelimit, retry_after
 
@@ -8,21 +8,40 @@
     wait = retry_after(request, "scan", limit=30, window=600)   # None, or seconds to wait
 
 `limit` and `window` are numbers or names of settings (read at each call, so tests and
-deployments can change them). A fixed window per client: simple and cheap, and precise
-enough for abuse control (the database cache counts approximately under heavy concurrency).
+deployments can change them). A fixed window per client, counted exactly: each check is one
+atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the RateLimitCounter row of
+"<prefix>:<address>" (SQLite ≥ 3.35 and PostgreSQL), which starts the count at 1 in a new
+window and adds 1 within the current one. Concurrent requests each get their own count; no
+read-then-write race and none of the database cache's COUNT(*) and culling before each write.
+About one call in PURGE_ONE_IN also deletes the rows whose window has passed.
 The whole mechanism is off with RATE_LIMIT_ENABLED=0; a limit of 0 turns one limit off.
-The client address is REMOTE_ADDR, or the one TRUSTED_PROXY_COUNT proxies saw. Counters are
-kept in the cache alias "ratelimit" when settings define it (the same database table, with
-room for many addresses), else in the default cache.
+The client address is REMOTE_ADDR, or the one TRUSTED_PROXY_COUNT proxies saw.
 """
 
+import hashlib
+import random
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import caches
+from django.db import connections, router
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+from leerkoers.scan.models import RateLimitCounter
+
+PURGE_ONE_IN = 1000
+# One statement, the same on SQLite (≥ 3.35) and PostgreSQL. Both evaluate the SET expressions
+# against the row as it was, so the CASE compares with the old window_end.
+UPSERT = """
+    INSERT INTO "scan_ratelimitcounter" ("key", "window_end", "count") VALUES (%s, %s, 1)
+    ON CONFLICT ("key") DO UPDATE SET
+        "count" = CASE WHEN "scan_ratelimitcounter"."window_end" = excluded."window_end"
+                       THEN "scan_ratelimitcounter"."count" + 1 ELSE 1 END,
+        "window_end" = excluded."window_end"
+    RETURNING "count"
+"""
+KEY_LENGTH = RateLimitCounter._meta.get_field("key").max_length
 
 
 def client_address(request) -> str:
@@ -38,25 +57,43 @@ def _number(value: int | str) -> int:
     return int(getattr(settings, value)) if isinstance(value, str) else int(value)
 
 
+def _now() -> int:
+    return int(time.time())
+
+
+def _key(prefix: str, address: str) -> str:
+    key = f"{prefix}:{address}"
+    if len(key) > KEY_LENGTH:  # an odd REMOTE_ADDR: keep it distinct, within the column
+        key = f"{prefix[:100]}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return key
+
+
+def hit(key: str, window_end: int) -> int:
+    """Count one request under `key` in the window ending at `window_end`; its count so far."""
+    with connections[router.db_for_write(RateLimitCounter)].cursor() as cursor:
+        cursor.execute(UPSERT, [key, window_end])
+        (count,) = cursor.fetchone()
+    return count
+
+
+def purge_expired(now: int | None = None) -> int:
+    """Delete the counters whose window has passed; how many."""
+    deleted, _rows = RateLimitCounter.objects.filter(window_end__lte=_now() if now is None else now).delete()
+    return deleted
+
+
 def retry_after(request, prefix: str, *, limit: int | str, window: int | str) -> int | None:
     """Count one request of this client under `prefix`; None when allowed, else seconds to wait."""
     limit, window = _number(limit), _number(window)
     if not settings.RATE_LIMIT_ENABLED or limit <= 0 or window <= 0:
         return None
-    now = int(time.time())
-    bucket = now // window
-    key = f"rl:{prefix}:{client_address(request)}:{bucket}"
-    cache = caches["ratelimit" if "ratelimit" in settings.CACHES else "default"]
-    if cache.add(key, 1, timeout=window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
+    now = _now()
+    window_end = (now // window + 1) * window
+    count = hit(_key(prefix, client_address(request)), window_end)
+    if random.randrange(PURGE_ONE_IN) == 0:
+        purge_expired(now)
     if count > limit:
-        return max(1, (bucket + 1) * window - now)
+        return max(1, window_end - now)
     return None
 
 
