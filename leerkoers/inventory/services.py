@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -469,7 +470,13 @@ def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None =
     table = Participation._meta.db_table
     columns = ", ".join(PARTICIPATION_COLUMNS)
     conflict = "activity_id, person_key, organization_id"
-    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    # A re-import mostly repeats what is stored: rows whose values did not change are left
+    # alone (no new row version, no index entries, `updated` keeps its meaning).
+    changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in UPDATED_ON_CONFLICT if c != "updated")
+    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT) + f" WHERE {changed}"
+    # Sorted by the unique key, inserts append to that index instead of jumping around it.
+    rows.sort(key=itemgetter(1, 2))
     if connection.vendor == "postgresql":
         _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, first)
         return
@@ -478,8 +485,6 @@ def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None =
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     if not first:
         sql += f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    # Sorted by the unique key, inserts append to that index instead of jumping around it.
-    rows.sort(key=lambda row: (row[1], row[2]))
     with connection.cursor() as cursor:
         # A large page cache for this connection while it writes: the indexes of a million-row
         # table do not fit SQLite's default 2 MB, and evicting pages dominates the import.
@@ -521,22 +526,37 @@ def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, fir
 
 
 def refresh_participation_counts(organization, activity_ids: list[int] | None = None) -> None:
-    """Recount `Activity.participation_count` (for the given activities, or all)."""
+    """Recount `Activity.participation_count` (for the given activities, or all).
+
+    A few activities (a form, an xAPI batch) are counted one by one through the unique index;
+    for many (an import) one aggregate over the organisation's participations is far cheaper
+    than thousands of correlated counts, and only counts that differ are written."""
     table = Participation._meta.db_table
     activities = Activity._meta.db_table
-    sql = (
-        f"UPDATE {activities} SET participation_count = "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {table} p WHERE p.activity_id = {activities}.id) "
-        f"WHERE organization_id = %s"
-    )
-    params: list = [organization.pk]
     with connection.cursor() as cursor:
-        if activity_ids is None:
-            cursor.execute(sql, params)
+        if activity_ids is not None and len(activity_ids) <= 500:
+            if activity_ids:
+                cursor.execute(
+                    f"UPDATE {activities} SET participation_count = "  # noqa: S608
+                    f"(SELECT COUNT(*) FROM {table} p WHERE p.activity_id = {activities}.id) "
+                    f"WHERE organization_id = %s AND id IN ({', '.join(['%s'] * len(activity_ids))})",
+                    [organization.pk, *activity_ids],
+                )
             return
-        for start in range(0, len(activity_ids), 500):
-            chunk = activity_ids[start : start + 500]
-            cursor.execute(sql + f" AND id IN ({', '.join(['%s'] * len(chunk))})", params + chunk)
+        cursor.execute(
+            f"UPDATE {activities} SET participation_count = counts.n "  # noqa: S608
+            f"FROM (SELECT activity_id, COUNT(*) AS n FROM {table} WHERE organization_id = %s "
+            f"GROUP BY activity_id) AS counts "
+            f"WHERE {activities}.id = counts.activity_id AND {activities}.organization_id = %s "
+            f"AND {activities}.participation_count <> counts.n",
+            [organization.pk, organization.pk],
+        )
+        cursor.execute(
+            f"UPDATE {activities} SET participation_count = 0 "  # noqa: S608
+            f"WHERE organization_id = %s AND participation_count <> 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} p WHERE p.activity_id = {activities}.id)",
+            [organization.pk],
+        )
 
 
 def error_rows_for(errors: list[dict]) -> list[RowError]:

@@ -76,3 +76,25 @@ def test_it_needs_an_activity_column(org, tmp_path):
 
     with pytest.raises(ImportRefused, match="Activity"):
         _import(org, write_csv(tmp_path, [["Personeelsnummer", "Uren"], ["E1", "2"]]))
+
+
+def test_it_updates_changed_values_leaves_unchanged_rows_and_recounts_many_activities(org, tmp_path):
+    # More than 500 activities: the counts are refreshed with one aggregate, not one by one.
+    rows = [HEADER] + [[f"E{i}", f"Veel cursus {i}", "", "bezig", "", "2", "7,5"] for i in range(510)]
+    rows.append(["E9", "Veel cursus 0", "", "bezig", "", "1,5", ""])
+    assert _import(org, write_csv(tmp_path, rows)).created == 511
+    records = Participation.objects.filter(organization=org, activity__title__startswith="Veel cursus ")
+    untouched = records.get(person_key=pseudonym("e1"))
+    rows[1][3:7] = ["afgerond", "2026-01-05", "3", ""]  # E0: status, date, hours and score change
+    rows[-1][6] = "8"  # E9: only the score changes
+    again = _import(org, write_csv(tmp_path, rows, name="again.csv"))
+    assert again.created == 0 and again.updated == 511 and records.count() == 511
+    changed = records.get(person_key=pseudonym("e0"))
+    assert (changed.status, changed.completion_date, changed.hours, changed.score) == (
+        "completed", dt.date(2026, 1, 5), Decimal("3"), None,
+    )  # fmt: skip
+    assert records.get(person_key=pseudonym("e9"), activity__title="Veel cursus 0").score == Decimal("8")
+    assert records.get(person_key=pseudonym("e1")).updated == untouched.updated
+    counts = dict(Activity.objects.filter(organization=org, title__startswith="Veel cursus ").values_list(
+        "title", "participation_count"))  # fmt: skip
+    assert len(counts) == 510 and counts["Veel cursus 0"] == 2 and set(counts.values()) == {1, 2}
