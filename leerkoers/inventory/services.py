@@ -518,8 +518,15 @@ def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, fir
                 if progress and number % BATCH_ROWS == 0:
                     progress(number, len(rows), _("Writing participations"))
         if not first:
+            # One hash join drops the rows that are stored unchanged before the upsert: ON
+            # CONFLICT would lock (and so rewrite) every one of them even when it updates none.
+            staged = ", ".join(f"s.{c}" for c in PARTICIPATION_COLUMNS)
+            key = " AND ".join(f"p.{c} = s.{c}" for c in ("activity_id", "person_key", "organization_id"))
+            differs = " OR ".join(f"p.{c} IS DISTINCT FROM s.{c}" for c in UPDATED_ON_CONFLICT if c != "updated")
+            cursor.execute("ANALYZE participation_stage")
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM participation_stage "  # noqa: S608
+                f"INSERT INTO {table} ({columns}) SELECT {staged} FROM participation_stage s "  # noqa: S608
+                f"LEFT JOIN {table} p ON {key} WHERE p.id IS NULL OR {differs} "
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
             )
             cursor.execute("DROP TABLE participation_stage")
