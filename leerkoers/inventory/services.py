@@ -552,7 +552,10 @@ def refresh_participation_counts(organization, activity_ids: list[int] | None = 
             return
         cursor.execute(
             f"UPDATE {activities} SET participation_count = counts.n "  # noqa: S608
-            f"FROM (SELECT activity_id, COUNT(*) AS n FROM {table} WHERE organization_id = %s "
+            # By activity rather than by organisation: SQLite then counts in the unique index
+            # (activity, person, organisation) without visiting the table.
+            f"FROM (SELECT activity_id, COUNT(*) AS n FROM {table} "
+            f"WHERE activity_id IN (SELECT id FROM {activities} WHERE organization_id = %s) "
             f"GROUP BY activity_id) AS counts "
             f"WHERE {activities}.id = counts.activity_id AND {activities}.organization_id = %s "
             f"AND {activities}.participation_count <> counts.n",
