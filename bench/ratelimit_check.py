@@ -12,6 +12,7 @@ distinct addresses on one connection.
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -65,6 +66,8 @@ def main() -> None:
         f"{connection.vendor}: {len(times)} checks, mean {statistics.mean(times):.3f} ms, "
         f"p50 {times[len(times) // 2]:.3f} ms, p95 {times[int(len(times) * 0.95)]:.3f} ms"
     )
+    connection.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
