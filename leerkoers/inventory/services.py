@@ -217,6 +217,8 @@ def _import_file(*, kind, organization, path, filename, mapping, sheet, skip_inv
             action=f"inventory.import_{kind}",
             summary=f"{filename}: {result.created} created, {result.updated} updated, {result.invalid_rows} skipped",
         )
+        clock = _Clock()
+    clock.lap("committed")  # PostgreSQL checks the deferred foreign keys here
     return result
 
 
