@@ -468,7 +468,8 @@ def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None =
     """Insert or update participation rows (PARTICIPATION_COLUMNS order) in big batches.
 
     `first` says the organisation has no participations yet: plain inserts, no upsert.
-    The rows must be unique by (activity, person)."""
+    The rows must be unique by (activity, person); the list is sorted in place. Records whose
+    values are unchanged are not rewritten."""
     table = Participation._meta.db_table
     columns = ", ".join(PARTICIPATION_COLUMNS)
     conflict = "activity_id, person_key, organization_id"
