@@ -125,3 +125,8 @@ def test_it_writes_journey_counts_in_the_users_locale():
         assert journey.count(20000) == "20,000"
     assert journey.count(None) == "0"
     assert journey.percent(0.384) == "38%"
+
+
+def test_it_titles_the_page_with_its_own_name_and_the_product(admin_client):
+    content = admin_client.get("/o/demo/").content.decode()
+    assert "<title>Zorggroep Demo · Leerkoers</title>" in content
