@@ -254,9 +254,13 @@ def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHO
 # --- the starting point --------------------------------------------------------------
 
 
+def _whole(number) -> str:
+    """A whole number as the active language writes it: 208.797 in Dutch, 208,797 in English."""
+    return number_format(int(Decimal(number).quantize(Decimal("1"))), force_grouping=True)
+
+
 def _euro(amount: Decimal) -> str:
-    whole = f"{int(amount.quantize(Decimal('1'))):,}".replace(",", ".")
-    return f"€ {whole}"
+    return f"€ {_whole(amount)}"
 
 
 def starting_point(
@@ -274,7 +278,7 @@ def starting_point(
     total_hours = sum((a.hours for a in activities), ZERO)
     sentences = [
         _("The inventory holds %(count)d learning activities, costing %(spend)s and %(hours)s hours of learning time.")
-        % {"count": len(activities), "spend": _euro(total_spend), "hours": f"{int(total_hours):,}".replace(",", ".")}
+        % {"count": len(activities), "spend": _euro(total_spend), "hours": _whole(total_hours)}
     ]
     sentences.append(
         _("%(goal)d%% of them state a goal and %(measured)d%% have a measured result.")

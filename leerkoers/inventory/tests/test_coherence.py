@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
+
 from leerkoers.inventory.coherence import (
     ActivityFacts,
     TeamParticipation,
@@ -118,10 +120,15 @@ def test_it_writes_a_starting_point_in_plain_language():
         _a(2, "Klantgerichtheid", provider="B", cost=D("500"), initiator="hr"),
     ]
     share = shares(acts, None)
-    text = starting_point(
-        acts, share, spend_by(acts, "initiator"), overlaps(acts), [], {"manager": "Manager", "hr": "HR"}
-    )
-    assert text[0] == "The inventory holds 2 learning activities, costing € 1.500 and 0 hours of learning time."
+    with translation.override("en"):
+        text = starting_point(
+            acts, share, spend_by(acts, "initiator"), overlaps(acts), [], {"manager": "Manager", "hr": "HR"}
+        )
+    with translation.override("nl"):
+        dutch = starting_point(acts, share, spend_by(acts, "initiator"), overlaps(acts), [], {})
+    # Amounts are written as the reader's language writes them.
+    assert text[0] == "The inventory holds 2 learning activities, costing € 1,500 and 0 hours of learning time."
+    assert "€ 1.500" in dutch[0]
     assert text[1] == "50% of them state a goal and 0% have a measured result."
     assert text[2] == "Most of the spend (67%) was initiated by manager."
     assert "1 subjects were bought more than once" in text[3]
