@@ -6,14 +6,14 @@ without access learns nothing from validation errors. OpenAPI still documents ea
 """
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -32,6 +32,7 @@ from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import smart_check
 from leerkoers.api import api_access
 from leerkoers.inventory.models import Activity
+from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.models import Membership, Team
 
@@ -42,38 +43,9 @@ Amount = pydantic.condecimal(max_digits=14, decimal_places=4)
 MAX_ID = 2**63 - 1
 Id = Annotated[int, pydantic.Field(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-# The body as sent; validated against its schema after the access check (see the docstring).
-JsonBody = Body[Any]
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _body(schema: type[pydantic.BaseModel]) -> dict:
-    """openapi_extra documenting `schema` as the JSON request body."""
-    return {"requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}, "required": True}}
-
-
-def _nul_errors(value: Any, loc: list) -> list[dict]:
-    """Text with NUL characters (which PostgreSQL refuses to store), wherever it is in the body."""
-    if isinstance(value, str):
-        return [{"loc": loc, "msg": _("Text may not contain NUL characters.")}] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [e for key, item in value.items() for e in _nul_errors(key, loc) + _nul_errors(item, [*loc, key])]
-    if isinstance(value, list):
-        return [e for i, item in enumerate(value) for e in _nul_errors(item, [*loc, i])]
-    return []
-
-
-def _validate(schema: type[pydantic.BaseModel], payload: Any, prefix: tuple = ()) -> pydantic.BaseModel:
-    if errors := _nul_errors(payload, list(prefix)):
-        raise NinjaValidationError(errors)
-    try:
-        return schema.model_validate(payload)
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError(
-            [{**error, "loc": [*prefix, *error["loc"]]} for error in exc.errors(include_url=False, include_input=False)]
-        ) from None
 
 
 def _members(access, member_id: int | None, field: str):
@@ -119,11 +91,11 @@ def theme_list(request, org_slug: str):
 
 
 @router.post(
-    "/orgs/{org_slug}/themes", response={201: ThemeOut}, summary="Add an own theme", openapi_extra=_body(ThemeIn)
+    "/orgs/{org_slug}/themes", response={201: ThemeOut}, summary="Add an own theme", openapi_extra=body_schema(ThemeIn)
 )
 def theme_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
-    data = _validate(ThemeIn, payload)
+    data = validate_body(ThemeIn, payload)
     theme = services.theme_create(organization=access.organization, key=data.key, name=data.name,
                                   actor=access.token or request.user)  # fmt: skip
     return Status(201, {"id": theme.pk, "key": theme.key, "name": theme.name, "preset": False})
@@ -202,11 +174,11 @@ def strategic_goal_list(request, org_slug: str, limit: int = 100, offset: int = 
     "/orgs/{org_slug}/strategic-goals",
     response={201: StrategicGoalOut},
     summary="Create a strategic goal",
-    openapi_extra=_body(StrategicGoalIn),
+    openapi_extra=body_schema(StrategicGoalIn),
 )
 def strategic_goal_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
-    data = _validate(StrategicGoalIn, payload)
+    data = validate_body(StrategicGoalIn, payload)
     goal = StrategicGoal(organization=access.organization)
     services.strategic_goal_save(
         goal=goal, actor=access.token or request.user, changes=_strategic_goal_changes(access, data)
@@ -230,7 +202,7 @@ def _update_strategic_goal(request, org_slug, strategic_goal_id, payload, *, par
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     if partial and not isinstance(payload, dict):
         raise NinjaValidationError([{"loc": [], "msg": _("Send a JSON object.")}])
-    data = _validate(StrategicGoalIn, {**_strategic_goal_as_input(goal), **payload} if partial else payload)
+    data = validate_body(StrategicGoalIn, {**_strategic_goal_as_input(goal), **payload} if partial else payload)
     services.strategic_goal_save(
         goal=goal, actor=access.token or request.user, changes=_strategic_goal_changes(access, data)
     )
@@ -241,7 +213,7 @@ def _update_strategic_goal(request, org_slug, strategic_goal_id, payload, *, par
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}",
     response=StrategicGoalOut,
     summary="Replace a strategic goal",
-    openapi_extra=_body(StrategicGoalIn),
+    openapi_extra=body_schema(StrategicGoalIn),
 )
 def strategic_goal_replace(request, org_slug: str, strategic_goal_id: int, payload: JsonBody):
     return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=False)
@@ -251,7 +223,7 @@ def strategic_goal_replace(request, org_slug: str, strategic_goal_id: int, paylo
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}",
     response=StrategicGoalOut,
     summary="Change fields of a strategic goal",
-    openapi_extra=_body(StrategicGoalIn),
+    openapi_extra=body_schema(StrategicGoalIn),
 )
 def strategic_goal_update(request, org_slug: str, strategic_goal_id: int, payload: JsonBody):
     return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=True)
@@ -349,10 +321,10 @@ def kpi_list(request, org_slug: str, limit: int = 100, offset: int = 0, strategi
     return {"items": [_kpi_out(*pair) for pair in selectors.with_status(page["items"])], "count": page["count"]}
 
 
-@router.post("/orgs/{org_slug}/kpis", response={201: KpiOut}, summary="Create a KPI", openapi_extra=_body(KpiIn))
+@router.post("/orgs/{org_slug}/kpis", response={201: KpiOut}, summary="Create a KPI", openapi_extra=body_schema(KpiIn))
 def kpi_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
-    data = _validate(KpiIn, payload)
+    data = validate_body(KpiIn, payload)
     kpi = Kpi(organization=access.organization)
     services.kpi_save(kpi=kpi, actor=access.token or request.user, changes=_kpi_changes(access, data))
     return Status(201, _kpi_detail(access, kpi.pk))
@@ -371,18 +343,23 @@ def _update_kpi(request, org_slug, kpi_id, payload, *, partial):
         raise NinjaValidationError([{"loc": [], "msg": _("Send a JSON object.")}])
     current = {name: getattr(kpi, name) for name in services.KPI_FIELDS if name not in ("strategic_goal", "owner")}
     current |= {"strategic_goal": kpi.strategic_goal_id, "owner": kpi.owner_id}
-    data = _validate(KpiIn, {**current, **payload} if partial else payload)
+    data = validate_body(KpiIn, {**current, **payload} if partial else payload)
     services.kpi_save(kpi=kpi, actor=access.token or request.user, changes=_kpi_changes(access, data))
     return _kpi_detail(access, kpi.pk)
 
 
-@router.put("/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="Replace a KPI", openapi_extra=_body(KpiIn))
+@router.put(
+    "/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="Replace a KPI", openapi_extra=body_schema(KpiIn)
+)
 def kpi_replace(request, org_slug: str, kpi_id: int, payload: JsonBody):
     return _update_kpi(request, org_slug, kpi_id, payload, partial=False)
 
 
 @router.patch(
-    "/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="Change fields of a KPI", openapi_extra=_body(KpiIn)
+    "/orgs/{org_slug}/kpis/{kpi_id}",
+    response=KpiOut,
+    summary="Change fields of a KPI",
+    openapi_extra=body_schema(KpiIn),
 )
 def kpi_update(request, org_slug: str, kpi_id: int, payload: JsonBody):
     return _update_kpi(request, org_slug, kpi_id, payload, partial=True)
@@ -438,7 +415,7 @@ def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offs
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements",
     response={201: Page[MeasurementOut]},
     summary="Add one or many measurements (all or nothing)",
-    openapi_extra=_body(MeasurementBatch),
+    openapi_extra=body_schema(MeasurementBatch),
 )
 def measurement_create(request, org_slug: str, kpi_id: int, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
@@ -447,7 +424,7 @@ def measurement_create(request, org_slug: str, kpi_id: int, payload: JsonBody):
     if len(raw_items) > 10_000:
         raise HttpError(422, _("Send at most 10,000 measurements at a time."))
     items = [
-        _validate(MeasurementIn, raw, (i,) if isinstance(payload, list) else ()) for i, raw in enumerate(raw_items)
+        validate_body(MeasurementIn, raw, (i,) if isinstance(payload, list) else ()) for i, raw in enumerate(raw_items)
     ]
     team_ids = sorted({item.team for item in items if item.team is not None})
     teams = {team.pk: team for team in access.filter(Team, pk__in=team_ids)}
@@ -594,11 +571,11 @@ def learning_goal_list(request, org_slug: str, limit: int = 100, offset: int = 0
     "/orgs/{org_slug}/learning-goals",
     response={201: LearningGoalOut},
     summary="Create a learning goal",
-    openapi_extra=_body(LearningGoalIn),
+    openapi_extra=body_schema(LearningGoalIn),
 )
 def learning_goal_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
-    data = _validate(LearningGoalIn, payload)
+    data = validate_body(LearningGoalIn, payload)
     return Status(201, _save_learning_goal(request, access, LearningGoal(organization=access.organization), data))
 
 
@@ -622,7 +599,7 @@ def _update_learning_goal(request, org_slug, learning_goal_id, payload, *, parti
         current = _learning_goal_out(goal, _today())
         current["rationales"] = {link["strategic_goal"]: link["rationale"] for link in current["links"]}
         payload = {key: current[key] for key in LearningGoalIn.model_fields} | payload
-    data = _validate(LearningGoalIn, payload)
+    data = validate_body(LearningGoalIn, payload)
     return _save_learning_goal(request, access, goal, data)
 
 
@@ -630,7 +607,7 @@ def _update_learning_goal(request, org_slug, learning_goal_id, payload, *, parti
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}",
     response=LearningGoalOut,
     summary="Replace a learning goal",
-    openapi_extra=_body(LearningGoalIn),
+    openapi_extra=body_schema(LearningGoalIn),
 )
 def learning_goal_replace(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
     return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=False)
@@ -640,7 +617,7 @@ def learning_goal_replace(request, org_slug: str, learning_goal_id: int, payload
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}",
     response=LearningGoalOut,
     summary="Change fields of a learning goal",
-    openapi_extra=_body(LearningGoalIn),
+    openapi_extra=body_schema(LearningGoalIn),
 )
 def learning_goal_update(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
     return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=True)
@@ -670,12 +647,12 @@ class ActivityLinkOut(Schema):
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}/activities",
     response={200: ActivityLinkOut, 201: ActivityLinkOut},
     summary="Link an activity to a learning goal (201; 200 when it was linked already)",
-    openapi_extra=_body(ActivityLinkIn),
+    openapi_extra=body_schema(ActivityLinkIn),
 )
 def learning_goal_activity_add(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
     goal = access.get(LearningGoal, pk=learning_goal_id)
-    data = _validate(ActivityLinkIn, payload)
+    data = validate_body(ActivityLinkIn, payload)
     activity = _by_ids(access, Activity, [data.activity], "activity", _("activity"))[0]
     _link, created = services.activity_link_add(goal=goal, activity=activity, actor=access.token or request.user)
     return Status(201 if created else 200, {"learning_goal": goal.pk, "activity": activity.pk})
@@ -704,11 +681,11 @@ class SuggestionIn(Schema):
     "/orgs/{org_slug}/rejected-suggestions",
     response={204: None},
     summary="Reject a suggested link so it is not suggested again (accept = link the activity)",
-    openapi_extra=_body(SuggestionIn),
+    openapi_extra=body_schema(SuggestionIn),
 )
 def suggestion_reject(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
-    data = _validate(SuggestionIn, payload)
+    data = validate_body(SuggestionIn, payload)
     goal = _by_ids(access, LearningGoal, [data.learning_goal], "learning_goal", _("learning goal"))[0]
     activity = _by_ids(access, Activity, [data.activity], "activity", _("activity"))[0]
     services.suggestion_reject(goal=goal, activity=activity, actor=access.token or request.user)

@@ -8,17 +8,14 @@ and advisors (and write tokens).
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-import pydantic
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Body, File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -47,26 +44,13 @@ from leerkoers.inventory.services import (
 )
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
 from leerkoers.jobs.services import job_create
+from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role, Team
 
 router = Router(tags=["inventory"])
 READERS = STEERING | {Role.DIRECTOR}
-# The body as sent; validated against its schema after the access check, so that another
-# organisation's caller learns nothing from validation errors.
-JsonBody = Body[Any]
-
-
-def _body(schema) -> dict:
-    return {"requestBody": {"content": {"application/json": {"schema": schema.model_json_schema()}}, "required": True}}
-
-
-def _validate(schema, payload):
-    try:
-        return schema.model_validate(payload)
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False, include_input=False)) from None
 
 
 class ActivityOut(Schema):
@@ -218,11 +202,11 @@ def _save_activity(access, request, activity: Activity, payload: ActivityIn) -> 
     "/orgs/{org_slug}/activities",
     response={201: ActivityOut},
     summary="Add an activity",
-    openapi_extra=_body(ActivityIn),
+    openapi_extra=body_schema(ActivityIn),
 )
 def activity_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
-    payload = _validate(ActivityIn, payload)
+    payload = validate_body(ActivityIn, payload)
     activity = _save_activity(access, request, Activity(), payload)
     return Status(201, _activity_or_404(access, activity.pk))
 
@@ -235,12 +219,12 @@ def activity_detail(request, org_slug: str, activity_id: int):
 
 @router.put(
     "/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="Replace an activity",
-    openapi_extra=_body(ActivityIn),
+    openapi_extra=body_schema(ActivityIn),
 )  # fmt: skip
 def activity_update(request, org_slug: str, activity_id: int, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     _activity_or_404(access, activity_id)
-    payload = _validate(ActivityIn, payload)
+    payload = validate_body(ActivityIn, payload)
     activity = _save_activity(access, request, _activity_or_404(access, activity_id), payload)
     return _activity_or_404(access, activity.pk)
 
@@ -308,11 +292,11 @@ def _save_participation(access, request, participation: Participation, payload: 
 
 @router.post(
     "/orgs/{org_slug}/participations", response={201: ParticipationOut}, summary="Add a participation",
-    openapi_extra=_body(ParticipationIn),
+    openapi_extra=body_schema(ParticipationIn),
 )  # fmt: skip
 def participation_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
-    payload = _validate(ParticipationIn, payload)
+    payload = validate_body(ParticipationIn, payload)
     return Status(201, _save_participation(access, request, Participation(), payload))
 
 
@@ -326,12 +310,12 @@ def participation_detail(request, org_slug: str, participation_id: int):
 
 @router.put(
     "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="Replace one",
-    openapi_extra=_body(ParticipationIn),
+    openapi_extra=body_schema(ParticipationIn),
 )  # fmt: skip
 def participation_update(request, org_slug: str, participation_id: int, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     participation = access.get(Participation, pk=participation_id)
-    return _save_participation(access, request, participation, _validate(ParticipationIn, payload))
+    return _save_participation(access, request, participation, validate_body(ParticipationIn, payload))
 
 
 @router.delete("/orgs/{org_slug}/participations/{participation_id}", response={204: None}, summary="Delete one")
