@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark: the cost of one rate-limit check (leerkoers/scan/ratelimit.py), in the process.
+"""Benchmark: the cost of one rate-limit check (leerkoers/ratelimit/limiter.py), in the process.
 
     .venv/bin/python bench/ratelimit_check.py [--checks 3000]
     .venv/bin/python bench/ratelimit_check.py --postgres postgres://postgres@127.0.0.1:5432/lk_scan_rl
@@ -44,7 +44,7 @@ def main() -> None:
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from leerkoers.scan.ratelimit import retry_after
+    from leerkoers.ratelimit.limiter import retry_after
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "leerkoers.orgs",
     "leerkoers.audit",
     "leerkoers.jobs",
+    "leerkoers.ratelimit",
     "leerkoers.scan",
     "leerkoers.inventory",
     "leerkoers.alignment",
@@ -258,8 +259,8 @@ SCAN_MIN_SECONDS = env_int("SCAN_MIN_SECONDS", 30)
 SCAN_BENCHMARK_MIN_ORGS = max(10, env_int("SCAN_BENCHMARK_MIN_ORGS", 10))
 # The minimal one-row-insert view that bench/scan_submit.py compares against (off by default).
 BENCH_REFERENCE_VIEW = env_bool("BENCH_REFERENCE_VIEW", False)
-# Rate-limit counters are rows of scan.RateLimitCounter, one upsert per check
-# (leerkoers/scan/ratelimit.py); they need no cache.
+# Rate-limit counters are rows of ratelimit.RateLimitCounter, one upsert per check
+# (leerkoers/ratelimit/limiter.py); they need no cache.
 # Keep SQLite connections open between requests (seconds; 0 = a new one per request, as
 # before). Opening one with its PRAGMAs costs ~4 ms under gunicorn, more than a scan
 # submission itself (docs/scan.md, benchmark). PostgreSQL keeps conn_max_age=60 above.

@@ -22,7 +22,7 @@ from leerkoers.booking.models import Booking
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role
-from leerkoers.scan.ratelimit import retry_after
+from leerkoers.ratelimit.limiter import retry_after
 
 # Full paths on every operation: /booking/… (public, auth=None per operation).
 router = Router(tags=["booking"])

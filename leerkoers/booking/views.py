@@ -26,7 +26,7 @@ from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import AdvisorGrant, Role
-from leerkoers.scan.ratelimit import retry_after
+from leerkoers.ratelimit.limiter import retry_after
 
 DAYS_SHOWN = 7
 

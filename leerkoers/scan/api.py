@@ -17,9 +17,9 @@ from ninja.errors import HttpError
 from leerkoers.api import api_access
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role
+from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.scan import instrument, results, scoring
 from leerkoers.scan.models import ScanResponse, ScanRound
-from leerkoers.scan.ratelimit import retry_after, too_many_requests
 from leerkoers.scan.services import Target, link_resolve, link_url, response_submit, round_close, round_open
 
 router = Router(tags=["scan"])

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.orgs.models import Sector, SizeBand
+from leerkoers.ratelimit.limiter import retry_after
 from leerkoers.scan import forms, instrument, pdf, scoring
 from leerkoers.scan.api import response_payload
 from leerkoers.scan.models import ScanResponse
-from leerkoers.scan.ratelimit import retry_after
 from leerkoers.scan.services import link_resolve, response_submit, target_check
 
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from leerkoers.scan import ratelimit as ratelimit_module
-from leerkoers.scan.models import RateLimitCounter
-from leerkoers.scan.ratelimit import client_address, purge_expired, ratelimit, retry_after
+from leerkoers.ratelimit import limiter as ratelimit_module
+from leerkoers.ratelimit.limiter import client_address, purge_expired, ratelimit, retry_after
+from leerkoers.ratelimit.models import RateLimitCounter
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Rate limiting per client address, counted in the database by one statement per request.
 
-    from leerkoers.scan.ratelimit import ratelimit, retry_after
+    from leerkoers.ratelimit.limiter import ratelimit, retry_after
 
     @ratelimit("booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
     def book(request): ...          # answers 429 with Retry-After when over the limit
@@ -28,19 +28,20 @@ from django.db import connections, router
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from leerkoers.scan.models import RateLimitCounter
+from leerkoers.ratelimit.models import RateLimitCounter
 
 PURGE_ONE_IN = 1000
 # One statement, the same on SQLite (≥ 3.35) and PostgreSQL. Both evaluate the SET expressions
 # against the row as it was, so the CASE compares with the old window_end.
-UPSERT = """
-    INSERT INTO "scan_ratelimitcounter" ("key", "window_end", "count") VALUES (%s, %s, 1)
+TABLE = RateLimitCounter._meta.db_table
+UPSERT = f"""
+    INSERT INTO "{TABLE}" ("key", "window_end", "count") VALUES (%s, %s, 1)
     ON CONFLICT ("key") DO UPDATE SET
-        "count" = CASE WHEN "scan_ratelimitcounter"."window_end" = excluded."window_end"
-                       THEN "scan_ratelimitcounter"."count" + 1 ELSE 1 END,
+        "count" = CASE WHEN "{TABLE}"."window_end" = excluded."window_end"
+                       THEN "{TABLE}"."count" + 1 ELSE 1 END,
         "window_end" = excluded."window_end"
     RETURNING "count"
-"""
+"""  # noqa: S608 - the table name is the model's, not input
 KEY_LENGTH = RateLimitCounter._meta.get_field("key").max_length
 
 

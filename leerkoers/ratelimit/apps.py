@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RateLimitConfig(AppConfig):
+    name = "leerkoers.ratelimit"
+    label = "ratelimit"
