@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "leerkoers.inventory",
     "leerkoers.alignment",
     "leerkoers.booking",
+    "leerkoers.vision",
 ]
 
 MIDDLEWARE = [

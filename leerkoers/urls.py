@@ -13,6 +13,7 @@ org_patterns = [
     path("inventory/", include("leerkoers.inventory.urls")),
     path("alignment/", include("leerkoers.alignment.urls")),
     path("sessions/", include("leerkoers.booking.urls")),
+    path("vision/", include("leerkoers.vision.urls")),
 ]
 
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("scan/", include("leerkoers.scan.urls_public")),
     path("sessie/", include("leerkoers.booking.urls_public")),
+    path("visie/", include("leerkoers.vision.urls_public")),
 ]

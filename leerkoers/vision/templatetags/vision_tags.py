@@ -1,0 +1,43 @@
+from django import template
+
+from leerkoers.orgs.journey import percent as journey_percent
+
+register = template.Library()
+
+
+@register.filter
+def percent(share):
+    """A share between 0 and 1 as a whole percentage ('75%'); empty for None."""
+    return "" if share is None else journey_percent(share)
+
+
+@register.filter
+def bar(share):
+    """A share as a CSS width between 0 and 100."""
+    return 0 if share is None else round(100 * share)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
+
+
+@register.filter
+def any_shown(cells):
+    return any(cell.shown for cell in cells)
+
+
+@register.filter
+def actions(statement):
+    """The moderation buttons that make sense for a statement's state."""
+    from django.utils.translation import gettext as _
+
+    found = []
+    if statement.status != "hidden":
+        found.append(("hide", _("Hide")))
+    if statement.status != "shown":
+        found.append(("show", _("Show")))
+    if statement.status == "shown":
+        found.append(("hold", _("Hold back")))
+        found.append(("unpin", _("Unpin")) if statement.pinned else ("pin", _("Pin")))
+    return found

@@ -1,0 +1,353 @@
+"""Vision rounds inside an organisation: open, invite, moderate, results, the vision text.
+
+Every figure comes from leerkoers.vision.results, where the thresholds are applied.
+"""
+
+import csv
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.jobs.models import Job
+from leerkoers.jobs.services import job_create
+from leerkoers.orgs.access import STEERING, org_view
+from leerkoers.orgs.models import Role
+from leerkoers.scan.models import Layer
+from leerkoers.vision import consensus, results
+from leerkoers.vision.models import Support, VisionApproval, VisionRound, VisionStatement, VisionVersion
+from leerkoers.vision.services import (
+    DEFAULT_QUESTIONS,
+    endorsement_open,
+    invitations_kind,
+    link_url,
+    round_close,
+    round_open,
+    statement_merge,
+    statement_moderate,
+    statement_propose,
+    version_approve,
+    version_create,
+)
+from leerkoers.vision.tasks import invitations_send_task
+
+RESULT_ROLES = STEERING | {Role.DIRECTOR}
+APPROVERS = frozenset({Role.DIRECTOR})
+
+
+def _round_redirect(access, vision_round, name="vision:round"):
+    return redirect(name, org_slug=access.organization.slug, vision_round_id=vision_round.public_id)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@org_view()
+def index(request, access):
+    rounds = list(access.filter(VisionRound).prefetch_related("participants"))
+    return render(
+        request,
+        "vision/index.html",
+        {
+            "access": access,
+            "rounds": rounds,
+            "default_questions": [str(q) for q in DEFAULT_QUESTIONS],
+            "can_see_results": access.role in RESULT_ROLES,
+            "default_closes_on": datetime.date.today() + datetime.timedelta(days=21),
+        },
+    )
+
+
+def _parse_date(value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@org_view(STEERING)
+@require_POST
+def round_create(request, access):
+    post = request.POST
+    try:
+        threshold = int(post.get("consensus_threshold", "75")) / 100
+        minimum = int(post.get("min_ratings", "5"))
+    except ValueError:
+        messages.error(request, _("The threshold and the minimum must be whole numbers."))
+        return redirect("vision:index", org_slug=access.organization.slug)
+    try:
+        vision_round = round_open(
+            organization=access.organization,
+            title=post.get("title", ""),
+            closes_on=_parse_date(post.get("closes_on", "")),
+            questions=post.getlist("question") if "custom_questions" in post else None,
+            extra_questions=post.get("extra_questions", "").splitlines(),
+            consensus_threshold=threshold,
+            min_ratings=minimum,
+            layer_links=post.get("layer_links") == "on",
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("vision:index", org_slug=access.organization.slug)
+    messages.success(request, _("Round opened. E-mail the personal links to the members when you are ready."))
+    return _round_redirect(access, vision_round)
+
+
+@org_view(RESULT_ROLES)
+def round_detail(request, access, vision_round_id):
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    result = results.round_results(vision_round)
+    context = {
+        "access": access,
+        "round": vision_round,
+        "result": result,
+        "layer_labels": dict(Layer.choices),
+        "versions": list(vision_round.versions.all()),
+        "approvals": list(VisionApproval.objects.filter(version__round=vision_round).select_related("version")),
+    }
+    if access.is_admin:
+        context["invite_job"] = (
+            access.filter(Job, kind=invitations_kind(vision_round))
+            .select_related("organization")
+            .order_by("-created")
+            .first()
+        )
+        context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in vision_round.layer_links.all()]
+        context["invited"] = vision_round.invitations.count()
+    return render(request, "vision/round.html", context)
+
+
+@org_view(STEERING)
+@require_POST
+def round_invite(request, access, vision_round_id):
+    """Start e-mailing personal links in the background; the round page shows the progress."""
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    if not vision_round.is_open:
+        messages.error(request, _("This round is closed; no more invitations can be sent."))
+    else:
+        job = job_create(
+            organization=access.organization,
+            kind=invitations_kind(vision_round),
+            title=_("E-mailing personal links"),
+            created_by=request.user,
+        )
+        invitations_send_task.enqueue(vision_round.pk, str(job.pk), request.user.pk, translation.get_language() or "nl")
+    return _round_redirect(access, vision_round)
+
+
+@org_view(STEERING)
+@require_POST
+def round_close_view(request, access, vision_round_id):
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    try:
+        round_close(vision_round=vision_round, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Round closed. Draft the vision from the statements with broad support."))
+    return _round_redirect(access, vision_round)
+
+
+@org_view(STEERING)
+def moderation(request, access, vision_round_id):
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    statements = list(access.filter(VisionStatement, round=vision_round).order_by("-pk"))
+    active = {s.pk: s.text for s in statements if s.status in results.ANALYSED}
+    by_pk = {s.pk: s for s in statements}
+    suggestions = [(by_pk[a], by_pk[b], score) for a, b, score in consensus.near_duplicates(active)[:20]]
+    return render(
+        request,
+        "vision/moderation.html",
+        {"access": access, "round": vision_round, "statements": statements, "suggestions": suggestions},
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def statement_seed(request, access, vision_round_id):
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    try:
+        statement_propose(vision_round=vision_round, text=request.POST.get("text", ""), actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Statement added."))
+    return _round_redirect(access, vision_round, "vision:moderation")
+
+
+@org_view(STEERING)
+@require_POST
+def statement_moderate_view(request, access, vision_statement_id):
+    statement = access.get(VisionStatement, public_id=vision_statement_id)
+    try:
+        statement_moderate(statement=statement, action=request.POST.get("action", ""), actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _round_redirect(access, statement.round, "vision:moderation")
+
+
+@org_view(STEERING)
+@require_POST
+def statement_merge_view(request, access, vision_statement_id):
+    statement = access.get(VisionStatement, public_id=vision_statement_id)
+    into = _statement_or_none(access, request.POST.get("into"))
+    try:
+        if into is None:
+            raise ValidationError(_("Choose another statement of the same round."))
+        statement_merge(statement=statement, into=into, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Statements merged."))
+    return _round_redirect(access, statement.round, "vision:moderation")
+
+
+def _statement_or_none(access, public_id, **lookup):
+    """The organisation's statement with this UUID, or None — also for a malformed value."""
+    try:
+        return access.filter(VisionStatement, public_id=uuid.UUID(str(public_id)), **lookup).first()
+    except ValueError:
+        return None
+
+
+@org_view(STEERING)
+def answers(request, access, vision_round_id):
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    return render(
+        request,
+        "vision/answers.html",
+        {
+            "access": access,
+            "round": vision_round,
+            "groups": results.answers_by_layer(vision_round),
+            "minimum": results.TEXT_MINIMUM,
+        },
+    )
+
+
+@org_view(STEERING)
+def draft(request, access, vision_round_id):
+    """HR drafts the text from the consensus statements and saves it as numbered versions."""
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        add = _statement_or_none(access, request.POST.get("add"), round=vision_round)
+        try:
+            with transaction.atomic():
+                if add is not None:
+                    text = (text.rstrip() + "\n\n" if text.strip() else "") + add.text
+                    vision_round.draft = text
+                    vision_round.full_clean()
+                    vision_round.save(update_fields=["draft"])
+                elif request.POST.get("save") == "version":
+                    vision_round.draft = text
+                    vision_round.save(update_fields=["draft"])
+                    version = version_create(vision_round=vision_round, text=text, actor=request.user)
+                    messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
+                else:
+                    vision_round.draft = text
+                    vision_round.full_clean()
+                    vision_round.save(update_fields=["draft"])
+                    messages.success(request, _("Draft saved."))
+        except ValidationError as exc:
+            _errors(request, exc)
+        return _round_redirect(access, vision_round, "vision:draft")
+    result = results.round_results(vision_round)
+    return render(
+        request,
+        "vision/draft.html",
+        {
+            "access": access,
+            "round": vision_round,
+            "consensus": result.consensus,
+            "versions": list(vision_round.versions.all()),
+        },
+    )
+
+
+@org_view(RESULT_ROLES)
+def version_detail(request, access, vision_version_id):
+    version = access.get(VisionVersion, public_id=vision_version_id)
+    previous = access.filter(VisionVersion, round=version.round, number__lt=version.number).order_by("-number").first()
+    return render(
+        request,
+        "vision/version.html",
+        {
+            "access": access,
+            "round": version.round,
+            "version": version,
+            "previous": previous,
+            "diff": consensus.text_diff(previous.text, version.text) if previous else None,
+            "support": results.support_by_layer(version),
+            "approval": version.approvals.select_related("approved_by").first(),
+            "can_approve": access.role in APPROVERS,
+            "support_labels": dict(Support.choices),
+        },
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def version_endorse(request, access, vision_version_id):
+    version = access.get(VisionVersion, public_id=vision_version_id)
+    endorsement_open(version=version, actor=request.user)
+    messages.success(request, _("Participants are now asked for their support of this version."))
+    return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
+
+
+@org_view(APPROVERS)
+@require_POST
+def version_approve_view(request, access, vision_version_id):
+    version = access.get(VisionVersion, public_id=vision_version_id)
+    try:
+        version_approve(version=version, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Version %(n)s approved on behalf of the board.") % {"n": version.number})
+    return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
+
+
+@org_view(RESULT_ROLES)
+def round_export(request, access, vision_round_id):
+    """CSV of the anonymised rating matrix: statement × layer counts, thresholds applied."""
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    result = results.round_results(vision_round)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vision-{vision_round.public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("statement"), _("result"), _("layer"), _("ratings"), _("agree"), _("disagree"), _("pass"), _("agree share")]
+    )
+    for row in result.rows:
+        for cell in row.cells:
+            if cell.shown:
+                writer.writerow(
+                    [
+                        _csv_safe(row.statement.text),
+                        row.result.kind,
+                        cell.layer,
+                        cell.votes,
+                        cell.raw_agree,
+                        cell.raw_disagree,
+                        cell.raw_pass,
+                        f"{cell.agree:.3f}",
+                    ]
+                )
+            else:
+                writer.writerow([_csv_safe(row.statement.text), row.result.kind, cell.layer, "", "", "", "", ""])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Statements are typed by participants: never let a spreadsheet read one as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
