@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.scan.ratelimit import retry_after
+from leerkoers.ratelimit.limiter import retry_after
 from leerkoers.vision import results, selectors
 from leerkoers.vision.models import STATEMENT_MAX_LENGTH, Support, VisionVersion, Vote
 from leerkoers.vision.services import (
