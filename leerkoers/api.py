@@ -176,8 +176,17 @@ def _mount_routers() -> None:
     from leerkoers.jobs.api import router as jobs_router
     from leerkoers.orgs.api import router as orgs_router
     from leerkoers.scan.api import router as scan_router
+    from leerkoers.vision.api import router as vision_router
 
-    for router in (orgs_router, jobs_router, scan_router, inventory_router, alignment_router, booking_router):
+    for router in (
+        orgs_router,
+        jobs_router,
+        scan_router,
+        inventory_router,
+        alignment_router,
+        booking_router,
+        vision_router,
+    ):
         api.add_router("", router)
 
 
