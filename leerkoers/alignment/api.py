@@ -705,8 +705,17 @@ class GapsOut(Schema):
     learning_goals_without_measure: list[int]
 
 
+class ShareTotalsOut(Schema):
+    aligned_spend_share: float
+    aligned_hours_share: float
+    total_spend: float
+    aligned_spend: float
+    total_hours: float
+    aligned_hours: float
+
+
 class TeamShareOut(Schema):
-    team: int | None
+    team: int | Literal["no_records"] | None
     aligned_spend_share: float
     aligned_hours_share: float
     spend: float
@@ -739,11 +748,28 @@ class GoldenThreadOut(Schema):
     aligned_spend: float
     total_hours: float
     aligned_hours: float
+    period_start: date | None = pydantic.Field(description="Strategy period the shares above count in")
+    period_end: date | None
+    all_periods: ShareTotalsOut = pydantic.Field(description="The same shares over every activity, whatever its date")
     gaps: GapsOut
-    by_team: list[TeamShareOut]
+    by_team: list[TeamShareOut] = pydantic.Field(description="Split over the activities' target teams")
+    by_participants: list[TeamShareOut] = pydantic.Field(
+        description="Split over the teams of the participation records, in proportion to their number; "
+        'team null: records without a team, "no_records": activities without records'
+    )
     trend: list[TrendOut]
     matrix: list[MatrixRowOut]
     suggestions: list[SuggestionOut]
+
+
+def _team_share(row: gt.TeamShares) -> dict:
+    return {
+        "team": row.team,
+        "aligned_spend_share": row.spend.share,
+        "aligned_hours_share": row.hours.share,
+        "spend": row.spend.total,
+        "hours": row.hours.total,
+    }
 
 
 @router.get(
@@ -752,12 +778,40 @@ class GoldenThreadOut(Schema):
 def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "year"):
     access = api_access(request, org_slug)
     thread = selectors.thread_for(access.organization)
-    spend, hours = gt.aligned_share(thread, gt.SPEND), gt.aligned_share(thread, gt.HOURS)
-    spend_by_team, hours_by_team = (
-        gt.aligned_share_by_team(thread, gt.SPEND),
-        gt.aligned_share_by_team(thread, gt.HOURS),
-    )
-    hours_trend = dict(gt.aligned_share_trend(thread, gt.HOURS, period))
+    report = gt.report(thread, trend_period=period, rejected=selectors.rejected_pairs(access.organization))
+    return {
+        **_share_totals(report.spend, report.hours),
+        "period_start": report.period[0] if report.period else None,
+        "period_end": report.period[1] if report.period else None,
+        "all_periods": _share_totals(report.spend_all, report.hours_all),
+        "gaps": report.gaps.as_dict(),
+        "by_team": [_team_share(row) for row in report.by_team],
+        "by_participants": [_team_share(row) for row in report.by_participants],
+        "trend": [
+            {
+                "period": row.period,
+                "aligned_spend_share": row.spend.share,
+                "aligned_hours_share": row.hours.share,
+                "spend": row.spend.total,
+                "hours": row.hours.total,
+            }
+            for row in report.trend
+        ],  # fmt: skip
+        "matrix": [
+            {
+                "strategic_goal": sg.id,
+                "learning_goals": [lg.id for lg, on in zip(thread.learning_goals, cells, strict=True) if on],
+            }
+            for sg, cells in report.matrix
+        ],  # fmt: skip
+        "suggestions": [
+            {"activity": s.activity_id, "learning_goal": s.learning_goal_id, "score": round(s.score, 1)}
+            for s in report.suggestions[:SUGGESTIONS_SHOWN]
+        ],
+    }
+
+
+def _share_totals(spend: gt.Share, hours: gt.Share) -> dict:
     return {
         "aligned_spend_share": spend.share,
         "aligned_hours_share": hours.share,
@@ -765,36 +819,4 @@ def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "
         "aligned_spend": spend.aligned,
         "total_hours": hours.total,
         "aligned_hours": hours.aligned,
-        "gaps": gt.gaps(thread).as_dict(),
-        "by_team": [
-            {
-                "team": team,
-                "aligned_spend_share": share.share,
-                "aligned_hours_share": hours_by_team[team].share,
-                "spend": share.total,
-                "hours": hours_by_team[team].total,
-            }
-            for team, share in sorted(spend_by_team.items(), key=lambda pair: (pair[0] is None, pair[0] or 0))
-        ],
-        "trend": [
-            {
-                "period": key,
-                "aligned_spend_share": share.share,
-                "aligned_hours_share": hours_trend[key].share,
-                "spend": share.total,
-                "hours": hours_trend[key].total,
-            }
-            for key, share in gt.aligned_share_trend(thread, gt.SPEND, period)
-        ],
-        "matrix": [
-            {
-                "strategic_goal": sg.id,
-                "learning_goals": [lg.id for lg, on in zip(thread.learning_goals, cells, strict=True) if on],
-            }
-            for sg, cells in gt.matrix(thread)
-        ],
-        "suggestions": [
-            {"activity": s.activity_id, "learning_goal": s.learning_goal_id, "score": round(s.score, 1)}
-            for s in gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))[:SUGGESTIONS_SHOWN]
-        ],
     }

@@ -4,11 +4,19 @@ Everything here works on a `Thread` of plain values (built from the database by
 `selectors.thread_for`), so it is tested with hand-computed examples and no web layer.
 
 Definitions (also in docs/alignment.md):
-- An activity is **aligned** when it serves at least one learning goal that serves at least
-  one strategic goal.
+- Only **active** strategic goals count; draft, achieved and dropped ones do not.
+- An activity is **aligned** when it serves a learning goal that serves an active strategic
+  goal, and that learning goal is for the whole organisation or for at least one of the
+  activity's teams (an activity without teams is open to everyone, so it serves any goal).
+- The **strategy period** runs from the earliest start to the latest end of the active
+  strategic goals' periods; the headline share counts the activities that start within it.
 - Its **weight** is its spend (cost) or its hours (hours per participant × participants).
-- **Per team** an activity's weight is split evenly over the teams it is meant for; an
-  activity without teams counts under "no team" (key None).
+- **Per target team** an activity's weight is split evenly over the teams it is meant for; an
+  activity without teams counts under "no team" (key None). A team's piece is aligned when an
+  aligned goal of the activity is for the whole organisation or for that team.
+- **Per participating team** an activity's weight is split over the teams of its
+  participation records, in proportion to their number; an activity without records counts
+  under "no records" (key NO_RECORDS), records without a team under None.
 - **Trend**: aligned share per calendar year (or quarter) of the activity's start date;
   activities without a start date are left out of the trend only.
 - **Flow**: each activity's weight is split evenly over its learning goals; each learning
@@ -31,10 +39,17 @@ HOURS = "hours"
 WEIGHTS = (SPEND, HOURS)
 
 
+ACTIVE = "active"  # StrategicGoal.Status.ACTIVE, without importing the models
+NO_RECORDS = "no_records"  # participant split: activities without participation records
+
+
 @dataclass(frozen=True)
 class StrategicGoalData:
     id: int
     title: str
+    status: str = ACTIVE
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class LearningGoalData:
     title: str
     has_measure: bool = True
     text: str = ""  # title, behaviour and who, for suggestions
+    team_ids: tuple[int, ...] = ()  # who the goal is for; empty: the whole organisation
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,8 @@ class ActivityData:
     team_ids: tuple[int, ...] = ()
     start_date: date | None = None
     text: str = ""  # title and goal, for suggestions
+    # (team id or None, participation records) per team of the participation records
+    participations_by_team: tuple[tuple[int | None, int], ...] = ()
 
     def weight(self, by: str) -> Decimal:
         if by not in WEIGHTS:
@@ -111,10 +129,73 @@ def gaps(thread: Thread) -> Gaps:
     )
 
 
+ALL = None  # an audience that is the whole organisation
+
+
+def counting_goal_ids(thread: Thread) -> set[int]:
+    """The strategic goals that count for alignment: the active ones."""
+    return {sg.id for sg in thread.strategic_goals if sg.status == ACTIVE}
+
+
+def audiences(thread: Thread) -> dict[int, frozenset[int] | None]:
+    """Per activity with an aligned link: who its aligned goals are for.
+
+    ALL (None) when one of them is for the whole organisation, else the union of their teams.
+    Only links through a learning goal that serves an active strategic goal count.
+    """
+    counting = counting_goal_ids(thread)
+    aligned_lgs = {lg for sg, lg in thread.goal_links if sg in counting}
+    teams_of = {lg.id: lg.team_ids for lg in thread.learning_goals}
+    found: dict[int, set[int] | None] = {}
+    for lg, activity_id in thread.activity_links:
+        if lg not in aligned_lgs:
+            continue
+        teams = teams_of.get(lg, ())
+        if not teams or found.get(activity_id, ()) is ALL:
+            found[activity_id] = ALL
+        else:
+            found.setdefault(activity_id, set()).update(teams)
+    return {a: (ALL if teams is ALL else frozenset(teams)) for a, teams in found.items()}
+
+
+def _serves(audience: frozenset[int] | None, team: int | None) -> bool:
+    """Does an aligned goal with this audience serve the people of `team` (None: no team)?"""
+    return audience is ALL or (team is not None and team in audience)
+
+
+def _activity_aligned(activity: ActivityData, audience) -> bool:
+    if audience is ALL:
+        return True
+    # An activity without teams is open to everyone, including the goal's teams.
+    return not activity.team_ids or any(team in audience for team in activity.team_ids)
+
+
 def aligned_activity_ids(thread: Thread) -> set[int]:
-    """Activities serving a learning goal that serves a strategic goal."""
-    aligned_lgs = {lg for _sg, lg in thread.goal_links}
-    return {a for lg, a in thread.activity_links if lg in aligned_lgs}
+    """Activities serving a learning goal that serves an active strategic goal and is for the
+    whole organisation or for one of the activity's teams."""
+    found = audiences(thread)
+    return {a.id for a in thread.activities if a.id in found and _activity_aligned(a, found[a.id])}
+
+
+def strategy_period(thread: Thread) -> tuple[date, date] | None:
+    """Earliest start to latest end of the active strategic goals' periods; None when no
+    active goal has both dates."""
+    dated = [
+        sg
+        for sg in thread.strategic_goals
+        if sg.status == ACTIVE and sg.period_start is not None and sg.period_end is not None
+    ]
+    if not dated:
+        return None
+    return min(sg.period_start for sg in dated), max(sg.period_end for sg in dated)
+
+
+def within(thread: Thread, period: tuple[date, date] | None) -> list[ActivityData]:
+    """The activities that start within the period (all of them when period is None)."""
+    if period is None:
+        return list(thread.activities)
+    start, end = period
+    return [a for a in thread.activities if a.start_date is not None and start <= a.start_date <= end]
 
 
 @dataclass(frozen=True)
@@ -128,24 +209,58 @@ class Share:
         return float(self.aligned / self.total) if self.total else 0.0
 
 
-def aligned_share(thread: Thread, by: str = SPEND) -> Share:
+def aligned_share(thread: Thread, by: str = SPEND, period: tuple[date, date] | None = None) -> Share:
+    """Aligned weight of the activities (those starting within `period`, when given)."""
     aligned = aligned_activity_ids(thread)
-    total = sum((a.weight(by) for a in thread.activities), Decimal(0))
-    part = sum((a.weight(by) for a in thread.activities if a.id in aligned), Decimal(0))
+    activities = within(thread, period)
+    total = sum((a.weight(by) for a in activities), Decimal(0))
+    part = sum((a.weight(by) for a in activities if a.id in aligned), Decimal(0))
     return Share(part, total)
 
 
-def aligned_share_by_team(thread: Thread, by: str = SPEND) -> dict[int | None, Share]:
-    """Share per team id (None: activities without a team); weights split evenly over teams."""
+def aligned_share_by_team(
+    thread: Thread, by: str = SPEND, period: tuple[date, date] | None = None
+) -> dict[int | None, Share]:
+    """Share per target team id (None: activities without a team); weights split evenly over
+    the activity's teams, a team's piece aligned when an aligned goal serves that team."""
+    found = audiences(thread)
     aligned = aligned_activity_ids(thread)
     totals: dict[int | None, Fraction] = defaultdict(Fraction)
     parts: dict[int | None, Fraction] = defaultdict(Fraction)
-    for activity in thread.activities:
+    for activity in within(thread, period):
         teams = activity.team_ids or (None,)
         piece = Fraction(activity.weight(by)) / len(teams)
         for team in teams:
             totals[team] += piece
+            if activity.id in aligned and (team is None or _serves(found[activity.id], team)):
+                parts[team] += piece
+    return {team: Share(_decimal(parts[team]), _decimal(totals[team])) for team in totals}
+
+
+def aligned_share_by_participants(
+    thread: Thread, by: str = SPEND, period: tuple[date, date] | None = None
+) -> dict[int | str | None, Share]:
+    """Share per participating team: an activity's weight split over the teams of its
+    participation records in proportion to their number (None: records without a team,
+    NO_RECORDS: activities without records). A team's piece of an aligned activity is aligned
+    when an aligned goal of the activity is for the whole organisation or for that team."""
+    found = audiences(thread)
+    aligned = aligned_activity_ids(thread)
+    totals: dict[int | str | None, Fraction] = defaultdict(Fraction)
+    parts: dict[int | str | None, Fraction] = defaultdict(Fraction)
+    for activity in within(thread, period):
+        weight = Fraction(activity.weight(by))
+        records = [(team, n) for team, n in activity.participations_by_team if n > 0]
+        count = sum(n for _team, n in records)
+        if not count:
+            totals[NO_RECORDS] += weight
             if activity.id in aligned:
+                parts[NO_RECORDS] += weight
+            continue
+        for team, n in records:
+            piece = weight * n / count
+            totals[team] += piece
+            if activity.id in aligned and _serves(found[activity.id], team):
                 parts[team] += piece
     return {team: Share(_decimal(parts[team]), _decimal(totals[team])) for team in totals}
 
@@ -314,6 +429,108 @@ def suggestions(
         found.extend(scored[:per_activity])
     found.sort(key=lambda s: (-s.score, s.activity_id, s.learning_goal_id))
     return found
+
+
+# --- the report: every figure of the golden thread, once ---------------------------------
+
+
+@dataclass(frozen=True)
+class TeamShares:
+    team: int | str | None  # team id; None: no team; NO_RECORDS: no participation records
+    spend: Share
+    hours: Share
+
+
+@dataclass(frozen=True)
+class PeriodShares:
+    period: str
+    spend: Share
+    hours: Share
+
+
+@dataclass(frozen=True)
+class ThreadReport:
+    """What the golden-thread page and the API show; built by `report`."""
+
+    thread: Thread
+    weight: str
+    period: tuple[date, date] | None  # the strategy period the headline shares count in
+    spend: Share  # within the period
+    hours: Share
+    spend_all: Share  # every activity, whatever its date
+    hours_all: Share
+    gaps: Gaps
+    by_team: list[TeamShares]  # split over the activities' target teams
+    by_participants: list[TeamShares]  # split over the teams of the participation records
+    trend: list[PeriodShares]
+    matrix: list[tuple[StrategicGoalData, list[bool]]]
+    flow: Flow  # weighted by `weight`
+    suggestions: list[Suggestion]
+
+    @property
+    def strategic_goal_titles(self) -> dict[int, str]:
+        return {sg.id: sg.title for sg in self.thread.strategic_goals}
+
+    @property
+    def learning_goal_titles(self) -> dict[int, str]:
+        return {lg.id: lg.title for lg in self.thread.learning_goals}
+
+    @property
+    def activity_titles(self) -> dict[int, str]:
+        return {a.id: a.title for a in self.thread.activities}
+
+    def unlinked_titles(self, limit: int = 8) -> list[tuple[str, int]]:
+        """Titles of activities serving no learning goal, each once with its count, most first
+        (inventories repeat a title once per team)."""
+        titles = self.activity_titles
+        counts: dict[str, int] = defaultdict(int)
+        for activity_id in self.gaps.activities_without_learning_goals:
+            counts[titles[activity_id]] += 1
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def _team_rows(spend: dict, hours: dict) -> list[TeamShares]:
+    def order(team):
+        return (team == NO_RECORDS, team is None, team if isinstance(team, int) else 0)
+
+    return [TeamShares(team, spend[team], hours[team]) for team in sorted(spend, key=order)]
+
+
+def report(
+    thread: Thread,
+    *,
+    weight: str = SPEND,
+    trend_period: str = "year",
+    rejected: set[tuple[int, int]] = frozenset(),
+) -> ThreadReport:
+    """Every figure of the golden thread from one `Thread`: the page and the API both show this.
+
+    Refuses (ValueError) a weight other than SPEND or HOURS."""
+    if weight not in WEIGHTS:
+        raise ValueError(f"weight must be one of {WEIGHTS}")
+    period = strategy_period(thread)
+    hours_trend = dict(aligned_share_trend(thread, HOURS, trend_period))
+    return ThreadReport(
+        thread=thread,
+        weight=weight,
+        period=period,
+        spend=aligned_share(thread, SPEND, period),
+        hours=aligned_share(thread, HOURS, period),
+        spend_all=aligned_share(thread, SPEND),
+        hours_all=aligned_share(thread, HOURS),
+        gaps=gaps(thread),
+        by_team=_team_rows(aligned_share_by_team(thread, SPEND, period), aligned_share_by_team(thread, HOURS, period)),
+        by_participants=_team_rows(
+            aligned_share_by_participants(thread, SPEND, period), aligned_share_by_participants(thread, HOURS, period)
+        ),
+        trend=[
+            PeriodShares(key, share, hours_trend[key])
+            for key, share in aligned_share_trend(thread, SPEND, trend_period)
+        ],
+        matrix=matrix(thread),
+        flow=flow(thread, weight),
+        suggestions=suggestions(thread, rejected=rejected),
+    )
 
 
 def _decimal(value: Fraction) -> Decimal:

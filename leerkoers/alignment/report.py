@@ -15,7 +15,7 @@ def report(organization) -> journey.StepReport:
     if not thread.strategic_goals and not thread.learning_goals:
         return journey.StepReport(journey.Status.NOT_STARTED, [], _("Write down the strategic goals and their KPIs"))
     gaps = gt.gaps(thread)
-    spend = gt.aligned_share(thread, gt.SPEND)
+    spend = gt.aligned_share(thread, gt.SPEND, gt.strategy_period(thread))  # as the page's headline
     with_kpi = set(Kpi.objects.filter(organization=organization).values_list("strategic_goal_id", flat=True))
     without_kpi = [sg.id for sg in thread.strategic_goals if sg.id not in with_kpi]
     figures = [

@@ -21,6 +21,7 @@ from leerkoers.alignment.models import (
     StrategicGoal,
 )
 from leerkoers.inventory.models import Activity, ActivityTeam
+from leerkoers.inventory.selectors import cached_activity_participation
 
 
 def linked_activity_ids(organization) -> set[int]:
@@ -48,17 +49,28 @@ def activity_hours(hours_per_participant, participants, participation_count) -> 
 
 
 def thread_for(organization) -> gt.Thread:
-    """The organisation's golden thread as plain data (six queries, whatever the size)."""
+    """The organisation's golden thread as plain data (seven queries and one cached
+    aggregate of the participations, whatever the size)."""
     sgs = [
-        gt.StrategicGoalData(pk, title)
-        for pk, title in StrategicGoal.objects.filter(organization=organization).values_list("pk", "title")
+        gt.StrategicGoalData(pk, title, status, start, end)
+        for pk, title, status, start, end in StrategicGoal.objects.filter(organization=organization).values_list(
+            "pk", "title", "status", "period_start", "period_end"
+        )
     ]
+    goal_teams: dict[int, list[int]] = defaultdict(list)
+    for lg_id, team_id in LearningGoal.target_teams.through.objects.filter(
+        learninggoal__organization=organization
+    ).values_list("learninggoal_id", "team_id"):
+        goal_teams[lg_id].append(team_id)
     lgs = [
-        gt.LearningGoalData(pk, title, bool((measure or "").strip()), f"{title} {behaviour} {who}")
+        gt.LearningGoalData(
+            pk, title, bool((measure or "").strip()), f"{title} {behaviour} {who}", tuple(sorted(goal_teams[pk]))
+        )
         for pk, title, measure, behaviour, who in LearningGoal.objects.filter(organization=organization).values_list(
             "pk", "title", "measure", "behaviour", "who"
         )
     ]
+    records = cached_activity_participation(organization)
     teams: dict[int, list[int]] = defaultdict(list)
     for activity_id, team_id in ActivityTeam.objects.filter(organization=organization).values_list(
         "activity_id", "team_id"
@@ -73,6 +85,7 @@ def thread_for(organization) -> gt.Thread:
             tuple(sorted(teams.get(pk, ()))),
             start,
             f"{title} {goal}",
+            tuple((team, n) for team, n, _completed in records.get(pk, ())),
         )
         for pk, title, cost, hpp, participants, count, start, goal in Activity.objects.filter(organization=organization)
         .order_by("title", "pk")

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.alignment import golden_thread as gt
-from leerkoers.alignment import measurement_import, selectors, services
-from leerkoers.alignment.flow_layout import layout
+from leerkoers.alignment import measurement_import, selectors, services, thread_page
 from leerkoers.alignment.forms import (
     KpiForm,
     LearningGoalForm,
@@ -37,7 +36,6 @@ from leerkoers.alignment.models import (
 )
 from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import is_smart, smart_check
-from leerkoers.alignment.templatetags.alignment_extras import amount, money
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs.access import org_view
@@ -69,113 +67,23 @@ def _ctx(access, **extra) -> dict:
 
 @org_view()
 def index(request, access):
-    organization = access.organization
     weight = request.GET.get("weight", gt.SPEND)
-    if weight not in gt.WEIGHTS:
-        weight = gt.SPEND
-    thread = selectors.thread_for(organization)
-    spend, hours = gt.aligned_share(thread, gt.SPEND), gt.aligned_share(thread, gt.HOURS)
-    gaps = gt.gaps(thread)
-    sg_titles = {sg.id: sg.title for sg in thread.strategic_goals}
-    lg_titles = {lg.id: lg.title for lg in thread.learning_goals}
-    activity_titles = {a.id: a.title for a in thread.activities}
-    value_format = money if weight == gt.SPEND else (lambda v: _("%(hours)s hours") % {"hours": amount(v)})
-    flow = gt.flow(thread, weight)
-    diagram = layout(
-        flow,
-        strategic_goal_titles=sg_titles,
-        learning_goal_titles=lg_titles,
-        activity_titles=activity_titles,
-        no_strategic_goal=_("No strategic goal"),
-        no_learning_goal=_("No learning goal"),
-        other_activities=_("%(count)d other activities"),
-        value_format=value_format,
+    thread = selectors.thread_for(access.organization)
+    report = gt.report(
+        thread,
+        weight=weight if weight in gt.WEIGHTS else gt.SPEND,
+        rejected=selectors.rejected_pairs(access.organization),
     )
+    kpis = selectors.kpis_with_status(access.organization)
     team_names = dict(access.filter(Team).values_list("pk", "name"))
-    spend_by_team, hours_by_team = (
-        gt.aligned_share_by_team(thread, gt.SPEND),
-        gt.aligned_share_by_team(thread, gt.HOURS),
-    )
-    by_team = sorted(
-        (
-            (team_names.get(team, _("No team")) if team else _("No team"), share, hours_by_team[team])
-            for team, share in spend_by_team.items()
-        ),
-        key=lambda row: (row[0] == _("No team"), row[0]),
-    )
-    spend_trend = gt.aligned_share_trend(thread, gt.SPEND)
-    hours_trend = dict(gt.aligned_share_trend(thread, gt.HOURS))
-    trend = [(key, share, hours_trend[key]) for key, share in spend_trend]
-    matrix = gt.matrix(thread)
     rationales = {
-        (sg, lg): rationale
-        for sg, lg, rationale in access.filter(LearningGoalLink).values_list(
+        (sg, lg): text
+        for sg, lg, text in access.filter(LearningGoalLink).values_list(
             "strategic_goal_id", "learning_goal_id", "rationale"
         )
     }
-    kpis = selectors.kpis_with_status(organization)
-    kpis_of_goal: dict[int, list] = {}
-    for kpi, assessment in kpis:
-        kpis_of_goal.setdefault(kpi.strategic_goal_id, []).append((kpi, assessment))
-    matrix_rows = [
-        (
-            sg,
-            [(lg, on, rationales.get((sg.id, lg.id), "")) for lg, on in zip(thread.learning_goals, cells, strict=True)],
-            kpis_of_goal.get(sg.id, []),
-        )
-        for sg, cells in matrix
-    ]
-    flow_rows_first = [
-        (
-            sg_titles.get(link.source, _("No strategic goal")),
-            lg_titles.get(link.target, _("No learning goal")),
-            link.value,
-        )
-        for link in flow.goal_to_learning
-    ]
-    flow_rows_second = [
-        (lg_titles.get(link.source, _("No learning goal")), activity_titles.get(link.target, ""), link.value)
-        for link in flow.learning_to_activity
-    ]
-    trend_chart = {
-        "labels": [key for key, _s, _h in trend],
-        "spend": [round(s.share * 100, 1) for _k, s, _h in trend],
-        "hours": [round(h.share * 100, 1) for _k, _s, h in trend],
-        "spendLabel": _("Aligned spend (%)"),
-        "hoursLabel": _("Aligned hours (%)"),
-    }
-    # Inventories repeat titles (one run per team): list each unlinked title once, with a count.
-    unlinked_titles: dict[str, int] = {}
-    for activity_id in gaps.activities_without_learning_goals:
-        title = activity_titles[activity_id]
-        unlinked_titles[title] = unlinked_titles.get(title, 0) + 1
-    return render(
-        request,
-        "alignment/index.html",
-        _ctx(
-            access,
-            thread=thread,
-            spend=spend,
-            hours=hours,
-            weight=weight,
-            gaps=gaps,
-            sg_titles=sg_titles,
-            lg_titles=lg_titles,
-            activity_titles=activity_titles,
-            diagram=diagram,
-            flow_rows_first=flow_rows_first,
-            flow_rows_second=flow_rows_second,
-            value_format_hours=weight == gt.HOURS,
-            by_team=by_team,
-            trend=trend,
-            trend_chart=trend_chart,
-            matrix_rows=matrix_rows,
-            learning_goals=thread.learning_goals,
-            kpis=kpis,
-            unlinked_titles=sorted(unlinked_titles.items(), key=lambda pair: (-pair[1], pair[0]))[:8],
-            suggestion_count=len(gt.suggestions(thread, rejected=selectors.rejected_pairs(organization))),
-        ),
-    )
+    page = thread_page.context(report, kpis=kpis, team_names=team_names, rationales=rationales)
+    return render(request, "alignment/index.html", _ctx(access, **page))
 
 
 # --- strategic goals and themes ----------------------------------------------------------

@@ -431,47 +431,11 @@ def xapi_statements(request, org_slug: str):
 def analysis(request, org_slug: str):
     access = api_access(request, org_slug, READERS)
     data = selectors.analysis(access.organization)
-
-    def share(s):
-        return None if s is None else {"count": s.count, "total": s.total, "percent": s.percent}
-
-    def rows(items):
-        return [{"key": r.key, "spend": str(r.spend), "hours": str(r.hours), "activities": r.activities} for r in items]
-
-    return {
-        "activities": data["activity_count"],
-        "participations": data["participation_count"],
-        "with_goal": share(data["shares"].with_goal),
-        "with_measured_result": share(data["shares"].with_measured_result),
-        "linked_to_learning_goal": share(data["shares"].linked_to_goal),
-        "by_initiator": rows(data["by_initiator"]),
-        "by_kind": rows(data["by_kind"]),
-        "by_team": rows(data["by_team"]),
-        "by_month": rows(data["by_month"]),
-        "participation_per_team": [
-            {
-                "team": t.team,
-                "participations": t.participations,
-                "people": t.people,
-                "per_employee": None if t.per_employee is None else str(t.per_employee),
-            }
-            for t in data["teams"]
-        ],  # fmt: skip
-        "overlaps": [
-            {
-                "label": g["label"],
-                "spend": str(g["spend"]),
-                "providers": g["providers"],
-                "teams": g["teams"],
-                "activities": [a["id"] for a in g["activities"]],
-            }
-            for g in data["overlaps"]
-        ],  # fmt: skip
-        "starting_point": data["starting_point"],
-    }
+    return exports.analysis_json(data, selectors.starting_point(data))
 
 
 @router.get("/orgs/{org_slug}/analysis/export", summary="The analysis as XLSX or CSV")
 def analysis_export(request, org_slug: str, format: str = "xlsx"):
     access = api_access(request, org_slug, READERS)
-    return exports.analysis_response(selectors.analysis(access.organization), format)
+    data = selectors.analysis(access.organization)
+    return exports.analysis_response(data, selectors.starting_point(data), format)

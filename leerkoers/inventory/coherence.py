@@ -7,11 +7,18 @@ Definitions (also in docs/inventory.md):
 - *with a goal*: the goal text is filled in.
 - *with a measured result*: a result is filled in and either the way it was measured or an
   evaluation level of 1 or higher is recorded.
-- *hours* of an activity: hours per participant × participants (the stated number, or else
-  the number of participation records).
+- *booked hours* of an activity: hours per participant × participants (the stated number, or
+  else the number of participation records, whatever their status).
+- *completed hours*: hours per participant × the participation records with status
+  "completed" (enrolled, in-progress, failed and cancelled records do not count).
 - *spend by team*: an activity meant for several teams is split evenly over them.
 - *overlap*: activities whose titles are near-duplicates (rapidfuzz) and that were bought
-  from more than one provider; their combined cost is the saving at stake.
+  from more than one provider. The possible saving is a range: at most the combined cost less
+  the cheapest purchase (only the cheapest is kept, and it serves everyone), at least a volume
+  discount of VOLUME_DISCOUNT on the combined cost (everything bought from one provider).
+- *per person* (participation per team): participation records divided by the team's
+  people — the distinct participants in its records, or its members in Leerkoers when they
+  are more. A person with records under two teams counts in both.
 """
 
 import re
@@ -40,6 +47,7 @@ class ActivityFacts:
     hours_per_participant: Decimal | None = None
     participants: int | None = None
     participation_count: int = 0
+    completed_count: int = 0  # participation records with status "completed"
     has_goal: bool = False
     has_result: bool = False
     result_measured: bool = False
@@ -54,7 +62,12 @@ class ActivityFacts:
 
     @property
     def hours(self) -> Decimal:
+        """Booked hours: every participant, whatever the status of the record."""
         return (self.hours_per_participant or ZERO) * self.people
+
+    @property
+    def completed_hours(self) -> Decimal:
+        return (self.hours_per_participant or ZERO) * self.completed_count
 
 
 @dataclass(frozen=True)
@@ -89,18 +102,25 @@ def shares(activities: list[ActivityFacts], linked_ids: set[int] | None) -> Shar
 class Breakdown:
     key: str
     spend: Decimal
-    hours: Decimal
+    hours: Decimal  # booked
     activities: int
+    completed_hours: Decimal = ZERO
 
 
 def _breakdown(pairs) -> list[Breakdown]:
     spend, hours, count = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), defaultdict(int)
+    completed = defaultdict(lambda: ZERO)
     for key, activity, weight in pairs:
         spend[key] += (activity.cost or ZERO) * weight
         hours[key] += activity.hours * weight
+        completed[key] += activity.completed_hours * weight
         count[key] += 1
+    tenth = Decimal("0.1")
     rows = [
-        Breakdown(k, spend[k].quantize(Decimal("0.01")), hours[k].quantize(Decimal("0.1")), count[k]) for k in count
+        Breakdown(
+            k, spend[k].quantize(Decimal("0.01")), hours[k].quantize(tenth), count[k], completed[k].quantize(tenth)
+        )
+        for k in count
     ]
     return sorted(rows, key=lambda r: (-r.spend, -r.hours, r.key))
 
@@ -155,6 +175,8 @@ NOISE_WORDS = {
     "incompany", "in-company", "editie", "deel",
 }  # fmt: skip
 OVERLAP_THRESHOLD = 85
+# The low end of the saving on an overlap: a discount for buying the subject from one provider.
+VOLUME_DISCOUNT = Decimal("0.10")
 
 
 def topic(title: str) -> str:
@@ -196,6 +218,17 @@ class OverlapGroup:
     @property
     def label(self) -> str:
         return min((a.title for a in self.activities), key=len)
+
+    @property
+    def saving_high(self) -> Decimal:
+        """Keeping only the cheapest purchase: everything else is saved."""
+        costs = [a.cost for a in self.activities if a.cost is not None]
+        return sum(costs, ZERO) - min(costs) if costs else ZERO
+
+    @property
+    def saving_low(self) -> Decimal:
+        """A volume discount on the combined cost."""
+        return (self.spend * VOLUME_DISCOUNT).quantize(Decimal("0.01"))
 
 
 def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHOLD) -> list[OverlapGroup]:
@@ -251,6 +284,96 @@ def overlaps(activities: list[ActivityFacts], threshold: float = OVERLAP_THRESHO
     return sorted(result, key=lambda g: (-g.spend, g.label))
 
 
+# --- the whole analysis ---------------------------------------------------------------
+
+MAX_GROUPS = 50  # overlap groups kept for the page, the export and the API
+MAX_GROUP_ACTIVITIES = 30  # activities kept per group (the most expensive)
+
+
+@dataclass(frozen=True)
+class OverlapActivity:
+    id: int
+    title: str
+    provider: str
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class OverlapSummary:
+    label: str
+    spend: Decimal
+    saving_low: Decimal
+    saving_high: Decimal
+    providers: list[str]
+    teams: list[str]
+    count: int
+    activities: list[OverlapActivity]  # the most expensive MAX_GROUP_ACTIVITIES
+
+
+@dataclass(frozen=True)
+class InventoryAnalysis:
+    """Every figure of the analysis page, the export and the API; built by `analyse`.
+
+    Holds no text in a language: the starting point is written on reading (`starting_point`)."""
+
+    activity_count: int
+    participation_count: int
+    total_spend: Decimal
+    booked_hours: Decimal
+    completed_hours: Decimal
+    shares: Shares
+    by_initiator: list[Breakdown]
+    by_kind: list[Breakdown]
+    by_team: list[Breakdown]
+    by_month: list[Breakdown]
+    teams: list[TeamParticipation]
+    overlaps: list[OverlapSummary]  # the MAX_GROUPS with the largest spend
+    overlap_groups: int
+    overlap_spend: Decimal
+    overlap_saving_low: Decimal
+    overlap_saving_high: Decimal
+
+
+def analyse(
+    activities: list[ActivityFacts], linked_ids: set[int] | None, teams: list[TeamParticipation]
+) -> InventoryAnalysis:
+    """The analysis of the activities (with `linked_ids` from step 3, None when unavailable)
+    and the per-team participation figures."""
+    groups = overlaps(activities)
+    return InventoryAnalysis(
+        activity_count=len(activities),
+        participation_count=sum(a.participation_count for a in activities),
+        total_spend=sum((a.cost or ZERO for a in activities), ZERO),
+        booked_hours=sum((a.hours for a in activities), ZERO),
+        completed_hours=sum((a.completed_hours for a in activities), ZERO),
+        shares=shares(activities, linked_ids),
+        by_initiator=spend_by(activities, "initiator"),
+        by_kind=spend_by(activities, "kind"),
+        by_team=spend_by(activities, "team"),
+        by_month=spend_by(activities, "month"),
+        teams=teams,
+        overlaps=[
+            OverlapSummary(
+                label=g.label,
+                spend=g.spend,
+                saving_low=g.saving_low,
+                saving_high=g.saving_high,
+                providers=g.providers[:20],
+                teams=g.teams[:20],
+                count=len(g.activities),
+                activities=[
+                    OverlapActivity(a.id, a.title, a.provider, a.cost) for a in g.activities[:MAX_GROUP_ACTIVITIES]
+                ],
+            )  # fmt: skip
+            for g in groups[:MAX_GROUPS]
+        ],
+        overlap_groups=len(groups),
+        overlap_spend=sum((g.spend for g in groups), ZERO),
+        overlap_saving_low=sum((g.saving_low for g in groups), ZERO),
+        overlap_saving_high=sum((g.saving_high for g in groups), ZERO),
+    )
+
+
 # --- the starting point --------------------------------------------------------------
 
 
@@ -263,22 +386,23 @@ def _euro(amount: Decimal) -> str:
     return f"€ {_whole(amount)}"
 
 
-def starting_point(
-    activities: list[ActivityFacts],
-    share: Shares,
-    by_initiator: list[Breakdown],
-    groups: list[OverlapGroup],
-    teams: list[TeamParticipation],
-    initiator_labels: dict[str, str],
-) -> list[str]:
-    """A few plain sentences describing today's situation, for the policy document."""
-    if not activities:
+def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]) -> list[str]:
+    """A few plain sentences describing today's situation, for the policy document, in the
+    active language (`initiator_labels`: key → label in that language)."""
+    if not analysis.activity_count:
         return [_("No learning activities have been recorded yet; import the LMS or HR export to begin.")]
-    total_spend = sum((a.cost or ZERO for a in activities), ZERO)
-    total_hours = sum((a.hours for a in activities), ZERO)
+    share, total_spend = analysis.shares, analysis.total_spend
     sentences = [
-        _("The inventory holds %(count)d learning activities, costing %(spend)s and %(hours)s hours of learning time.")
-        % {"count": len(activities), "spend": _euro(total_spend), "hours": _whole(total_hours)}
+        _(
+            "The inventory holds %(count)d learning activities, costing %(spend)s, with %(completed)s completed "
+            "hours of learning time (%(booked)s hours booked, counting every enrolment)."
+        )
+        % {
+            "count": analysis.activity_count,
+            "spend": _euro(total_spend),
+            "completed": _whole(analysis.completed_hours),
+            "booked": _whole(analysis.booked_hours),
+        }
     ]
     sentences.append(
         _("%(goal)d%% of them state a goal and %(measured)d%% have a measured result.")
@@ -289,33 +413,48 @@ def starting_point(
             _("%(linked)d%% are linked to a learning goal of the strategy.")
             % {"linked": share.linked_to_goal.percent or 0}
         )
-    if by_initiator and total_spend:
-        top = by_initiator[0]
+    if analysis.by_initiator and total_spend:
+        top = analysis.by_initiator[0]
         label = initiator_labels.get(top.key) or _("an unknown initiator")
-        sentences.append(
-            _("Most of the spend (%(percent)d%%) was initiated by %(who)s.")
-            % {"percent": round(100 * top.spend / total_spend), "who": str(label).lower()}
-        )
-    if groups:
-        at_stake = sum((g.spend for g in groups), ZERO)
+        figures = {"percent": round(100 * top.spend / total_spend), "who": label}
+        if 2 * top.spend > total_spend:
+            sentences.append(_("Most of the spend (%(percent)d%%) was initiated by “%(who)s”.") % figures)
+        else:
+            # A plurality is not "most": say that no initiator accounts for half.
+            sentences.append(
+                _(
+                    "The largest share of the spend (%(percent)d%%) was initiated by “%(who)s”; "
+                    "no initiator accounts for more than half."
+                )
+                % figures
+            )
+    if analysis.overlap_groups:
+        largest = analysis.overlaps[0]
         sentences.append(
             _(
-                "%(groups)d subjects were bought more than once from different providers, "
-                "together %(spend)s; the largest is “%(label)s” (%(label_spend)s)."
+                "%(groups)d subjects were bought more than once from different providers, together %(spend)s; "
+                "buying each once could save between %(low)s (a volume discount of %(discount)d%%) and %(high)s "
+                "(keeping only the cheapest purchase). The largest is “%(label)s” (%(label_spend)s)."
             )
             % {
-                "groups": len(groups),
-                "spend": _euro(at_stake),
-                "label": groups[0].label,
-                "label_spend": _euro(groups[0].spend),
+                "groups": analysis.overlap_groups,
+                "spend": _euro(analysis.overlap_spend),
+                "low": _euro(analysis.overlap_saving_low),
+                "high": _euro(analysis.overlap_saving_high),
+                "discount": round(100 * VOLUME_DISCOUNT),
+                "label": largest.label,
+                "label_spend": _euro(largest.spend),
             }
         )
     else:
         sentences.append(_("No overlapping purchases were found."))
-    rated = [t for t in teams if t.per_employee is not None]
+    rated = [t for t in analysis.teams if t.per_employee is not None]
     if len(rated) >= 2:
         sentences.append(
-            _("Participation ranges from %(high)s per employee in %(high_team)s to %(low)s in %(low_team)s.")
+            _(
+                "Participation ranges from %(high)s records per person in %(high_team)s to %(low)s in %(low_team)s "
+                "(per distinct participant of the team, or per member when the team has more members)."
+            )
             % {
                 "high": number_format(rated[0].per_employee, 1),
                 "high_team": rated[0].team,

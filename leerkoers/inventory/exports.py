@@ -9,6 +9,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
+from leerkoers.inventory.coherence import InventoryAnalysis
 from leerkoers.inventory.importing.values import neutralise
 from leerkoers.inventory.models import Initiator, Kind
 
@@ -114,37 +115,98 @@ def participations_response(participations, fmt: str):
     return xlsx_response("participations.xlsx", [(_("Participations"), header, rows)])
 
 
-def analysis_response(data: dict, fmt: str):
+def analysis_json(data: InventoryAnalysis, starting_point: list[str]) -> dict:
+    """The analysis as the API gives it (amounts as strings, exact)."""
+
+    def share(s):
+        return None if s is None else {"count": s.count, "total": s.total, "percent": s.percent}
+
+    def rows(items):
+        return [
+            {"key": r.key, "spend": str(r.spend), "hours": str(r.hours), "completed_hours": str(r.completed_hours),
+             "activities": r.activities}
+            for r in items
+        ]  # fmt: skip
+
+    return {
+        "activities": data.activity_count,
+        "participations": data.participation_count,
+        "spend": str(data.total_spend),
+        "booked_hours": str(data.booked_hours),
+        "completed_hours": str(data.completed_hours),
+        "with_goal": share(data.shares.with_goal),
+        "with_measured_result": share(data.shares.with_measured_result),
+        "linked_to_learning_goal": share(data.shares.linked_to_goal),
+        "by_initiator": rows(data.by_initiator),
+        "by_kind": rows(data.by_kind),
+        "by_team": rows(data.by_team),
+        "by_month": rows(data.by_month),
+        "participation_per_team": [
+            {
+                "team": t.team,
+                "participations": t.participations,
+                "people": t.people,
+                "per_employee": None if t.per_employee is None else str(t.per_employee),
+            }
+            for t in data.teams
+        ],  # fmt: skip
+        "overlap_groups": data.overlap_groups,
+        "overlap_spend": str(data.overlap_spend),
+        "overlap_saving": {"low": str(data.overlap_saving_low), "high": str(data.overlap_saving_high)},
+        "overlaps": [
+            {
+                "label": g.label,
+                "spend": str(g.spend),
+                "saving": {"low": str(g.saving_low), "high": str(g.saving_high)},
+                "providers": g.providers,
+                "teams": g.teams,
+                "activities": [a.id for a in g.activities],
+            }
+            for g in data.overlaps
+        ],  # fmt: skip
+        "starting_point": starting_point,
+    }
+
+
+def analysis_response(data: InventoryAnalysis, starting_point: list[str], fmt: str):
     initiators, kinds = dict(Initiator.choices), dict(Kind.choices)
     figures = [
-        [_("Activities"), data["shares"].total],
-        [_("With a goal (%)"), data["shares"].with_goal.percent],
-        [_("With a measured result (%)"), data["shares"].with_measured_result.percent],
+        [_("Activities"), data.shares.total],
+        [_("With a goal (%)"), data.shares.with_goal.percent],
+        [_("With a measured result (%)"), data.shares.with_measured_result.percent],
         [_("Linked to a learning goal (%)"),
-         data["shares"].linked_to_goal.percent if data["shares"].linked_to_goal else _("not yet available")],
+         data.shares.linked_to_goal.percent if data.shares.linked_to_goal else _("not yet available")],
+        [_("Completed hours"), data.completed_hours],
+        [_("Booked hours (every enrolment)"), data.booked_hours],
+        [_("Possible saving on overlaps, low (volume discount)"), data.overlap_saving_low],
+        [_("Possible saving on overlaps, high (only the cheapest purchase)"), data.overlap_saving_high],
     ]  # fmt: skip
-    spend_header = [_("Group"), _("Spend (euros)"), _("Hours"), _("Activities")]
+    spend_header = [_("Group"), _("Spend (euros)"), _("Booked hours"), _("Completed hours"), _("Activities")]
 
     def spend(rows, labels=None):
         return [
-            [str(labels.get(r.key, r.key)) if labels else r.key or "—", r.spend, r.hours, r.activities] for r in rows
-        ]
+            [str(labels.get(r.key, r.key)) if labels else r.key or "—", r.spend, r.hours, r.completed_hours,
+             r.activities]
+            for r in rows
+        ]  # fmt: skip
 
     overlap_rows = [
-        [g["label"], a["title"], a["provider"], a["cost"], g["spend"]]
-        for g in data["overlaps"]
-        for a in g["activities"]
+        [g.label, a.title, a.provider, a.cost, g.spend, g.saving_low, g.saving_high]
+        for g in data.overlaps
+        for a in g.activities
     ]
-    team_rows = [[t.team or "—", t.participations, t.people, t.per_employee] for t in data["teams"]]
+    team_rows = [[t.team or "—", t.participations, t.people, t.per_employee] for t in data.teams]
+    overlap_header = [_("Subject"), _("Activity"), _("Provider"), _("Cost"), _("Combined spend"),
+                      _("Saving, low"), _("Saving, high")]  # fmt: skip
     sheets = [
-        (_("Starting point"), [_("Starting point")], [[s] for s in data["starting_point"]]),
+        (_("Starting point"), [_("Starting point")], [[s] for s in starting_point]),
         (_("Figures"), [_("Figure"), _("Value")], figures),
-        (_("By initiator"), spend_header, spend(data["by_initiator"], initiators)),
-        (_("By kind"), spend_header, spend(data["by_kind"], kinds)),
-        (_("By team"), spend_header, spend(data["by_team"])),
-        (_("By month"), spend_header, spend(data["by_month"])),
-        (_("Participation"), [_("Team"), _("Participations"), _("People"), _("Per employee")], team_rows),
-        (_("Overlap"), [_("Subject"), _("Activity"), _("Provider"), _("Cost"), _("Combined spend")], overlap_rows),
+        (_("By initiator"), spend_header, spend(data.by_initiator, initiators)),
+        (_("By kind"), spend_header, spend(data.by_kind, kinds)),
+        (_("By team"), spend_header, spend(data.by_team)),
+        (_("By month"), spend_header, spend(data.by_month)),
+        (_("Participation"), [_("Team"), _("Participations"), _("People"), _("Per person")], team_rows),
+        (_("Overlap"), overlap_header, overlap_rows),
     ]
     if _format(fmt) == "xlsx":
         return xlsx_response("analysis.xlsx", sheets)

@@ -9,17 +9,13 @@ import uuid
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import Length, Trim
-from django.utils import translation
 
 from leerkoers.inventory import coherence
-from leerkoers.inventory.models import Activity, ActivityTeam, Initiator, Kind, Participation
+from leerkoers.inventory.models import Activity, ActivityTeam, Initiator, Participation, ParticipationStatus
 from leerkoers.orgs.models import Membership, Team
-
-MAX_GROUPS = 50
-MAX_GROUP_ACTIVITIES = 30
 
 
 def _revision_key(organization) -> str:
@@ -34,6 +30,14 @@ def bump_revision(organization, *, participations: bool = True) -> None:
     cache.set(_revision_key(organization), uuid.uuid4().hex, None)
     if participations:
         cache.set(_participation_revision_key(organization), uuid.uuid4().hex, None)
+    # Recompute in the worker once the change is committed, not in the next visitor's request.
+    transaction.on_commit(lambda: _enqueue_refresh(organization.pk))
+
+
+def _enqueue_refresh(organization_id: int) -> None:
+    from leerkoers.inventory.tasks import refresh_analysis
+
+    refresh_analysis.enqueue(organization_id)
 
 
 def _participation_revision_key(organization) -> str:
@@ -57,6 +61,31 @@ def cached_team_participation(organization) -> list:
     return found
 
 
+def cached_activity_participation(organization) -> dict[int, tuple[tuple[int | None, int, int], ...]]:
+    """Per activity: (team id, participation records, completed records) per team of the
+    records. One grouped query, cached until the participations change."""
+    key = f"inventory-activity-teams-{organization.pk}-{_revision(_participation_revision_key(organization))}"
+    found = cache.get(key)
+    if found is None:
+        found = activity_participation(organization)
+        cache.set(key, found, 24 * 3600)
+    return found
+
+
+def activity_participation(organization) -> dict[int, tuple[tuple[int | None, int, int], ...]]:
+    table = Participation._meta.db_table
+    result: dict[int, list] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT activity_id, team_id, COUNT(*), SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) "  # noqa: S608
+            f"FROM {table} WHERE organization_id = %s GROUP BY activity_id, team_id",
+            [ParticipationStatus.COMPLETED, organization.pk],
+        )
+        for activity_id, team_id, records, completed in cursor.fetchall():
+            result.setdefault(activity_id, []).append((team_id, records, int(completed or 0)))
+    return {activity_id: tuple(rows) for activity_id, rows in result.items()}
+
+
 def activity_facts(organization) -> list[coherence.ActivityFacts]:
     """One ActivityFacts per activity; long texts are reduced to "filled in or not" in SQL."""
     names = dict(Team.objects.filter(organization=organization).values_list("pk", "name"))
@@ -65,6 +94,7 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
         "activity_id", "team_id"
     ):
         teams.setdefault(activity_id, []).append(names.get(team_id, ""))
+    records = cached_activity_participation(organization)
     rows = (
         Activity.objects.filter(organization=organization)
         .annotate(
@@ -91,6 +121,7 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
             hours_per_participant=hours,
             participants=participants,
             participation_count=count,
+            completed_count=sum(completed for _team, _n, completed in records.get(pk, ())),
             has_goal=goal > 0,
             has_result=result > 0,
             result_measured=measure > 0 or level >= 1,
@@ -172,11 +203,12 @@ def _goal_relation():
         return None
 
 
-def analysis(organization) -> dict:
-    """Everything the analysis page, the export and the API show, from the cache when fresh."""
-    revision = _revision(_revision_key(organization))
-    # The starting point is text in the user's language: one cached copy per language.
-    key = f"inventory-analysis-{organization.pk}-{revision}-{_links_fingerprint(organization)}-{translation.get_language()}"
+def analysis(organization) -> coherence.InventoryAnalysis:
+    """Everything the analysis page, the export and the API show, from the cache when fresh.
+
+    Every change enqueues `tasks.refresh_analysis`, which computes it in the worker, so that
+    the first visitor after a change reads it from the cache too (docs/inventory.md)."""
+    key = _analysis_key(organization)
     found = cache.get(key)
     if found is not None:
         return found
@@ -185,40 +217,17 @@ def analysis(organization) -> dict:
     return result
 
 
-def compute_analysis(organization) -> dict:
-    facts = activity_facts(organization)
-    share = coherence.shares(facts, linked_activity_ids(organization))
-    by_initiator = coherence.spend_by(facts, "initiator")
-    groups = coherence.overlaps(facts)
-    teams = cached_team_participation(organization)
-    labels = {"initiator": dict(Initiator.choices), "kind": dict(Kind.choices)}
-    return {
-        "shares": share,
-        "by_initiator": by_initiator,
-        "by_kind": coherence.spend_by(facts, "kind"),
-        "by_team": coherence.spend_by(facts, "team"),
-        "by_month": coherence.spend_by(facts, "month"),
-        "teams": teams,
-        # The largest groups, each with its most expensive activities: what a page can show.
-        "overlaps": [
-            {
-                "label": g.label,
-                "spend": g.spend,
-                "providers": g.providers[:20],
-                "teams": g.teams[:20],
-                "count": len(g.activities),
-                "activities": [
-                    {"id": a.id, "title": a.title, "provider": a.provider, "cost": a.cost}
-                    for a in g.activities[:MAX_GROUP_ACTIVITIES]
-                ],
-            }
-            for g in groups[:MAX_GROUPS]
-        ],
-        "overlap_groups": len(groups),
-        "overlap_spend": sum((g.spend for g in groups), coherence.ZERO),
-        "starting_point": coherence.starting_point(
-            facts, share, by_initiator, groups, teams, {k: str(v) for k, v in labels["initiator"].items()}
-        ),
-        "activity_count": len(facts),
-        "participation_count": sum(f.participation_count for f in facts),
-    }
+def _analysis_key(organization) -> str:
+    revision = _revision(_revision_key(organization))
+    return f"inventory-analysis-v2-{organization.pk}-{revision}-{_links_fingerprint(organization)}"
+
+
+def compute_analysis(organization) -> coherence.InventoryAnalysis:
+    return coherence.analyse(
+        activity_facts(organization), linked_activity_ids(organization), cached_team_participation(organization)
+    )
+
+
+def starting_point(result: coherence.InventoryAnalysis) -> list[str]:
+    """The starting-point sentences in the active language."""
+    return coherence.starting_point(result, {key: str(label) for key, label in Initiator.choices})

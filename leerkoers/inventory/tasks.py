@@ -29,12 +29,20 @@ def run_import(run_id: int, job_id: str, language: str = "nl") -> None:
             "inventory:import_detail", kwargs={"org_slug": run.organization.slug, "import_run_uuid": run.uuid}
         )
         if result.written:
-            # Compute the analysis now, so that the first visitor of the step's page does not wait.
-            from leerkoers.inventory.selectors import analysis
-
-            analysis(run.organization)
             job_finish(job_id, result=run.summary, message=_("%(created)d added, %(updated)d updated")
                        % {"created": result.created, "updated": result.updated}, result_url=url)  # fmt: skip
         else:
             job_fail(job_id, message=_("Nothing was imported: %(count)d rows are invalid.") % {"count": result.invalid_rows},
                      result=run.summary)  # fmt: skip
+
+
+@task()
+def refresh_analysis(organization_id: int) -> None:
+    """Compute the analysis after a change (enqueued by `selectors.bump_revision` on commit),
+    so that the first visitor of the step's page reads it from the cache."""
+    from leerkoers.inventory import selectors
+    from leerkoers.orgs.models import Organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is not None:
+        selectors.analysis(organization)

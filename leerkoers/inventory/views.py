@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.inventory import exports, selectors
+from leerkoers.inventory import coherence, exports, selectors
 from leerkoers.inventory.forms import ActivityForm, ParticipationForm, UploadForm
 from leerkoers.inventory.importing import fields as import_fields
 from leerkoers.inventory.importing.reader import ImportRefused, open_table
@@ -48,15 +48,16 @@ def index(request, access):
     data = selectors.analysis(access.organization)
     initiator_labels, kind_labels = dict(Initiator.choices), dict(Kind.choices)
     charts = {
-        "initiator": [[str(initiator_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data["by_initiator"]],
-        "kind": [[str(kind_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data["by_kind"]],
-        "month": [[r.key or _("No date"), float(r.spend)] for r in data["by_month"]],
+        "initiator": [[str(initiator_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data.by_initiator],
+        "kind": [[str(kind_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data.by_kind],
+        "month": [[r.key or _("No date"), float(r.spend)] for r in data.by_month],
     }
     return render(
         request,
         "inventory/index.html",
-        {"access": access, "data": data, "charts": charts, "initiator_labels": initiator_labels,
-         "kind_labels": kind_labels, "can_edit": access.is_admin},
+        {"access": access, "data": data, "starting_point": selectors.starting_point(data), "charts": charts,
+         "initiator_labels": initiator_labels, "kind_labels": kind_labels, "can_edit": access.is_admin,
+         "volume_discount": round(100 * coherence.VOLUME_DISCOUNT)},
     )  # fmt: skip
 
 
@@ -322,4 +323,5 @@ def export_participations(request, access):
 
 @org_view(READERS)
 def export_analysis(request, access):
-    return exports.analysis_response(selectors.analysis(access.organization), request.GET.get("format", "xlsx"))
+    data = selectors.analysis(access.organization)
+    return exports.analysis_response(data, selectors.starting_point(data), request.GET.get("format", "xlsx"))

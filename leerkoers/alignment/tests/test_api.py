@@ -331,20 +331,30 @@ def test_the_golden_thread_has_the_contracts_keys_and_shares_between_0_and_1(api
 
 
 def test_the_lists_answer_within_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    api.get(f"{BASE}/golden-thread")  # stores the participation aggregate (the test below counts that)
     for path in ("strategic-goals", "kpis", "learning-goals", "golden-thread"):
         with django_assert_max_num_queries(14):
             assert api.get(f"{BASE}/{path}").status_code == 200
+
+
+def test_the_golden_thread_counts_participations_once_per_change(api, django_assert_max_num_queries):
+    """The participations per activity and team (a grouped scan of what may be a million rows)
+    are cached until the participations change: the first request stores them, the next reads."""
+    with django_assert_max_num_queries(24):
+        assert api.get(f"{BASE}/golden-thread").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert api.get(f"{BASE}/golden-thread").status_code == 200
 
 
 def test_linking_updates_the_inventorys_linked_to_a_goal_share(api, org, activities):
     from leerkoers.inventory.selectors import analysis
 
     lg = LearningGoal.objects.create(organization=org, title="Communicatie")
-    before = analysis(org)["shares"].linked_to_goal.count
+    before = analysis(org).shares.linked_to_goal.count
     post(api, f"{BASE}/learning-goals/{lg.pk}/activities", {"activity": activities[2].pk})
-    assert analysis(org)["shares"].linked_to_goal.count == before + 1
+    assert analysis(org).shares.linked_to_goal.count == before + 1
     api.delete(f"{BASE}/learning-goals/{lg.pk}/activities/{activities[2].pk}")
-    assert analysis(org)["shares"].linked_to_goal.count == before
+    assert analysis(org).shares.linked_to_goal.count == before
 
 
 def test_the_openapi_document_describes_the_request_bodies(client):

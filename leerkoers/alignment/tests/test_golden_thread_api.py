@@ -124,3 +124,58 @@ def test_the_journey_says_done_when_every_goal_has_a_kpi_a_learning_goal_and_act
                        baseline_value=1, baseline_date=date(2026, 1, 1), target_value=2,
                        target_date=date(2026, 1, 1) + timedelta(days=300))  # fmt: skip
     assert report(org).status == journey.Status.DONE
+
+
+@pytest.fixture
+def scoped(example):
+    """The example with who the goals are for, a dropped goal, a strategy period and records:
+
+    S1 runs 2025 (S2 dropped, S3 undated); L10 and L11 are for team Y only; participation
+    records: A 2 × team X, B 1 × team X and 3 × team Y.
+    Within 2025 (A, B): A (team X) serves L10 for Y → not aligned; B (X, Y) serves L11 for Y
+    → aligned. Spend 600 / 1600 = 0.375; whole inventory 600 / 4000 = 0.15.
+    Target teams: A 1000 → X; B 300 → X (not aligned: L11 is for Y), 300 → Y (aligned).
+    Participants: A 1000 → X; B 600 → X 150 (not aligned), Y 450 (aligned).
+    """
+    from leerkoers.inventory.models import Participation
+
+    org, client, o = example
+    StrategicGoal.objects.filter(organization=org, title="S1").update(
+        period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+    )
+    StrategicGoal.objects.filter(organization=org, title="S2").update(status=StrategicGoal.Status.DROPPED)
+    for goal in LearningGoal.objects.filter(organization=org, title__in=["L10", "L11"]):
+        goal.target_teams.set([o["y"]])
+    records = [(o["a"], o["x"])] * 2 + [(o["b"], o["x"])] + [(o["b"], o["y"])] * 3
+    Participation.objects.bulk_create(
+        Participation(organization=org, activity=activity, team=team, person_key=f"p{i}")
+        for i, (activity, team) in enumerate(records)
+    )
+    return org, client, o
+
+
+def test_the_api_pins_the_scoped_shares_within_the_strategy_period(scoped):
+    org, client, o = scoped
+    body = client.get("/api/v1/orgs/voorbeeld/golden-thread").json()
+    assert (body["period_start"], body["period_end"]) == ("2025-01-01", "2025-12-31")
+    assert (body["aligned_spend"], body["total_spend"], body["aligned_spend_share"]) == (600.0, 1600.0, 0.375)
+    assert body["all_periods"]["aligned_spend_share"] == 0.15
+    by_team = {row["team"]: (row["spend"], row["aligned_spend_share"]) for row in body["by_team"]}
+    assert by_team == {o["x"].pk: (1300.0, 0.0), o["y"].pk: (300.0, 1.0)}
+    by_people = {row["team"]: (row["spend"], row["aligned_spend_share"]) for row in body["by_participants"]}
+    assert by_people == {o["x"].pk: (1150.0, 0.0), o["y"].pk: (450.0, 1.0)}
+
+
+def test_the_overview_page_names_the_period_and_both_splits(scoped, admin_user):
+    from leerkoers.orgs.models import Membership, Role
+
+    org, _client, _o = scoped
+    Membership.objects.create(organization=org, user=admin_user, role=Role.ADMIN)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(admin_user)
+    content = client.get("/o/voorbeeld/alignment/").content.decode()
+    assert "Shares within the strategy period, 01/01/2025 to 12/31/2025" in content
+    assert "38\u00a0%" in content  # 600 / 1600, within the period
+    assert "whatever the date: 15\u00a0% of the spend" in content
+    assert "By the teams of the participants" in content
+    assert "Only active strategic goals count" in content

@@ -8,6 +8,7 @@ from django.utils import translation
 from leerkoers.inventory.coherence import (
     ActivityFacts,
     TeamParticipation,
+    analyse,
     overlaps,
     participation_per_team,
     shares,
@@ -114,29 +115,78 @@ def test_it_groups_near_duplicate_purchases_with_their_combined_spend():
     assert groups[0].providers == ["Acme", "Beta", "Gamma"]
 
 
+def _analysis(acts, teams=(), linked=None):
+    return analyse(acts, linked, list(teams))
+
+
 def test_it_writes_a_starting_point_in_plain_language():
     acts = [
-        _a(1, "Klantgericht werken", provider="A", cost=D("1000"), initiator="manager", has_goal=True),
+        _a(1, "Klantgericht werken", provider="A", cost=D("1000"), initiator="manager", has_goal=True,
+           hours_per_participant=D(4), participation_count=3, completed_count=2),
         _a(2, "Klantgerichtheid", provider="B", cost=D("500"), initiator="hr"),
-    ]
-    share = shares(acts, None)
+    ]  # fmt: skip
     with translation.override("en"):
-        text = starting_point(
-            acts, share, spend_by(acts, "initiator"), overlaps(acts), [], {"manager": "Manager", "hr": "HR"}
-        )
+        text = starting_point(_analysis(acts), {"manager": "Manager", "hr": "HR"})
     with translation.override("nl"):
-        dutch = starting_point(acts, share, spend_by(acts, "initiator"), overlaps(acts), [], {})
-    # Amounts are written as the reader's language writes them.
-    assert text[0] == "The inventory holds 2 learning activities, costing € 1,500 and 0 hours of learning time."
+        dutch = starting_point(_analysis(acts), {"manager": "Leidinggevende"})
+    # Amounts are written as the reader's language writes them; 4 h × 2 completed, 4 h × 3 booked.
+    assert text[0] == (
+        "The inventory holds 2 learning activities, costing € 1,500, with 8 completed hours of learning time "
+        "(12 hours booked, counting every enrolment)."
+    )
     assert "€ 1.500" in dutch[0]
     assert text[1] == "50% of them state a goal and 0% have a measured result."
-    assert text[2] == "Most of the spend (67%) was initiated by manager."
+    # 1000 of 1500 is a majority: "most".
+    assert text[2] == "Most of the spend (67%) was initiated by “Manager”."
+    assert "“Leidinggevende”" in dutch[2]
+    # Overlap 1500: at least 10% (150), at most everything but the cheapest purchase (1000).
     assert "1 subjects were bought more than once" in text[3]
+    assert "between € 150 (a volume discount of 10%) and € 1,000 (keeping only the cheapest purchase)" in text[3]
     assert text[-1].startswith("In short")
 
 
+def test_it_does_not_call_a_plurality_most_of_the_spend():
+    acts = [
+        _a(1, cost=D("360"), initiator="manager"),
+        _a(2, cost=D("340"), initiator="hr"),
+        _a(3, cost=D("300"), initiator="employee"),
+    ]
+    with translation.override("en"):
+        text = starting_point(_analysis(acts), {"manager": "Manager"})
+    assert text[2] == (
+        "The largest share of the spend (36%) was initiated by “Manager”; no initiator accounts for more than half."
+    )
+    with translation.override("nl"):
+        dutch = starting_point(_analysis(acts), {"manager": "Leidinggevende"})
+    assert "36%" in dutch[2] and "Leidinggevende" in dutch[2] and "helft" in dutch[2]
+
+
+def test_it_counts_only_completed_records_as_completed_hours():
+    acts = [
+        _a(1, hours_per_participant=D(8), participation_count=5, completed_count=3, initiator="hr", cost=D(10)),
+        _a(2, hours_per_participant=D(2), participants=10, participation_count=0, initiator="hr", cost=D(10)),
+    ]
+    result = _analysis(acts)
+    # booked: 8 × 5 + 2 × 10 (the stated number); completed: 8 × 3 (no records for activity 2)
+    assert (result.booked_hours, result.completed_hours) == (D(60), D(24))
+    assert (result.by_initiator[0].hours, result.by_initiator[0].completed_hours) == (D(60), D(24))
+
+
+def test_it_gives_the_possible_saving_of_an_overlap_as_a_range():
+    acts = [
+        _a(1, "Klantgericht werken", provider="Acme", cost=D("4000")),
+        _a(2, "Training klantgericht werken", provider="Beta", cost=D("3500")),
+        _a(3, "Klantgerichtheid (2-daagse)", provider="Gamma", cost=D("2500")),
+    ]
+    result = _analysis(acts)
+    group = result.overlaps[0]
+    # 10,000 combined: low 10% = 1,000; high 10,000 − 2,500 (the cheapest) = 7,500
+    assert (group.spend, group.saving_low, group.saving_high) == (D(10000), D(1000), D(7500))
+    assert (result.overlap_saving_low, result.overlap_saving_high) == (D(1000), D(7500))
+
+
 def test_it_says_so_when_there_is_nothing_yet():
-    assert "No learning activities" in starting_point([], shares([], None), [], [], [], {})[0]
+    assert "No learning activities" in starting_point(_analysis([]), {})[0]
 
 
 def test_it_does_not_call_a_series_from_one_provider_an_overlap():
