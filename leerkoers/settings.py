@@ -129,9 +129,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lockout after repeated failed logins (per account).
+# Login throttling (leerkoers/accounts/throttling.py), counted by the shared rate limiter.
+# After LOGIN_FAILURE_LIMIT failed logins on one account from one client address, that pair
+# (and only that pair: the owner elsewhere still gets in) is refused until the window of
+# LOGIN_LOCKOUT_MINUTES ends; after LOGIN_CLIENT_FAILURE_LIMIT failures on any accounts, the
+# client address is refused altogether (password spraying). Only failures count.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_CLIENT_FAILURE_LIMIT = env_int("LOGIN_CLIENT_FAILURE_LIMIT", 20)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Password-reset e-mails: at most this many to one address, and requests from one client
+# address, per PASSWORD_RESET_WINDOW_MINUTES.
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 3)
+PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 10)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 LANGUAGE_CODE = "nl"
@@ -184,7 +194,7 @@ CACHES = {
         "LOCATION": "leerkoers_cache",
     }
 }
-# Rate limiting of public endpoints, per client address: requests per window.
+# Rate limiting of public endpoints and of logins and password resets (one switch for all).
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
 # Number of proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from leerkoers.accounts import throttling
 from leerkoers.accounts.models import User
 
 
@@ -25,12 +27,17 @@ class LoginForm(forms.Form):
         if email and password:
             self.user = authenticate(self.request, email=email, password=password)
             if self.user is None:
-                if getattr(self.request, "login_locked", False):
+                wait = getattr(self.request, "login_retry_after", None)
+                if wait is not None:
+                    minutes = max(1, round(wait / 60))
                     raise forms.ValidationError(
-                        _(
-                            "Too many failed attempts: this account is locked for a while. Try again later or reset your password."
-                        ),
-                        code="locked",
+                        ngettext(
+                            "Too many failed attempts. Try again in %(minutes)s minute, or reset your password.",
+                            "Too many failed attempts. Try again in %(minutes)s minutes, or reset your password.",
+                            minutes,
+                        )
+                        % {"minutes": minutes},
+                        code="throttled",
                     )
                 raise forms.ValidationError(_("The e-mail address or password is not correct."), code="invalid")
         return self.cleaned_data
@@ -64,11 +71,10 @@ class RegisterForm(forms.Form):
         return data
 
 
-class ResetPasswordForm(SetPasswordForm):
-    """The new password from a reset link. Whoever holds the link proved they own the
-    mailbox, so a lockout from earlier failed attempts ends here too."""
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Sends at most PASSWORD_RESET_ADDRESS_LIMIT e-mails to one address per window. Over the
+    limit nothing is sent and the answer stays the same, so it tells nothing about the address."""
 
-    def save(self, commit=True):
-        self.user.failed_logins = 0
-        self.user.locked_until = None
-        return super().save(commit=commit)
+    def save(self, *args, **kwargs):
+        if throttling.reset_mail_allowed(self.cleaned_data["email"]):
+            super().save(*args, **kwargs)

@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from leerkoers.accounts.forms import LoginForm, RegisterForm
+from leerkoers.accounts import throttling
+from leerkoers.accounts.forms import LoginForm, RegisterForm, ThrottledPasswordResetForm
 from leerkoers.accounts.models import User
 from leerkoers.orgs.services import invitation_accept, invitation_find
 
@@ -27,7 +30,45 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="leerkoers.accounts.backends.EmailLockoutBackend")
         return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+    throttled = form.has_error("__all__", "throttled")
+    context = {"form": form, "next": _next_url(request, "")}
+    return render(request, "accounts/login.html", context, status=429 if throttled else 200)
+
+
+_password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ThrottledPasswordResetForm,
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+
+
+def password_reset(request):
+    """Django's reset view, with at most PASSWORD_RESET_CLIENT_LIMIT requests per client address
+    (and, in the form, PASSWORD_RESET_ADDRESS_LIMIT e-mails per address) per window."""
+    if request.method == "POST":
+        wait = throttling.reset_client_wait(request)
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            message = ngettext(
+                "Too many requests from your address. Try again in %(minutes)s minute.",
+                "Too many requests from your address. Try again in %(minutes)s minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            form = ThrottledPasswordResetForm()
+            return render(request, "accounts/password_reset.html", {"form": form, "refused": message}, status=429)
+    return _password_reset(request)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Whoever holds the link proved they own the mailbox: the failed logins counted against
+    this client and account end here, so the new password works at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.login_succeeded(self.request, form.user.email)
+        return response
 
 
 @require_POST

@@ -7,10 +7,14 @@
 
     wait = retry_after(request, "scan", limit=30, window=600)   # None, or seconds to wait
 
+    # Anything else as the subject (an account, a client and account pair):
+    wait = count_hit("login-pair", f"{address}|{subject_digest(email)}", limit=5, window=900)
+    wait = limit_reached("login-pair", ...)   # the same question, without counting
+
 `limit` and `window` are numbers or names of settings (read at each call, so tests and
 deployments can change them). A fixed window per client, counted exactly: each check is one
 atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the RateLimitCounter row of
-"<prefix>:<address>" (SQLite ≥ 3.35 and PostgreSQL), which starts the count at 1 in a new
+"<prefix>:<subject>" (SQLite ≥ 3.35 and PostgreSQL), which starts the count at 1 in a new
 window and adds 1 within the current one. Concurrent requests each get their own count; no
 read-then-write race and none of the database cache's COUNT(*) and culling before each write.
 About one call in PURGE_ONE_IN also deletes the rows whose window has passed.
@@ -83,19 +87,62 @@ def purge_expired(now: int | None = None) -> int:
     return deleted
 
 
-def retry_after(request, prefix: str, *, limit: int | str, window: int | str) -> int | None:
-    """Count one request of this client under `prefix`; None when allowed, else seconds to wait."""
+def _window_end(now: int, window: int) -> int:
+    return (now // window + 1) * window
+
+
+def _enabled(limit: int, window: int) -> bool:
+    return bool(settings.RATE_LIMIT_ENABLED) and limit > 0 and window > 0
+
+
+def subject_digest(text: str) -> str:
+    """A stable stand-in for a subject such as an e-mail address, so that the counters table
+    holds no personal data (and every key fits the column)."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{text}".encode()).hexdigest()[:32]
+
+
+def count_hit(prefix: str, subject: str, *, limit: int | str, window: int | str) -> int | None:
+    """Count one event of `subject` (a client address, an account, a pair) under `prefix`;
+    None while within `limit` events per `window` seconds, else the seconds to wait."""
     limit, window = _number(limit), _number(window)
-    if not settings.RATE_LIMIT_ENABLED or limit <= 0 or window <= 0:
+    if not _enabled(limit, window):
         return None
     now = _now()
-    window_end = (now // window + 1) * window
-    count = hit(_key(prefix, client_address(request)), window_end)
+    window_end = _window_end(now, window)
+    count = hit(_key(prefix, subject), window_end)
     if random.randrange(PURGE_ONE_IN) == 0:
         purge_expired(now)
     if count > limit:
         return max(1, window_end - now)
     return None
+
+
+def limit_reached(prefix: str, subject: str, *, limit: int | str, window: int | str) -> int | None:
+    """Without counting: None while fewer than `limit` events of `subject` were counted in the
+    current window, else the seconds until it ends. One indexed read."""
+    limit, window = _number(limit), _number(window)
+    if not _enabled(limit, window):
+        return None
+    now = _now()
+    window_end = _window_end(now, window)
+    count = (
+        RateLimitCounter.objects.filter(key=_key(prefix, subject), window_end=window_end)
+        .values_list("count", flat=True)
+        .first()
+    )
+    if count is not None and count >= limit:
+        return max(1, window_end - now)
+    return None
+
+
+def forget(prefix: str, subject: str) -> None:
+    """Drop the count of `subject` under `prefix` (e.g. after a successful login)."""
+    RateLimitCounter.objects.filter(key=_key(prefix, subject)).delete()
+
+
+def retry_after(request, prefix: str, *, limit: int | str, window: int | str) -> int | None:
+    """Count one request of this client under `prefix`; None when allowed, else seconds to wait."""
+    return count_hit(prefix, client_address(request), limit=limit, window=window)
 
 
 def too_many_requests(request, wait: int) -> JsonResponse:

@@ -1,10 +1,8 @@
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from leerkoers.accounts.models import User
+from leerkoers.orgs.management.commands.seed_demo import DEMO_PASSWORD
 
 LOGIN = reverse("accounts:login")
 PASSWORD = "Kompas-2026-leren"  # noqa: S105
@@ -19,8 +17,8 @@ def person(db, org):
     return user
 
 
-def _login(client, email, password=PASSWORD, *, follow=False, **extra):
-    return client.post(LOGIN, {"email": email, "password": password, **extra}, follow=follow)
+def _login(client, email, password=PASSWORD, *, follow=False, address="127.0.0.1", **extra):
+    return client.post(LOGIN, {"email": email, "password": password, **extra}, follow=follow, REMOTE_ADDR=address)
 
 
 def test_it_shows_the_login_form(client, db):
@@ -68,46 +66,86 @@ def test_it_explains_bad_input(client, db, data, message):
     assert message in response.content.decode()
 
 
-def test_it_locks_the_account_after_too_many_failures(client, person, settings):
+THROTTLED = "Too many failed attempts"
+
+
+def _fail(client, email, times, address="203.0.113.1"):
+    for _ in range(times):
+        response = _login(client, email, "wrong", address=address)
+    return response
+
+
+def test_it_gives_unknown_and_existing_addresses_the_same_answers_when_throttled(client, person, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
-    for _ in range(3):
-        response = _login(client, person.email, "wrong")
-    assert "this account is locked" in response.content.decode()
-    person.refresh_from_db()
-    assert person.is_locked()
+    answers = {}
+    for email in (person.email, "nobody@demo.example"):
+        failed = _fail(client, email, 3)
+        refused = _login(client, email, "wrong", address="203.0.113.1")
+        answers[email] = (failed.status_code, failed.context["form"].non_field_errors(), refused.status_code)
+        answers[email] += (refused.context["form"].non_field_errors(),)
+    assert answers[person.email] == answers["nobody@demo.example"]
+    assert answers[person.email][0] == 200 and answers[person.email][2] == 429
+    assert THROTTLED in answers[person.email][3][0]
 
 
-def test_it_refuses_the_right_password_while_locked(client, person, settings):
+def test_it_refuses_the_right_password_from_a_throttled_client(client, person, settings):
     settings.LOGIN_FAILURE_LIMIT = 2
-    _login(client, person.email, "wrong")
-    _login(client, person.email, "wrong")
-    response = _login(client, person.email)
-    assert response.status_code == 200
+    _fail(client, person.email, 2)
+    response = _login(client, person.email, address="203.0.113.1")
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert "this account is locked" in response.content.decode()
+    assert THROTTLED in response.content.decode()
 
 
-def test_it_unlocks_after_the_lockout_time(client, person, settings):
-    settings.LOGIN_FAILURE_LIMIT = 2
-    _login(client, person.email, "wrong")
-    _login(client, person.email, "wrong")
-    # The lockout ran out a moment ago.
-    User.objects.filter(pk=person.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
-    response = _login(client, person.email)
+def test_it_lets_the_owner_in_from_another_address_while_an_attacker_is_throttled(client, admin_user, settings):
+    # Anonymous POSTs from one address must not lock the admin's account for everyone.
+    for _ in range(3 * settings.LOGIN_FAILURE_LIMIT):
+        _login(client, admin_user.email, "wrong", address="203.0.113.66")
+    assert _login(client, admin_user.email, DEMO_PASSWORD, address="203.0.113.66").status_code == 429
+    response = _login(client, admin_user.email, DEMO_PASSWORD, address="198.51.100.2")
     assert response.status_code == 302
-    person.refresh_from_db()
-    assert (person.failed_logins, person.locked_until) == (0, None)
+    assert client.session["_auth_user_id"] == str(admin_user.pk)
+
+
+def test_it_refuses_a_client_that_sprays_many_accounts(client, person, settings):
+    settings.LOGIN_CLIENT_FAILURE_LIMIT = 20
+    answers = [
+        _login(client, f"user{n}@demo.example", "Zomer2026!", address="203.0.113.7").status_code for n in range(40)
+    ]
+    assert answers == [200] * 20 + [429] * 20
+    # Even a right password is refused from that address; another address is not affected.
+    assert _login(client, person.email, address="203.0.113.7").status_code == 429
+    assert _login(client, person.email, address="198.51.100.3").status_code == 302
+
+
+def test_it_lets_a_throttled_client_try_again_when_the_window_ends(client, person, settings, monkeypatch):
+    from leerkoers.ratelimit import limiter
+
+    settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_LOCKOUT_MINUTES = 2, 15
+    clock = [1_800_000_000]  # the start of a 15-minute window
+    monkeypatch.setattr(limiter, "_now", lambda: clock[0])
+    _fail(client, person.email, 2)
+    response = _login(client, person.email, address="203.0.113.1")
+    assert "Try again in 15 minutes" in response.content.decode()
+    clock[0] += 15 * 60
+    assert _login(client, person.email, address="203.0.113.1").status_code == 302
 
 
 def test_it_forgets_earlier_failures_after_a_successful_login(client, person, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
-    _login(client, person.email, "wrong")
-    _login(client, person.email, "wrong")
-    _login(client, person.email)
+    _fail(client, person.email, 2)
+    _login(client, person.email, address="203.0.113.1")
     client.logout()
-    _login(client, person.email, "wrong")
-    person.refresh_from_db()
-    assert person.failed_logins == 1 and not person.is_locked()
+    _fail(client, person.email, 2)
+    assert _login(client, person.email, address="203.0.113.1").status_code == 302
+
+
+def test_it_keeps_e_mail_addresses_out_of_the_counters(client, person):
+    from leerkoers.ratelimit.models import RateLimitCounter
+
+    _fail(client, person.email, 1)
+    keys = list(RateLimitCounter.objects.values_list("key", flat=True))
+    assert len(keys) == 2 and not any("lotte" in key for key in keys)
 
 
 def test_it_refuses_an_inactive_account(client, person):

@@ -1,9 +1,7 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from leerkoers.accounts.models import User
 
@@ -36,14 +34,37 @@ def test_it_resets_a_password_through_the_mailed_link(client, admin_user, mailou
     assert client.session["_auth_user_id"] == str(admin_user.pk)
 
 
-def test_it_ends_a_lockout_when_the_password_is_reset(client, admin_user, mailoutbox):
-    User.objects.filter(pk=admin_user.pk).update(failed_logins=2, locked_until=timezone.now() + timedelta(hours=1))
+def test_it_ends_the_throttling_of_this_client_when_the_password_is_reset(client, admin_user, mailoutbox, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("accounts:login"), {"email": admin_user.email, "password": "wrong"})
     client.post(RESET, {"email": admin_user.email})
     _set_new_password(client, _reset_link(mailoutbox[0]))
-    admin_user.refresh_from_db()
-    assert (admin_user.failed_logins, admin_user.locked_until) == (0, None)
     response = client.post(reverse("accounts:login"), {"email": admin_user.email, "password": NEW_PASSWORD})
     assert response.status_code == 302
+
+
+def test_it_sends_a_few_reset_e_mails_to_one_address_and_answers_the_same_after(client, admin_user, mailoutbox):
+    # 26 requests in a minute from 26 client addresses: only PASSWORD_RESET_ADDRESS_LIMIT (3) mails.
+    answers = {
+        client.post(RESET, {"email": admin_user.email}, REMOTE_ADDR=f"203.0.113.{n}")["Location"] for n in range(26)
+    }
+    assert answers == {reverse("accounts:password_reset_done")}
+    assert len(mailoutbox) == 3
+
+
+def test_it_refuses_a_client_asking_too_many_resets(client, db, mailoutbox, settings):
+    settings.PASSWORD_RESET_CLIENT_LIMIT = 10
+    for n in range(12):
+        User.objects.create_user(email=f"reset{n}@demo.example", password=NEW_PASSWORD)
+    answers = [client.post(RESET, {"email": f"reset{n}@demo.example"}).status_code for n in range(12)]
+    assert answers == [302] * 10 + [429] * 2
+    assert len(mailoutbox) == 10
+    response = client.post(RESET, {"email": "reset0@demo.example"})
+    assert "Too many requests from your address" in response.content.decode()
+    # Another client is served.
+    assert client.post(RESET, {"email": "reset11@demo.example"}, REMOTE_ADDR="198.51.100.9").status_code == 302
+    assert len(mailoutbox) == 11
 
 
 def test_it_does_not_reveal_whether_an_address_has_an_account(client, db, mailoutbox):

@@ -119,3 +119,18 @@ def test_it_counts_every_one_of_many_concurrent_hits():
     assert not errors
     assert RateLimitCounter.objects.get(key="race:192.0.2.8").count == threads * per_thread
     assert waits.count(None) == limit
+
+
+def test_it_peeks_without_counting_and_forgets_on_request(django_assert_num_queries):
+    from leerkoers.ratelimit.limiter import count_hit, forget, limit_reached
+
+    assert limit_reached("peek", "subject", limit=2, window=60) is None
+    assert count_hit("peek", "subject", limit=2, window=60) is None
+    with django_assert_num_queries(1):
+        assert limit_reached("peek", "subject", limit=2, window=60) is None
+    assert count_hit("peek", "subject", limit=2, window=60) is None
+    assert 1 <= limit_reached("peek", "subject", limit=2, window=60) <= 60
+    assert limit_reached("peek", "other", limit=2, window=60) is None
+    assert RateLimitCounter.objects.get(key="peek:subject").count == 2  # peeking counted nothing
+    forget("peek", "subject")
+    assert limit_reached("peek", "subject", limit=2, window=60) is None
