@@ -272,6 +272,12 @@ class KpiOut(Schema):
     status: str
     latest_value: float | None
     latest_date: date | None
+    expected_value: float | None = pydantic.Field(description="Where the planned path is on the latest date")
+    judged_value: float | None = pydantic.Field(
+        description="The trend through the recent measurements on the latest date (the latest value below three)"
+    )
+    tolerance: float | None = pydantic.Field(description="Two standard errors of the judged value (0 without a trend)")
+    measurements_judged: int = pydantic.Field(description="Measurements the trend runs through; 1: the latest alone")
 
 
 def _kpi_out(kpi: Kpi, assessment) -> dict:
@@ -292,6 +298,10 @@ def _kpi_out(kpi: Kpi, assessment) -> dict:
         "status": assessment.status.value,
         "latest_value": latest.value if latest else None,
         "latest_date": latest.date if latest else None,
+        "expected_value": assessment.expected_value,
+        "judged_value": assessment.judged_value,
+        "tolerance": assessment.tolerance,
+        "measurements_judged": assessment.points_used,
     }
 
 

@@ -5,19 +5,30 @@ The rule (also in docs/alignment.md):
 - A KPI plans a straight path from its baseline (value, date) to its target (value, date).
 - *Expected progress* on a date is the share of the planned period that has passed:
   (date − baseline date) / (target date − baseline date), clipped to 0…1.
-- *Achieved progress* of a measurement is the share of the planned change it has made:
+- *Achieved progress* of a value is the share of the planned change it has made:
   (value − baseline value) / (target value − baseline value). Because the target lies on
   the "better" side of the baseline, this works for higher-is-better and lower-is-better
   alike; it is negative when things got worse, above 1 when the target is beaten.
-- *Shortfall* = expected − achieved, for the latest measurement of the scope.
-  - shortfall ≤ 0 → **on track** (on or ahead of the path);
-  - 0 < shortfall ≤ AT_RISK_MARGIN (a quarter of the planned change) → **at risk**;
-  - shortfall > AT_RISK_MARGIN → **off track**;
+- The value judged is the **trend** on the latest measurement's date: the least-squares line
+  through the scope's RECENT most recent measurements (the line the chart draws). One noisy
+  month moves the line a little, not the status.
+- The **tolerance** is TOLERANCE_SE standard errors of that trend value, estimated from the
+  measurements' spread around the line (residual standard deviation with n − 2 degrees of
+  freedom, times √(1/n + (x₀ − x̄)² / Sxx)), expressed as a share of the planned change.
+- *Shortfall* = expected − achieved (of the trend value). Then
+  - shortfall ≤ tolerance → **on track** (on or ahead of the path, or behind it by less
+    than the noise can explain);
+  - shortfall ≤ tolerance + AT_RISK_MARGIN (a quarter of the planned change) → **at risk**;
+  - beyond that → **off track**;
   - no measurement yet → **no data**.
+- With fewer than MIN_TREND_POINTS measurements (or all on one date) there is no spread to
+  estimate: the latest measurement itself is judged, with no tolerance.
 
-Arithmetic is exact (fractions), so boundaries behave exactly as written.
+Comparisons are exact (fractions) once the trend value and the tolerance are computed, so a
+series that lies exactly on a line behaves exactly as written at every boundary.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,6 +38,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 AT_RISK_MARGIN = Fraction(1, 4)
+RECENT = 6  # measurements the trend is fitted through: half a year of monthly figures
+MIN_TREND_POINTS = 3  # a line through two points has no spread to judge noise by
+TOLERANCE_SE = 2  # standard errors of the trend value that count as noise
 
 
 class Status(models.TextChoices):
@@ -47,14 +61,21 @@ class Assessment:
     status: Status
     latest: Point | None = None
     expected: Fraction | None = None  # share of the period passed on the latest date
-    achieved: Fraction | None = None  # share of the planned change achieved
+    achieved: Fraction | None = None  # share of the planned change achieved by the judged value
     expected_value: Decimal | None = None  # where the path says the KPI should be on that date
+    judged_value: Decimal | None = None  # the trend on the latest date (or the latest value)
+    tolerance: Decimal | None = None  # in the KPI's unit; 0 without a trend
+    points_used: int = 0  # measurements the trend runs through; 1: the latest alone
 
     @property
     def shortfall(self) -> Fraction | None:
         if self.expected is None or self.achieved is None:
             return None
         return self.expected - self.achieved
+
+    @property
+    def from_trend(self) -> bool:
+        return self.points_used >= MIN_TREND_POINTS
 
 
 def expected_progress(*, baseline_date: date, target_date: date, on: date) -> Fraction:
@@ -77,24 +98,58 @@ def achieved_progress(*, baseline_value, target_value, value) -> Fraction:
 def assess(*, baseline_value, baseline_date: date, target_value, target_date: date, points: list[Point]) -> Assessment:
     """The status of one scope's series of measurements by the rule in the module docstring.
 
-    `points` need not be sorted; the latest by date counts. Refuses (ValueError) a KPI whose
-    target equals its baseline or whose target date is not after its baseline date.
+    `points` need not be sorted. Refuses (ValueError) a KPI whose target equals its baseline
+    or whose target date is not after its baseline date.
     """
     if not points:
         return Assessment(Status.NO_DATA)
-    latest = max(points, key=lambda p: p.date)
+    series = recent(points)
+    latest = series[-1]
     expected = expected_progress(baseline_date=baseline_date, target_date=target_date, on=latest.date)
-    achieved = achieved_progress(baseline_value=baseline_value, target_value=target_value, value=latest.value)
+    change = Fraction(target_value) - Fraction(baseline_value)
+    fit = trend_at(series, latest.date)
+    if fit is None:
+        judged, tolerance, used = Fraction(latest.value), Fraction(0), 1
+    else:
+        judged, tolerance, used = fit[0], fit[1], len(series)
+    achieved = achieved_progress(baseline_value=baseline_value, target_value=target_value, value=judged)
+    allowed = tolerance / abs(change) if change else Fraction(0)
     shortfall = expected - achieved
-    if shortfall <= 0:
+    if shortfall <= allowed:
         status = Status.ON_TRACK
-    elif shortfall <= AT_RISK_MARGIN:
+    elif shortfall <= allowed + AT_RISK_MARGIN:
         status = Status.AT_RISK
     else:
         status = Status.OFF_TRACK
-    planned = Fraction(baseline_value) + expected * (Fraction(target_value) - Fraction(baseline_value))
-    expected_value = Decimal(planned.numerator) / Decimal(planned.denominator)
-    return Assessment(status, latest, expected, achieved, expected_value.quantize(Decimal("0.0001")))
+    planned = Fraction(baseline_value) + expected * change
+    return Assessment(
+        status, latest, expected, achieved, _decimal(planned), _decimal(judged), _decimal(tolerance), used
+    )
+
+
+def trend_at(points: list[Point], day: date) -> tuple[Fraction, Fraction] | None:
+    """(trend value on `day`, TOLERANCE_SE standard errors of it) from the least-squares line
+    through `points`; None below MIN_TREND_POINTS points or with a single date."""
+    n = len(points)
+    if n < MIN_TREND_POINTS or len({p.date for p in points}) < 2:
+        return None
+    origin = min(p.date for p in points)
+    xs = [Fraction((p.date - origin).days) for p in points]
+    ys = [Fraction(p.value) for p in points]
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    x0 = Fraction((day - origin).days)
+    value = mean_y + slope * (x0 - mean_x)
+    residuals = sum((y - (mean_y + slope * (x - mean_x))) ** 2 for x, y in zip(xs, ys, strict=True))
+    variance = residuals / (n - 2) * (Fraction(1, n) + (x0 - mean_x) ** 2 / sxx)
+    # Exact zero stays exact (a series on a line has no tolerance); otherwise a float root.
+    tolerance = Fraction(0) if variance == 0 else TOLERANCE_SE * Fraction(math.sqrt(variance))
+    return value, tolerance
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
 @dataclass(frozen=True)
@@ -108,7 +163,10 @@ class Trend:
 
 
 def linear_trend(points: list[Point]) -> Trend | None:
-    """Least-squares line through the points (value over days); None below two distinct dates."""
+    """Least-squares line through the points (value over days); None below two distinct dates.
+
+    The chart draws it through the same RECENT measurements the status is judged by (pass
+    `recent(points)`)."""
     if len({p.date for p in points}) < 2:
         return None
     origin = min(p.date for p in points)
@@ -120,3 +178,8 @@ def linear_trend(points: list[Point]) -> Trend | None:
     sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     slope = sxy / sxx
     return Trend(slope, mean_y - slope * mean_x, origin)
+
+
+def recent(points: list[Point]) -> list[Point]:
+    """The RECENT latest points, which the status (and the chart's trend line) use."""
+    return sorted(points, key=lambda p: p.date)[-RECENT:]

@@ -30,13 +30,9 @@ def linked_activity_ids(organization) -> set[int]:
 
 
 def aligned_activity_ids(organization) -> set[int]:
-    """Ids of activities serving a learning goal that serves a strategic goal (one query)."""
-    linked_goals = LearningGoalLink.objects.filter(organization=organization).values("learning_goal_id")
-    return set(
-        ActivityLink.objects.filter(organization=organization, learning_goal_id__in=linked_goals).values_list(
-            "activity_id", flat=True
-        )
-    )
+    """Ids of the aligned activities by golden_thread's definition (who the goals are for,
+    active strategic goals only)."""
+    return gt.aligned_activity_ids(thread_for(organization))
 
 
 def activity_hours(hours_per_participant, participants, participation_count) -> Decimal:

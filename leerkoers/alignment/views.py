@@ -24,7 +24,7 @@ from leerkoers.alignment.forms import (
     StrategicGoalForm,
     ThemeForm,
 )
-from leerkoers.alignment.kpi_status import Point, linear_trend
+from leerkoers.alignment.kpi_status import Point, linear_trend, recent
 from leerkoers.alignment.models import (
     ActivityLink,
     Kpi,
@@ -234,6 +234,8 @@ def _chart_data(kpi: Kpi, measurements: list[Measurement], team_names: dict) -> 
     for m in measurements:
         if m.team_id is not None:
             teams.setdefault(team_names.get(m.team_id, "?"), []).append({"x": x(m.date), "y": float(m.value)})
+    # The line the status is judged by: through the recent measurements only.
+    org_points = recent(org_points)
     trend = linear_trend(org_points)
     trend_line = []
     if trend:
@@ -288,7 +290,7 @@ def kpi_detail(request, access, kpi_id):
     team_status = []
     for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1]):
         team_status.append((name, selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id == team_id])))
-    trend = linear_trend([Point(m.date, m.value) for m in measurements if m.team_id is None])
+    trend = linear_trend(recent([Point(m.date, m.value) for m in measurements if m.team_id is None]))
     projected = round(trend.value_on(kpi.target_date), 2) if trend else None
     return render(
         request,

@@ -156,6 +156,7 @@ def scoped(example):
 
 def test_the_api_pins_the_scoped_shares_within_the_strategy_period(scoped):
     org, client, o = scoped
+    assert selectors.aligned_activity_ids(org) == {o["b"].pk}
     body = client.get("/api/v1/orgs/voorbeeld/golden-thread").json()
     assert (body["period_start"], body["period_end"]) == ("2025-01-01", "2025-12-31")
     assert (body["aligned_spend"], body["total_spend"], body["aligned_spend_share"]) == (600.0, 1600.0, 0.375)

@@ -88,3 +88,70 @@ def test_it_fits_a_straight_trend():
     assert trend.slope_per_day == pytest.approx(1.0)
     assert trend.value_on(date(2026, 1, 31)) == pytest.approx(40.0)
     assert linear_trend([Point(date(2026, 1, 1), Decimal(10))]) is None
+
+
+# --- the trend and its tolerance ---------------------------------------------------------
+# Four measurements on days 20, 30, 40, 50 (x = 0, 10, 20, 30 from the first), lying on a line
+# of slope 0.2 per day through the value L on day 50, each off it by +1, −1, −1, +1: these
+# residuals leave the least-squares line where it is (they sum to 0 and to 0 weighted by x).
+# Residual variance 4 / (4 − 2) = 2; x̄ = 15, Sxx = 500; at x₀ = 30 the trend value's variance
+# is 2 × (1/4 + 15²/500) = 1.4, so the tolerance is 2 × √1.4 ≈ 2.3664 points.
+# The path expects 70 on day 50; a quarter of the planned change (60 → 80) is 5 points.
+TOLERANCE = 2 * 1.4**0.5
+
+
+def noisy_status(trend_value: float):
+    days = [20, 30, 40, 50]
+    noise = [1, -1, -1, 1]
+    points = [
+        Point(date.fromordinal(B_DATE.toordinal() + day), Decimal(f"{trend_value + 0.2 * (day - 50) + e:.6f}"))
+        for day, e in zip(days, noise, strict=True)
+    ]
+    return assess(
+        baseline_value=Decimal(60), baseline_date=B_DATE, target_value=Decimal(80), target_date=T_DATE, points=points
+    )
+
+
+def test_it_judges_the_trend_value_with_a_tolerance_from_the_residual_spread():
+    result = noisy_status(69)
+    assert result.from_trend and result.points_used == 4
+    assert float(result.judged_value) == pytest.approx(69, abs=1e-4)
+    assert float(result.tolerance) == pytest.approx(TOLERANCE, abs=1e-4)
+    # The latest measurement itself is 70 (69 + 1): the trend, not the point, is judged.
+    assert result.latest.value == Decimal("70.000000")
+
+
+@pytest.mark.parametrize(
+    ("trend_value", "expected"),
+    [
+        (70 - TOLERANCE + 0.01, Status.ON_TRACK),  # behind the path, but within the noise
+        (70 - TOLERANCE - 0.01, Status.AT_RISK),  # just beyond the noise
+        (70 - TOLERANCE - 5 + 0.01, Status.AT_RISK),  # a quarter of the change beyond the noise
+        (70 - TOLERANCE - 5 - 0.01, Status.OFF_TRACK),
+    ],
+)
+def test_the_tolerance_widens_each_boundary(trend_value, expected):
+    assert noisy_status(trend_value).status == expected
+
+
+def test_a_series_exactly_on_a_line_has_no_tolerance():
+    # 62, 66, 70 on days 10, 30, 50: the path itself (0.2 per day from 60)
+    exact = [Point(date(2026, 1, 11), Decimal(62)), Point(date(2026, 1, 31), Decimal(66)), Point(HALF_WAY, Decimal(70))]
+    kwargs = {"baseline_value": 60, "baseline_date": B_DATE, "target_value": 80, "target_date": T_DATE}
+    on_line = assess(**kwargs, points=exact)
+    assert (on_line.status, on_line.tolerance, on_line.shortfall) == (Status.ON_TRACK, Decimal(0), 0)
+
+
+def test_it_fits_only_the_recent_measurements():
+    old = [Point(date(2025, 6, day), Decimal(0)) for day in range(1, 11)]  # far off, long ago
+    recent_points = [Point(date.fromordinal(B_DATE.toordinal() + 10 * i), Decimal(60 + 2 * i)) for i in range(6)]
+    result = assess(baseline_value=60, baseline_date=B_DATE, target_value=80, target_date=T_DATE,
+                    points=old + recent_points)  # fmt: skip
+    # the six recent ones lie on the path (2 points per 10 days): exactly on track
+    assert (result.points_used, result.status, result.shortfall) == (6, Status.ON_TRACK, 0)
+
+
+def test_below_three_measurements_the_latest_counts_without_tolerance():
+    points = [Point(date(2026, 1, 11), Decimal(70)), Point(HALF_WAY, Decimal("69.99"))]
+    result = assess(baseline_value=60, baseline_date=B_DATE, target_value=80, target_date=T_DATE, points=points)
+    assert (result.from_trend, result.judged_value, result.status) == (False, Decimal("69.9900"), Status.AT_RISK)

@@ -226,3 +226,44 @@ def test_the_activities_page_searches_titles(admin_client, org, activities):
     response = admin_client.get(url("activities", org) + "?q=medicatie")
     titles = [activity.title for activity in response.context["page"].object_list]
     assert activities[2].title in titles and activities[1].title not in titles
+
+
+def _demo_satisfaction_kpi(org, goal):
+    """The demo's employee-satisfaction KPI (7.0 → 7.8 over two years, on the path with a
+    little noise), with a year of monthly measurements as the demo seeds them."""
+    from leerkoers.alignment import demo
+
+    today = timezone.localdate()
+    baseline_date = today - timedelta(days=370)
+    kpi = Kpi.objects.create(
+        organization=org, strategic_goal=goal, name="Medewerkertevredenheid", unit="score", direction="higher",
+        baseline_value=Decimal("7.0"), baseline_date=baseline_date, target_value=Decimal("7.8"),
+        target_date=baseline_date + timedelta(days=730),
+    )  # fmt: skip
+    demo._measurements(org, kpi, 1.0, months=12, today=today)
+    return kpi
+
+
+def test_a_kpi_on_its_path_with_noise_keeps_its_status_month_after_month(org, goal):
+    from leerkoers.alignment.selectors import kpi_assessment
+
+    kpi = _demo_satisfaction_kpi(org, goal)
+    series = list(Measurement.objects.filter(kpi=kpi, team__isnull=True).order_by("date"))
+    statuses = [kpi_assessment(kpi, series[: i + 1]).status for i in range(len(series))]
+    # By the latest point alone it flipped seven times in twelve months, by hundredths of a
+    # point. From the third measurement on, the trend decides: not one flip, and on track.
+    assert len(series) == 12
+    assert len(set(statuses[2:])) == 1 and statuses[-1] == "on_track"
+
+
+def test_the_kpi_page_says_what_the_status_rests_on_and_which_baseline_teams_get(admin_client, org, goal):
+    kpi = _demo_satisfaction_kpi(org, goal)
+    from leerkoers.orgs.models import Team
+
+    team = Team.objects.filter(organization=org).first()
+    Measurement.objects.create(organization=org, kpi=kpi, team=team, date=kpi.baseline_date + timedelta(days=30),
+                               value=Decimal("7.1"))  # fmt: skip
+    content = admin_client.get(url("kpi_detail", org, kpi_id=kpi.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The status compares the trend through the latest 6 measurements with the planned path" in content
+    assert "Trend on the latest date" in content
+    assert "judged against the organisation's baseline and target" in content
