@@ -25,21 +25,25 @@ from leerkoers.vision.models import (
 from leerkoers.vision.services import DEFAULT_QUESTIONS
 
 TITLE = "Visie op leren 2026"
-# (statement, chance of agreeing per layer: board, managers, employees, HR)
+# Two opinion groups run across the layers: one that sees learning as part of the daily work
+# (most employees), one that steers it by strategy and measurement (most of the board).
+# (statement, chance of agreeing in the first group, in the second)
 STATEMENTS = [
-    ("Leren hoort bij het werk, niet ernaast.", (0.95, 0.9, 0.9, 0.95)),
-    ("Iedereen mag zelf kiezen hoe hij of zij zich ontwikkelt.", (0.9, 0.85, 0.95, 0.9)),
-    ("Leidinggevenden bespreken ontwikkeling minstens twee keer per jaar.", (0.9, 0.85, 0.85, 0.95)),
-    ("We leren van fouten zonder een schuldige te zoeken.", (0.85, 0.9, 0.9, 0.9)),
-    ("Elke training moet bijdragen aan een strategisch doel.", (0.95, 0.7, 0.15, 0.6)),
-    ("Leertijd gaat voor productie, ook in drukke weken.", (0.2, 0.25, 0.9, 0.8)),
-    ("Verplichte e-learnings zijn de beste manier om kennis te borgen.", (0.8, 0.5, 0.1, 0.3)),
-    ("Collega's leren het meest van elkaar op de werkvloer.", (0.7, 0.85, 0.9, 0.8)),
-    ("Het opleidingsbudget wordt per team verdeeld.", (0.4, 0.8, 0.6, 0.4)),
-    ("HR bepaalt welke opleidingen we aanbieden.", (0.5, 0.3, 0.2, 0.3)),
-    ("We meten na elke opleiding of het werk er beter van wordt.", (0.9, 0.7, 0.5, 0.85)),
-    ("Nieuwe collega's krijgen een vaste maatje voor het eerste halfjaar.", (0.85, 0.9, 0.95, 0.95)),
+    ("Leren hoort bij het werk, niet ernaast.", (0.97, 0.95)),
+    ("Iedereen mag zelf kiezen hoe hij of zij zich ontwikkelt.", (0.97, 0.9)),
+    ("Leidinggevenden bespreken ontwikkeling minstens twee keer per jaar.", (0.95, 0.97)),
+    ("We leren van fouten zonder een schuldige te zoeken.", (0.97, 0.95)),
+    ("Elke training moet bijdragen aan een strategisch doel.", (0.05, 0.95)),
+    ("Leertijd gaat voor productie, ook in drukke weken.", (0.95, 0.05)),
+    ("Verplichte e-learnings zijn de beste manier om kennis te borgen.", (0.05, 0.9)),
+    ("Collega's leren het meest van elkaar op de werkvloer.", (0.97, 0.4)),
+    ("Het opleidingsbudget wordt per team verdeeld.", (0.75, 0.25)),
+    ("HR bepaalt welke opleidingen we aanbieden.", (0.05, 0.75)),
+    ("We meten na elke opleiding of het werk er beter van wordt.", (0.25, 0.95)),
+    ("Nieuwe collega's krijgen een vast maatje voor het eerste halfjaar.", (0.97, 0.95)),
 ]
+# Share of each layer in the second (steering) group.
+STEERING_SHARE = {Layer.BOARD: 0.85, Layer.MANAGERS: 0.5, Layer.EMPLOYEES: 0.15, Layer.HR: 0.5}
 SEEDED = "Leren is een gedeelde verantwoordelijkheid van medewerker, leidinggevende en HR."
 ANSWERS = [
     "Dat we met onze klanten mee kunnen groeien en vakmensen blijven.",
@@ -99,16 +103,20 @@ def seed(*, demo, other, small: bool) -> None:
         for text, _chances in STATEMENTS
     )
     statements.append(VisionStatement.objects.create(organization=demo, round=vision_round, text=SEEDED, seeded=True))
-    chances = [c for _t, c in STATEMENTS] + [(0.9, 0.9, 0.85, 0.95)]
-    layers = list(sizes)
+    chances = [c for _t, c in STATEMENTS] + [(0.9, 0.9)]
+    position = {}
+    camp = {}
+    for participant in participants:
+        n = position[participant.layer] = position.get(participant.layer, 0) + 1
+        camp[participant.pk] = 1 if n <= round(STEERING_SHARE[participant.layer] * sizes[participant.layer]) else 0
     ratings = []
     for statement, chance in zip(statements, chances, strict=True):
         for participant in participants:
             if participant.pk == statement.author_id:
                 continue
-            p = chance[layers.index(participant.layer)]
+            p = chance[camp[participant.pk]]
             roll = rng.random()
-            vote = 0 if roll > 0.93 else (1 if rng.random() < p else -1)
+            vote = 0 if roll > 0.97 else (1 if rng.random() < p else -1)
             ratings.append(
                 VisionRating(
                     organization=demo,

@@ -231,3 +231,65 @@ def support_by_layer(version: VisionVersion) -> list[SupportRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    number: int  # 1, 2, … (largest first)
+    size: int | None  # None below the anonymity threshold
+    points: list[tuple[float, float]]
+    typical: list[tuple[VisionStatement, float, float]]  # statement, agree share inside, outside
+
+
+@dataclass(frozen=True)
+class OpinionGroups:
+    available: bool
+    reason: str = ""
+    groups: list[OpinionGroup] = field(default_factory=list)
+    silhouette: float | None = None
+
+
+def rating_matrix(vision_round: VisionRound):
+    """Participants × analysed statements: 1 / -1 / 0, NaN where not rated."""
+    import numpy as np
+
+    statements = list(VisionStatement.objects.filter(round=vision_round, status__in=ANALYSED).order_by("pk"))
+    column = {s.pk: i for i, s in enumerate(statements)}
+    rows: dict = {}
+    triples = list(
+        VisionRating.objects.filter(round=vision_round, statement_id__in=list(column)).values_list(
+            "participant_id", "statement_id", "vote"
+        )
+    )
+    for participant_id, _statement_id, _vote in triples:
+        rows.setdefault(participant_id, len(rows))
+    matrix = np.full((len(rows), len(statements)), np.nan)
+    if triples:
+        r = np.fromiter((rows[p] for p, _s, _v in triples), dtype=int, count=len(triples))
+        c = np.fromiter((column[s] for _p, s, _v in triples), dtype=int, count=len(triples))
+        matrix[r, c] = np.fromiter((v for _p, _s, v in triples), dtype=float, count=len(triples))
+    return matrix, statements
+
+
+def opinion_groups(vision_round: VisionRound) -> OpinionGroups:
+    """Opinion groups across layers (leerkoers.vision.groups), with groups below the
+    anonymity threshold shown without their size. No point carries a layer or an id."""
+    from leerkoers.vision import groups
+
+    matrix, statements = rating_matrix(vision_round)
+    grouping = groups.opinion_groups(matrix)
+    if grouping is None:
+        return OpinionGroups(
+            False,
+            _("Opinion groups appear once %(people)s participants have each rated at least %(rated)s statements.")
+            % {"people": groups.MIN_PARTICIPANTS, "rated": groups.MIN_RATED},
+        )
+    found = []
+    for number in range(grouping.k):
+        members = grouping.labels == number
+        size = int(members.sum())
+        points = [(round(float(x), 2), round(float(y), 2)) for x, y in grouping.coordinates[members]]
+        typical = [(statements[t.column], t.agree_in, t.agree_out) for t in grouping.typical.get(number, [])]
+        shown = size >= vision_round.anonymity_threshold
+        found.append(OpinionGroup(number + 1, size if shown else None, points, typical if shown else []))
+    return OpinionGroups(True, groups=found, silhouette=grouping.silhouette)

@@ -106,10 +106,16 @@ def round_create(request, access):
 def round_detail(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
     result = results.round_results(vision_round)
+    opinion = results.opinion_groups(vision_round)
     context = {
         "access": access,
         "round": vision_round,
         "result": result,
+        "opinion": opinion,
+        "scatter": {
+            "label": _("Group %(n)s"),
+            "groups": [{"number": g.number, "points": g.points} for g in opinion.groups],
+        },
         "layer_labels": dict(Layer.choices),
         "versions": list(vision_round.versions.all()),
         "approvals": list(VisionApproval.objects.filter(version__round=vision_round).select_related("version")),

@@ -141,3 +141,17 @@ def test_closing_stops_new_participants(admin_client, client, vision_round):
     vision_round.refresh_from_db()
     assert not vision_round.is_open and vision_round.closed_at
     assert client.post(f"/visie/l/{link.token}/").status_code == 410
+
+
+def test_the_demo_round_shows_opinion_groups_without_layers_or_ids(admin_client, org):
+    demo_round = VisionRound.objects.get(organization=org, title="Visie op leren 2026")
+    html = admin_client.get(f"/o/demo/vision/rounds/{demo_round.public_id}/").content.decode()
+    assert 'id="groups-data"' in html and "Group 2" in html
+    data = html.split('id="groups-data" type="application/json">')[1].split("</script>")[0]
+    assert "layer" not in data and "board" not in data and data.count("[") > 10
+
+
+def test_opinion_groups_wait_for_enough_participants(admin_client, vision_round):
+    html = admin_client.get(f"/o/demo/vision/rounds/{vision_round.public_id}/").content.decode()
+    assert "Opinion groups appear once 15 participants have each rated at least 7 statements." in html
+    assert 'id="groups-data"' not in html
