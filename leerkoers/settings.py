@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leerkoers.orgs.context_processors.organizations",
             ],
+            # leerkoers/lib is no app; its filters are loaded by name in every app's templates.
+            "libraries": {"formatting": "leerkoers.lib.templatetags.formatting"},
         },
     },
 ]

@@ -1,12 +1,11 @@
 """The golden-thread page's view of a `ThreadReport`: titles, the laid-out flow diagram and
 rows for the tables. Presentation only; every figure comes from `golden_thread.report`."""
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from leerkoers.alignment import golden_thread as gt
 from leerkoers.alignment.flow_layout import layout
-from leerkoers.alignment.templatetags.alignment_extras import amount, money, percent
+from leerkoers.lib import formatting
 
 
 def team_label(team, team_names: dict) -> str:
@@ -22,8 +21,8 @@ def period_label(period) -> str:
         return ""
     start, end = period
     return _("%(start)s to %(end)s") % {
-        "start": date_format(start, "SHORT_DATE_FORMAT"),
-        "end": date_format(end, "SHORT_DATE_FORMAT"),
+        "start": formatting.date(start),
+        "end": formatting.date(end),
     }
 
 
@@ -39,7 +38,7 @@ def context(report: gt.ThreadReport, *, kpis, team_names: dict, rationales: dict
         no_strategic_goal=_("No strategic goal"),
         no_learning_goal=_("No learning goal"),
         other_activities=_("%(count)d other activities"),
-        value_format=(lambda v: _("%(hours)s hours") % {"hours": amount(v)}) if hours else money,
+        value_format=formatting.duration if hours else formatting.money,
     )
     kpis_of_goal: dict[int, list] = {}
     for kpi, assessment in kpis:
@@ -51,8 +50,8 @@ def context(report: gt.ThreadReport, *, kpis, team_names: dict, rationales: dict
         "spend": report.spend,
         "hours": report.hours,
         "period_label": period_label(report.period),
-        "spend_all": percent(report.spend_all.share) if report.spend_all.total else "–",
-        "hours_all": percent(report.hours_all.share) if report.hours_all.total else "–",
+        "spend_all": formatting.percent(report.spend_all.share) if report.spend_all.total else "–",
+        "hours_all": formatting.percent(report.hours_all.share) if report.hours_all.total else "–",
         "weight": report.weight,
         "gaps": report.gaps,
         "sg_titles": sg_titles,

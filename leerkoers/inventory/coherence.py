@@ -27,9 +27,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
+
+from leerkoers.lib import formatting
 
 ZERO = Decimal("0")
 
@@ -377,15 +378,6 @@ def analyse(
 # --- the starting point --------------------------------------------------------------
 
 
-def _whole(number) -> str:
-    """A whole number as the active language writes it: 208.797 in Dutch, 208,797 in English."""
-    return number_format(int(Decimal(number).quantize(Decimal("1"))), force_grouping=True)
-
-
-def _euro(amount: Decimal) -> str:
-    return f"€ {_whole(amount)}"
-
-
 def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]) -> list[str]:
     """A few plain sentences describing today's situation, for the policy document, in the
     active language (`initiator_labels`: key → label in that language)."""
@@ -399,9 +391,9 @@ def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]
         )
         % {
             "count": analysis.activity_count,
-            "spend": _euro(total_spend),
-            "completed": _whole(analysis.completed_hours),
-            "booked": _whole(analysis.booked_hours),
+            "spend": formatting.money(total_spend, cents=False),
+            "completed": formatting.number(analysis.completed_hours, 0),
+            "booked": formatting.number(analysis.booked_hours, 0),
         }
     ]
     sentences.append(
@@ -438,12 +430,12 @@ def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]
             )
             % {
                 "groups": analysis.overlap_groups,
-                "spend": _euro(analysis.overlap_spend),
-                "low": _euro(analysis.overlap_saving_low),
-                "high": _euro(analysis.overlap_saving_high),
+                "spend": formatting.money(analysis.overlap_spend, cents=False),
+                "low": formatting.money(analysis.overlap_saving_low, cents=False),
+                "high": formatting.money(analysis.overlap_saving_high, cents=False),
                 "discount": round(100 * VOLUME_DISCOUNT),
                 "label": largest.label,
-                "label_spend": _euro(largest.spend),
+                "label_spend": formatting.money(largest.spend, cents=False),
             }
         )
     else:
@@ -456,9 +448,9 @@ def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]
                 "(per distinct participant of the team, or per member when the team has more members)."
             )
             % {
-                "high": number_format(rated[0].per_employee, 1),
+                "high": formatting.number(rated[0].per_employee, 1),
                 "high_team": rated[0].team,
-                "low": number_format(rated[-1].per_employee, 1),
+                "low": formatting.number(rated[-1].per_employee, 1),
                 "low_team": rated[-1].team,
             }  # fmt: skip
         )

@@ -4,14 +4,17 @@
 import csv
 import tempfile
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from leerkoers.inventory.coherence import InventoryAnalysis
 from leerkoers.inventory.importing.values import neutralise
 from leerkoers.inventory.models import Initiator, Kind
+from leerkoers.lib import formatting
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header
@@ -28,11 +31,18 @@ def _safe(row) -> list:
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";")
+    # The body streams after the view has returned: keep the language the request asked for.
+    language = translation.get_language()
+
+    def cells(row) -> list:
+        # A semicolon CSV is what a Dutch spreadsheet opens; it reads "1250,50" as a number.
+        return [formatting.plain_number(v) if isinstance(v, Decimal | float) else v for v in _safe(row)]
 
     def lines():
-        yield "\ufeff" + writer.writerow(_safe(header))
-        for row in rows:
-            yield writer.writerow(_safe(row))
+        with translation.override(language):
+            yield "\ufeff" + writer.writerow(_safe(header))
+            for row in rows:
+                yield writer.writerow(cells(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_ascii(filename)}"'

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from leerkoers.lib import formatting
 
 
 class Status(models.TextChoices):
@@ -32,13 +33,13 @@ class Figure:
 
 
 def count(n: int | None) -> str:
-    """A count as the user's locale writes it: 20.000 in Dutch, 20,000 in English."""
-    return number_format(n or 0, force_grouping=True)
+    """A count as the user's language writes it (20.000 / 20,000); see leerkoers.lib.formatting."""
+    return formatting.number(n or 0, 0)
 
 
 def percent(share: float) -> str:
     """A share between 0 and 1 as a whole percentage, the same way on every step."""
-    return f"{round(100 * share)}%"
+    return formatting.percent(share)
 
 
 @dataclass(frozen=True)

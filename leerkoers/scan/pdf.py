@@ -8,7 +8,6 @@ the PDF cannot show either.
 from io import BytesIO
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, String
@@ -18,6 +17,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from leerkoers.lib import formatting
 from leerkoers.scan import scoring
 
 BRAND = colors.HexColor("#0b5563")
@@ -66,7 +66,7 @@ def _table(rows, widths) -> Table:
 
 
 def _score(value) -> str:
-    return str(value) if value is not None else _("not enough information")
+    return formatting.number(value) if value is not None else _("not enough information")
 
 
 def response_report(result: dict, *, title: str) -> bytes:
@@ -78,7 +78,7 @@ def response_report(result: dict, *, title: str) -> bytes:
     level = result["level_label"] or _("not enough information")
     story = [
         Paragraph(title, styles["Title"]),
-        Paragraph(_("Result of %(date)s") % {"date": date_format(timezone.localdate())}, body),
+        Paragraph(_("Result of %(date)s") % {"date": formatting.date(timezone.localdate(), "long")}, body),
         Spacer(0, 0.3 * cm),
         Paragraph(
             _("Overall score: %(score)s of 100 — level: %(level)s")

@@ -69,20 +69,3 @@ def test_an_employee_cannot_open_the_editing_pages(employee_client, org):
     assert employee_client.get(_url("goal_edit", org, strategic_goal_id=goal.pk)).status_code == 403
     assert employee_client.post(_url("goal_delete", org, strategic_goal_id=goal.pk)).status_code == 403
     assert StrategicGoal.objects.filter(pk=goal.pk).exists()
-
-
-def test_kpi_values_are_shown_without_trailing_zeros():
-    from decimal import Decimal
-
-    from django.utils import translation
-
-    from leerkoers.alignment.templatetags.alignment_extras import number
-
-    with translation.override("nl"):
-        assert [number(v) for v in (Decimal("7.0000"), Decimal("6.3200"), 12.91, Decimal("0.1250"), None)] == [
-            "7",
-            "6,32",
-            "12,91",
-            "0,125",
-            "–",
-        ]
