@@ -10,7 +10,11 @@ The rules, as shown to participants:
   abstain. With few votes the estimate stays near one half instead of jumping to 0 % or 100 %.
   Its interval is the 95 % Wilson score interval of agree / votes.
 - A layer has **enough ratings** on a statement with at least `minimum` votes (the round's
-  minimum ratings, never below the anonymity threshold).
+  minimum ratings, never below the anonymity threshold) from participants who came through a
+  single-use personal link. Votes through a shared layer link count in the shares but not
+  towards that minimum — otherwise four made-up participants beside one real one would show
+  that one person's votes. A layer that only has shared-link participants needs twice the
+  minimum of votes instead (a residual risk: someone holding the link can still pad it).
 - **Consensus**: every taking-part layer has enough ratings and a smoothed agree share at or
   above the round's threshold (default 75 %).
 - **Dividing**: among the layers with enough ratings, one leans to agree (smoothed agree
@@ -38,10 +42,17 @@ class Tally:
     agree: int = 0
     disagree: int = 0
     passed: int = 0
+    verified: int | None = None  # votes through personal links; None: all of them
 
     @property
     def votes(self) -> int:
         return self.agree + self.disagree + self.passed
+
+    def enough(self, minimum: int, *, link_only: bool = False) -> bool:
+        """Whether these votes may count and be shown (see the module's rules)."""
+        if link_only:
+            return self.votes >= 2 * minimum
+        return (self.votes if self.verified is None else self.verified) >= minimum
 
 
 def smoothed(count: int, votes: int) -> float:
@@ -97,27 +108,39 @@ class StatementResult:
     lacking: tuple[str, ...] = ()  # taking-part layers without enough ratings
 
 
-def layer_share(layer: str, tally: Tally, minimum: int) -> LayerShare:
+def layer_share(layer: str, tally: Tally, minimum: int, *, link_only: bool = False) -> LayerShare:
     return LayerShare(
         layer,
         tally,
-        tally.votes >= minimum,
+        tally.enough(minimum, link_only=link_only),
         smoothed(tally.agree, tally.votes),
         smoothed(tally.disagree, tally.votes),
         wilson(tally.agree, tally.votes),
     )
 
 
-def classify(tallies: Mapping[str, Tally], *, layers: Iterable[str], threshold: float, minimum: int) -> StatementResult:
+def classify(
+    tallies: Mapping[str, Tally],
+    *,
+    layers: Iterable[str],
+    threshold: float,
+    minimum: int,
+    link_only: Iterable[str] = (),
+) -> StatementResult:
     """Classify one statement from its tallies per layer (see the module's rules).
 
     `layers` are the layers taking part in the round; a layer missing from `tallies` has no
-    votes. Refuses (ValueError) an empty set of layers or a minimum below 1.
+    votes; `link_only` names the layers without personal-link participants. Refuses
+    (ValueError) an empty set of layers or a minimum below 1.
     """
     layers = list(layers)
+    link_only = set(link_only)
     if not layers or minimum < 1:
         raise ValueError("classify needs at least one layer and a minimum of at least 1")
-    shares = {layer: layer_share(layer, tallies.get(layer, Tally()), minimum) for layer in layers}
+    shares = {
+        layer: layer_share(layer, tallies.get(layer, Tally()), minimum, link_only=layer in link_only)
+        for layer in layers
+    }
     enough = [s for s in shares.values() if s.enough]
     lacking = tuple(s.layer for s in shares.values() if not s.enough)
     if not lacking and all(s.agree >= threshold for s in enough):

@@ -118,6 +118,9 @@ class VisionParticipant(models.Model):
     round = models.ForeignKey(VisionRound, on_delete=models.CASCADE, related_name="participants")
     layer = models.CharField(max_length=20, choices=Layer.choices)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Came through a single-use personal link (not a shared layer link): only these count
+    # towards a layer's minimum of ratings, so padding through a layer link reveals nobody.
+    verified = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["round", "layer"], name="visionparticipant_round_layer")]

@@ -81,6 +81,7 @@ class RoundResults:
     total: int
     taking_part: list[str]
     too_small: list[str]
+    link_only: list[str] = field(default_factory=list)
     rows: list[StatementRow] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[StatementRow]:
@@ -121,16 +122,27 @@ def tallies(vision_round: VisionRound, statement_ids=None) -> dict[int, dict[str
     query = VisionRating.objects.filter(round=vision_round)
     if statement_ids is not None:
         query = query.filter(statement_id__in=list(statement_ids))
-    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    for statement_id, layer, vote, n in (
-        query.values_list("statement_id", "layer", "vote").annotate(n=Count("id")).order_by()
+    found: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    for statement_id, layer, vote, verified, n in (
+        query.values_list("statement_id", "layer", "vote", "participant__verified").annotate(n=Count("id")).order_by()
     ):
-        found[statement_id][layer][{1: 0, -1: 1, 0: 2}[vote]] = n
+        found[statement_id][layer][{1: 0, -1: 1, 0: 2}[vote]] += n
+        if verified:
+            found[statement_id][layer][3] += n
     return {sid: {layer: consensus.Tally(*counts) for layer, counts in layers.items()} for sid, layers in found.items()}
 
 
+def link_only_layers(vision_round: VisionRound) -> set[str]:
+    """Layers with participants, none of whom came through a personal link."""
+    rows = VisionParticipant.objects.filter(round=vision_round).values_list("layer", "verified").distinct()
+    layers: dict[str, bool] = {}
+    for layer, verified in rows:
+        layers[layer] = layers.get(layer, False) or verified
+    return {layer for layer, any_verified in layers.items() if not any_verified}
+
+
 def _cell(share: consensus.LayerShare, minimum: int) -> LayerCell:
-    if share.tally.votes < minimum:
+    if not share.enough:
         return LayerCell(share.layer, False)
     return LayerCell(
         share.layer,
@@ -153,7 +165,8 @@ def round_results(vision_round: VisionRound, statements=None) -> RoundResults:
     minimum = vision_round.shown_minimum
     taking_part = [layer for layer in Layer.values if counts[layer] >= minimum]
     too_small = [layer for layer in Layer.values if 0 < counts[layer] < minimum]
-    result = RoundResults(vision_round, participants, total, taking_part, too_small)
+    link_only = link_only_layers(vision_round)
+    result = RoundResults(vision_round, participants, total, taking_part, too_small, sorted(link_only))
     if statements is None:
         statements = VisionStatement.objects.filter(round=vision_round, status__in=ANALYSED)
     statements = list(statements)
@@ -162,12 +175,21 @@ def round_results(vision_round: VisionRound, statements=None) -> RoundResults:
         layer_tallies = found.get(statement.pk, {})
         if taking_part:
             classified = consensus.classify(
-                layer_tallies, layers=taking_part, threshold=vision_round.consensus_threshold, minimum=minimum
+                layer_tallies,
+                layers=taking_part,
+                threshold=vision_round.consensus_threshold,
+                minimum=minimum,
+                link_only=link_only,
             )
         else:
             classified = consensus.StatementResult(consensus.UNCLEAR, {})
         cells = [
-            _cell(consensus.layer_share(layer, layer_tallies.get(layer, consensus.Tally()), minimum), minimum)
+            _cell(
+                consensus.layer_share(
+                    layer, layer_tallies.get(layer, consensus.Tally(verified=0)), minimum, link_only=layer in link_only
+                ),
+                minimum,
+            )
             for layer in Layer.values
         ]
         result.rows.append(StatementRow(statement, classified, cells))

@@ -219,7 +219,11 @@ def participant_start(*, vision_round: VisionRound, layer: str, invitation: Visi
         if not used_now:
             raise ValidationError(_("This personal link has already been used."), code="used")
         VisionParticipant.objects.create(
-            organization=vision_round.organization, round=vision_round, layer=layer, token_hash=_hash(raw)
+            organization=vision_round.organization,
+            round=vision_round,
+            layer=layer,
+            token_hash=_hash(raw),
+            verified=invitation is not None,
         )
     return raw
 

@@ -26,8 +26,9 @@ def seed_statement(vision_round, text: str) -> VisionStatement:
     return statement_propose(vision_round=vision_round, text=text)
 
 
-def add_votes(vision_round, statement, layer: str, agree=0, disagree=0, passes=0) -> None:
-    """Ratings of `statement` by new participants of `layer`."""
+def add_votes(vision_round, statement, layer: str, agree=0, disagree=0, passes=0, *, verified=True) -> None:
+    """Ratings of `statement` by new participants of `layer` (through personal links unless
+    `verified` is False)."""
     for vote, n in ((1, agree), (-1, disagree), (0, passes)):
         for _ in range(n):
             participant = VisionParticipant.objects.create(
@@ -35,6 +36,7 @@ def add_votes(vision_round, statement, layer: str, agree=0, disagree=0, passes=0
                 round=vision_round,
                 layer=layer,
                 token_hash=f"{statement.pk}-{layer}-{vote}-{_}-{VisionParticipant.objects.count()}",
+                verified=verified,
             )
             VisionRating.objects.create(
                 organization=vision_round.organization,

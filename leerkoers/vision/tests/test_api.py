@@ -97,7 +97,9 @@ def test_a_participant_takes_part_through_the_api(client, vision_round):
     rated = _post(
         client, f"/api/v1/vision/participants/{token}/ratings", {"statement": page["next_statement"]["id"], "vote": 1}
     )
-    assert rated.status_code == 201 and rated.json()["rated"][0]["id"] == str(statement.public_id)
+    assert rated.status_code == 201 and rated.json() == {"statement": str(statement.public_id), "vote": 1}
+    after = client.get(f"/api/v1/vision/participants/{token}").json()
+    assert after["rated"][0]["id"] == str(statement.public_id) and after["next_statement"] is None
     again = _post(
         client, f"/api/v1/vision/participants/{token}/ratings", {"statement": str(statement.public_id), "vote": -1}
     )

@@ -135,3 +135,14 @@ def test_it_diffs_two_versions_word_by_word():
         ("same", "belangrijk"),
     ]
     assert text_diff("a b", "a c") == [("same", "a "), ("removed", "b"), ("added", "c")]
+
+
+def test_only_personal_link_votes_count_towards_the_minimum_and_a_link_only_layer_needs_twice_as_many():
+    padded = Tally(1, 4, 0, verified=1)  # one real participant and four made up through the link
+    assert not padded.enough(5)
+    assert Tally(5, 4, 0, verified=5).enough(5)
+    assert not Tally(9, 0, 0).enough(5, link_only=True) and Tally(10, 0, 0).enough(5, link_only=True)
+    result = classify(
+        {"board": Tally(6), "hr": Tally(2, 3, 0, verified=1)}, layers=["board", "hr"], threshold=0.75, minimum=5
+    )
+    assert result.kind == UNCLEAR and result.lacking == ("hr",)

@@ -51,6 +51,7 @@ def test_a_personal_link_works_once_and_keeps_no_trace_of_the_participant(client
         "UUIDField",
         "ForeignKey",
         "CharField",
+        "BooleanField",
     }
 
 
