@@ -430,8 +430,8 @@ def xapi_statements(request, org_slug: str):
 @router.get("/orgs/{org_slug}/analysis", response=dict, summary="The coherence analysis figures")
 def analysis(request, org_slug: str):
     access = api_access(request, org_slug, READERS)
-    data = selectors.analysis(access.organization)
-    return exports.analysis_json(data, selectors.starting_point(data))
+    data, updating = selectors.analysis_state(access.organization)
+    return exports.analysis_json(data, selectors.starting_point(data)) | {"updating": updating}
 
 
 @router.get("/orgs/{org_slug}/analysis/export", summary="The analysis as XLSX or CSV")

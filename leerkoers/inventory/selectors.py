@@ -37,7 +37,17 @@ def bump_revision(organization, *, participations: bool = True) -> None:
 def _enqueue_refresh(organization_id: int) -> None:
     from leerkoers.inventory.tasks import refresh_analysis
 
+    # Until the worker has recomputed, the page shows the previous figures and says so.
+    cache.set(_pending_key(organization_id), True, REFRESH_PATIENCE)
     refresh_analysis.enqueue(organization_id)
+
+
+def refresh_done(organization_id: int) -> None:
+    cache.delete(_pending_key(organization_id))
+
+
+def _pending_key(organization_id: int) -> str:
+    return f"inventory-analysis-pending-{organization_id}"
 
 
 def _participation_revision_key(organization) -> str:
@@ -203,18 +213,44 @@ def _goal_relation():
         return None
 
 
-def analysis(organization) -> coherence.InventoryAnalysis:
-    """Everything the analysis page, the export and the API show, from the cache when fresh.
+# How long the previous figures may stand in while the worker recomputes (then a visitor
+# computes them, so a stopped worker costs speed, never correctness for long).
+REFRESH_PATIENCE = 600
 
-    Every change enqueues `tasks.refresh_analysis`, which computes it in the worker, so that
-    the first visitor after a change reads it from the cache too (docs/inventory.md)."""
+
+def analysis(organization) -> coherence.InventoryAnalysis:
+    """The current analysis (computed now when the cache does not hold it)."""
+    return analysis_state(organization, allow_previous=False)[0]
+
+
+def analysis_state(organization, *, allow_previous: bool = True) -> tuple[coherence.InventoryAnalysis, bool]:
+    """(analysis, updating) for the page, the export and the API.
+
+    Every change enqueues `tasks.refresh_analysis`, which computes the analysis in the worker.
+    While that is pending, the previous analysis is returned with updating=True, so that no
+    visitor waits for a recomputation (0.4–0.6 s at 10,000 activities and 1,000,000
+    participations); without a pending refresh, or with allow_previous=False, it is computed."""
     key = _analysis_key(organization)
     found = cache.get(key)
     if found is not None:
-        return found
+        return found, False
+    if allow_previous and cache.get(_pending_key(organization.pk)):
+        previous = cache.get(_latest_key(organization))
+        if previous is not None:
+            return previous, True
+    return store_analysis(organization, key), False
+
+
+def store_analysis(organization, key: str | None = None) -> coherence.InventoryAnalysis:
+    """Compute the analysis and keep it under the current revision (and as the latest)."""
+    key = key or _analysis_key(organization)
     result = compute_analysis(organization)
-    cache.set(key, result, 24 * 3600)
+    cache.set_many({key: result, _latest_key(organization): result}, 24 * 3600)
     return result
+
+
+def _latest_key(organization) -> str:
+    return f"inventory-analysis-latest-{organization.pk}"
 
 
 def _analysis_key(organization) -> str:

@@ -45,4 +45,5 @@ def refresh_analysis(organization_id: int) -> None:
 
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is not None:
-        selectors.analysis(organization)
+        selectors.store_analysis(organization)
+    selectors.refresh_done(organization_id)

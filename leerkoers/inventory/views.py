@@ -45,7 +45,7 @@ LIST_SIZE = 50
 @org_view(READERS)
 def index(request, access):
     """The step's page: coherence analysis with charts, tables and the starting point."""
-    data = selectors.analysis(access.organization)
+    data, updating = selectors.analysis_state(access.organization)
     initiator_labels, kind_labels = dict(Initiator.choices), dict(Kind.choices)
     charts = {
         "initiator": [[str(initiator_labels.get(r.key, _("Unknown"))), float(r.spend)] for r in data.by_initiator],
@@ -57,7 +57,7 @@ def index(request, access):
         "inventory/index.html",
         {"access": access, "data": data, "starting_point": selectors.starting_point(data), "charts": charts,
          "initiator_labels": initiator_labels, "kind_labels": kind_labels, "can_edit": access.is_admin,
-         "volume_discount": round(100 * coherence.VOLUME_DISCOUNT)},
+         "volume_discount": round(100 * coherence.VOLUME_DISCOUNT), "updating": updating},
     )  # fmt: skip
 
 
