@@ -44,7 +44,14 @@ from leerkoers.scan import instrument
 from leerkoers.scan.services import round_open
 org = Organization.objects.create(name="Bench 10k", slug="bench-10k", sector="care", size_band="5000+")
 scan_round = round_open(organization=org, title="Bench", actor=None)
-print(json.dumps({"link": scan_round.links.get(layer="employees").token, "items": instrument.item_ids(scan_round.instrument_id)}))
+import secrets, time
+from django.core import signing
+from leerkoers.scan.services import _START_SALT
+# Starts the server signed five minutes ago, one per respondent (as the form would hand out).
+starts = [signing.dumps({"t": int(time.time()) - 300, "n": secrets.token_hex(8)}, salt=_START_SALT) for _ in range(20000)]
+with open(STARTS_PATH, "w") as handle:
+    json.dump(starts, handle)
+print(json.dumps({"link": scan_round.links.get(layer="employees").token, "items": instrument.item_ids(scan_round.instrument_id), "starts": STARTS_PATH}))
 """
 
 COUNT = """
@@ -147,13 +154,15 @@ def fire(port: int, path: str, make_body, total: int, seconds: float, concurrenc
 def client_main(args) -> None:
     setup = json.loads(args.client)
     items = setup["items"]
+    starts = json.loads(Path(setup["starts"]).read_text())
 
     def reference_body(n, rng):
         return json.dumps({"n": n})
 
     def scan_body(n, rng):
         answers = {item: (None if rng.random() < 0.05 else rng.randint(1, 5)) for item in items}
-        return json.dumps({"answers": answers, "link": setup["link"], "seconds_taken": 180 + rng.randint(0, 300)})
+        started = starts[n % len(starts)]
+        return json.dumps({"answers": answers, "link": setup["link"], "started": started})
 
     result = {}
     for phase, path, make_body in (
@@ -206,7 +215,7 @@ def main() -> None:
         database = f"SQLite {tmp / 'bench.sqlite3'} (SQLITE_CONN_MAX_AGE={env['SQLITE_CONN_MAX_AGE']})"
     manage(env, "migrate", "-v0")
     manage(env, "createcachetable")
-    setup = shell(env, SETUP)
+    setup = shell(env, SETUP.replace("STARTS_PATH", repr(str(tmp / "starts.json"))))
 
     server = subprocess.Popen(
         [

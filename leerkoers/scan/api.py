@@ -20,7 +20,15 @@ from leerkoers.orgs.models import Role
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.scan import instrument, results, scoring
 from leerkoers.scan.models import ScanResponse, ScanRound
-from leerkoers.scan.services import Target, link_resolve, link_url, response_submit, round_close, round_open
+from leerkoers.scan.services import (
+    Target,
+    link_resolve,
+    link_url,
+    response_submit,
+    round_close,
+    round_open,
+    start_issue,
+)
 
 router = Router(tags=["scan"])
 RESULT_ROLES = STEERING | {Role.DIRECTOR}
@@ -39,6 +47,7 @@ class DimensionOut(Schema):
 
 class InstrumentOut(Schema):
     version: int
+    started: str = Field(..., description="a signed start: send it back with the answers as `started`")
     scale: list[str]
     dimensions: list[DimensionOut]
 
@@ -47,8 +56,10 @@ class ResponseIn(Schema):
     answers: dict[str, Any] = Field(..., description='item id → 1–5, or null for "I don\'t know"; every item')
     sector: str | None = Field(None, description="optional, one of the organisation sectors")
     size_band: str | None = Field(None, description="optional: 1-49, 50-249, 250-999, 1000-4999, 5000+")
-    seconds_taken: int | None = Field(
-        None, description="time the respondent took; below SCAN_MIN_SECONDS it is flagged"
+    started: str | None = Field(
+        None,
+        description="the `started` of GET /scan/instrument; missing, forged, reused or younger than "
+        "SCAN_MIN_SECONDS: the response is stored as too fast",
     )
     link: str | None = Field(None, description="a round's private link token: answer for that round and layer")
 
@@ -131,7 +142,7 @@ def response_payload(response: ScanResponse, lang: str, definition: dict | None 
 
 @router.get("/scan/instrument", response=InstrumentOut, auth=None, summary="The current questionnaire")
 def instrument_get(request, lang: Literal["nl", "en"] = "nl"):
-    return instrument_payload(instrument.current_version(), lang)
+    return {**instrument_payload(instrument.current_version(), lang), "started": start_issue()}
 
 
 @router.post(
@@ -158,7 +169,7 @@ def response_create(request, payload: ResponseIn, lang: Literal["nl", "en"] | No
             target=target,
             sector=payload.sector or "",
             size_band=payload.size_band or "",
-            seconds_taken=payload.seconds_taken,
+            started=payload.started or "",
         )
     except ValidationError as exc:
         if getattr(exc, "code", None) in ("closed", "used"):
@@ -215,16 +226,15 @@ def _round_out(scan_round: ScanRound, total) -> dict:
 
 
 def _detail(scan_round: ScanRound) -> dict:
-    counts = results.round_counts(scan_round)
     links = [{"layer": link.layer, "url": link_url(link.token)} for link in scan_round.links.all()]
-    return {**_round_out(scan_round, counts["total"]), "links": links}
+    return {**_round_out(scan_round, results.round_total(scan_round)), "links": links}
 
 
 @router.get("/orgs/{org_slug}/scan/rounds", response=list[RoundOut], summary="Scan rounds")
 def round_list(request, org_slug: str):
     access = api_access(request, org_slug, RESULT_ROLES)
     rounds = list(access.filter(ScanRound))
-    return [_round_out(r, results.round_counts(r)["total"]) for r in rounds]
+    return [_round_out(r, results.round_total(r)) for r in rounds]
 
 
 @router.post("/orgs/{org_slug}/scan/rounds", response={201: RoundDetailOut}, summary="Open a scan round")
@@ -278,12 +288,18 @@ def round_counts_api(request, org_slug: str, scan_round_uuid: UUID):
 class GroupOut(Schema):
     key: str
     label: str
-    respondents: int | str
+    respondents: int | str = Field(..., description='exact, "<5" for a small group, "hidden" otherwise')
     shown: bool
     reason: str
     overall: int | None
+    overall_interval: list[int] | None = Field(..., description="95 % t-interval [low, high]")
     level: str | None
+    level_between: list[str] | None = Field(..., description="the two levels the interval spans, if it does")
+    level_text: str
     dimensions: dict[str, int | None]
+    intervals: dict[str, list[int] | None]
+    hidden_cells: dict[str, str] = Field(..., description='dimension → "few" (too few answered) or "complementary"')
+    dont_know: dict[str, float | None] = Field(..., description="share of “I don't know” answers, 0–1")
 
 
 class GapOut(Schema):
@@ -291,16 +307,31 @@ class GapOut(Schema):
     high_layer: str
     low_layer: str
     difference: int
+    interval: list[int] = Field(..., description="Welch 95 % interval of the difference")
+    clear: bool = Field(..., description="the interval excludes 0")
     text: str
+
+
+class ResultDimensionOut(Schema):
+    id: str
+    name: str
+    dont_know: float | None
+    dont_know_high: bool
 
 
 class ResultsOut(Schema):
     round: UUID
     threshold: int
-    dimensions: list[dict[str, str]]
+    excluded_too_fast: int
+    dont_know_threshold: float
+    dimensions: list[ResultDimensionOut]
     overall: GroupOut
     layers: list[GroupOut]
     gaps: list[GapOut]
+
+
+def _pair(value):
+    return list(value) if value else None
 
 
 def group_json(group: results.Group) -> dict:
@@ -311,8 +342,14 @@ def group_json(group: results.Group) -> dict:
         "shown": group.shown,
         "reason": group.reason,
         "overall": group.overall,
+        "overall_interval": _pair(group.overall_interval),
         "level": group.level,
+        "level_between": _pair(group.level_between),
+        "level_text": group.level_text,
         "dimensions": group.dimensions,
+        "intervals": {key: _pair(value) for key, value in group.intervals.items()},
+        "hidden_cells": group.cell_reasons,
+        "dont_know": group.dont_know,
     }
 
 
@@ -328,11 +365,16 @@ def round_results_api(request, org_slug: str, scan_round_uuid: UUID, lang: Liter
         raise HttpError(409, _("Results are shown once the round is closed."))
     with translation.override(lang):
         result = results.round_results(scan_round, lang)
-    return {
-        "round": scan_round.public_id,
-        "threshold": result.threshold,
-        "dimensions": [{"id": d.id, "name": d.name} for d in result.dimensions],
-        "overall": group_json(result.overall),
-        "layers": [group_json(g) for g in result.layers],
-        "gaps": result.gaps,
-    }
+        return {
+            "round": scan_round.public_id,
+            "threshold": result.threshold,
+            "excluded_too_fast": result.excluded,
+            "dont_know_threshold": result.dont_know_threshold,
+            "dimensions": [
+                {"id": d.id, "name": d.name, "dont_know": d.dont_know, "dont_know_high": d.dont_know_high}
+                for d in result.dimensions
+            ],
+            "overall": group_json(result.overall),
+            "layers": [group_json(g) for g in result.layers],
+            "gaps": result.gaps,
+        }

@@ -121,7 +121,7 @@ def seed(*, demo, other, small: bool) -> None:
                 membership=member,
                 layer=Layer.EMPLOYEES,
                 token_hash=f"demo-not-sent-{scan_round.public_id.hex}",
-                used_at=now - timedelta(days=closed + 1),
+                used=True,
             )
     if not ScanResponse.objects.filter(organization__isnull=True).exists():
         profiles = list(PROFILES.values())

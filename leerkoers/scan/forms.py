@@ -1,28 +1,11 @@
 """Reading the questionnaire form: one radio group per statement, values 1–5 or "dk"."""
 
-import time
-
-from django.core import signing
 from django.utils.translation import gettext as _
 
 from leerkoers.orgs.models import Sector, SizeBand
 from leerkoers.scan import instrument
 
 DONT_KNOW = "dk"
-_SALT = "leerkoers.scan.started"
-
-
-def started_token() -> str:
-    """A signed timestamp for the form, so the server knows how long answering took."""
-    return signing.dumps(int(time.time()), salt=_SALT)
-
-
-def seconds_taken(token: str) -> int | None:
-    try:
-        started = signing.loads(token, salt=_SALT, max_age=7 * 24 * 3600)
-    except (signing.BadSignature, TypeError):
-        return None
-    return max(0, int(time.time()) - int(started))
 
 
 def read_answers(data, version: int) -> tuple[dict, list[str], dict]:

@@ -1,9 +1,12 @@
 """The readiness scan: instrument versions, rounds inside an organisation, links and responses.
 
 Responses are anonymous: a response never points at a person, a personal link or an
-invitation; a personal link only records that it has been used.
+invitation; a personal link only records *that* it has been used, not when. Nothing a
+database backup holds lines the two up: responses carry a random id (no sequence) and only
+the day they were given; invitations no time of use (docs/scan.md, "Anonymity").
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -79,13 +82,27 @@ class ScanInvitation(models.Model):
     layer = models.CharField(max_length=20, choices=Layer.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     sent_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    # Only whether, never when: a time of use would match the response written with it.
+    used = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "round", "membership"], name="scaninvitation_unique"),
         ]
+
+
+def random_id() -> int:
+    """A random positive 63-bit id: the order of ids says nothing about the order of answers."""
+    return secrets.randbits(63) or 1
+
+
+class RandomIdField(models.BigIntegerField):
+    """A primary key filled with random_id(). On SQLite the column is declared INTEGER so it
+    is the rowid itself: a BIGINT key would leave SQLite's hidden, sequential rowid beside it."""
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
 
 
 class ScanResponse(models.Model):
@@ -96,6 +113,7 @@ class ScanResponse(models.Model):
     instrument never changes them.
     """
 
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
     public_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="scan_responses"
@@ -110,12 +128,19 @@ class ScanResponse(models.Model):
     sector = models.CharField(max_length=40, blank=True)
     size_band = models.CharField(max_length=20, blank=True)
     seconds_taken = models.PositiveIntegerField(null=True, blank=True)
-    # Answered faster than a person can read the statements: kept, but out of benchmarks.
+    # Answered faster than a person can read the statements (or without a start the server
+    # signed): kept, but out of a round's figures and out of benchmarks.
     too_fast = models.BooleanField(default=False)
-    created = models.DateTimeField(auto_now_add=True)
+    # Came through a single-use personal link: one link, one person (which link is not kept).
+    verified = models.BooleanField(default=False)
+    # The random part of the signed start the answer was given with: a start used twice
+    # means a replayed form, counted as too fast.
+    start_nonce = models.CharField(max_length=32, blank=True, db_index=True)
+    # The day only: an exact time would match the moment a personal link was marked used.
+    created = models.DateField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created", "-pk"]
+        ordering = ["-created", "public_id"]
         indexes = [models.Index(fields=["round", "layer"], name="scanresponse_round_layer")]
 
 

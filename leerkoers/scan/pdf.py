@@ -6,6 +6,7 @@ the PDF cannot show either.
 """
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from leerkoers.lib import formatting
-from leerkoers.scan import scoring
+from leerkoers.scan import results
 
 BRAND = colors.HexColor("#0b5563")
 
@@ -130,23 +131,67 @@ def round_report(result, *, organization_name: str) -> bytes:
         )
     header = [_("Dimension")] + [g.label for g in groups]
     rows = [header, [_("Respondents")] + [str(g.respondents) for g in groups]]
+    marks = {"group": "—", "few": "*", "complementary": "†"}
+    used = set()
+
+    def cell(group, dimension_id):
+        if not group.shown:
+            used.add("group")
+            return marks["group"]
+        reason = group.cell_reasons.get(dimension_id)
+        if reason:
+            used.add(reason)
+            return marks[reason]
+        interval = group.intervals.get(dimension_id)
+        score = group.dimensions.get(dimension_id)
+        return f"{score}\n({interval[0]}–{interval[1]})" if interval else _score(score)
+
     for d in result.dimensions:
-        rows.append([Paragraph(d.name, body)] + [_score(g.dimensions.get(d.id)) if g.shown else "—" for g in groups])
-    rows.append([_("Overall")] + [_score(g.overall) if g.shown else "—" for g in groups])
+        rows.append([Paragraph(d.name, body)] + [cell(g, d.id) for g in groups])
+    overall_row = [_("Overall")]
+    for g in groups:
+        if not g.shown:
+            overall_row.append(marks["group"])
+        elif g.overall_interval:
+            overall_row.append(f"{g.overall}\n({g.overall_interval[0]}–{g.overall_interval[1]})")
+        else:
+            overall_row.append(_score(g.overall))
+    rows.append(overall_row)
     width = 13 * cm / len(groups)
     story.append(_table(rows, [4 * cm] + [width] * len(groups)))
     story.append(Spacer(0, 0.3 * cm))
-    story.append(
-        Paragraph(
-            _("— : not shown, because fewer than %(n)s people answered (anonymity).") % {"n": result.threshold}, body
+    story.append(Paragraph(_("In brackets: the 95% interval (t-interval over the respondents)."), body))
+    # Say why each mark is there, as the page does: a whole group, or one cell for one reason.
+    for g in groups:
+        if not g.shown and g.reason:
+            story.append(Paragraph(escape(f"— {g.label}: {g.reason}"), body))
+    if "few" in used:
+        story.append(
+            Paragraph(
+                _("* : fewer than %(n)s people answered this dimension (anonymity).") % {"n": result.threshold}, body
+            )
         )
-    )
+    if "complementary" in used:
+        story.append(
+            Paragraph(_("† : not shown, so that a smaller hidden cell cannot be worked out from the others."), body)
+        )
+    if result.excluded:
+        story.append(
+            Paragraph(
+                _("%(n)s responses given faster than a person can read the statements are not counted.")
+                % {"n": result.excluded},
+                body,
+            )
+        )
+    high = [d for d in result.dimensions if d.dont_know_high]
+    if high:
+        story.append(Paragraph(_("Many “I don't know” answers"), styles["Heading2"]))
+        for d in high:
+            story.append(Paragraph(results.dont_know_sentence(d.name, d.dont_know), body))
     if result.gaps:
         story.append(Paragraph(_("Largest differences between layers"), styles["Heading2"]))
         story += [Paragraph(gap["text"], body) for gap in result.gaps]
     if result.overall.shown and result.overall.level:
-        story.append(
-            Paragraph(_("Level: %(level)s") % {"level": scoring.LEVEL_LABELS[result.overall.level]}, styles["Heading2"])
-        )
+        story.append(Paragraph(_("Level: %(level)s") % {"level": result.overall.level_text}, styles["Heading2"]))
     doc.build(story)
     return buffer.getvalue()

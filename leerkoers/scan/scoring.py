@@ -192,3 +192,112 @@ def perception_gaps(layers: dict[str, dict[str, float | None]], dimension_ids: l
         gaps.append(Gap(key, high[1], low[1], high[0] - low[0]))
     gaps.sort(key=lambda gap: (-gap.difference, dimension_ids.index(gap.dimension)))
     return gaps
+
+
+# --- uncertainty -------------------------------------------------------------------------
+#
+# A group's score is a mean over its respondents, so it carries a 95 % t-interval:
+# mean ± t(0.975, n − 1) · s / √n, with s the sample standard deviation of the respondents'
+# scores. Deterministic (no resampling, no seed), exact for normal data and close for the
+# sums of five 0–100 items we have. A difference between two groups carries Welch's interval.
+
+# t(0.975, df) for df = 1…30 (standard tables); above 30 the Cornish–Fisher expansion below.
+_T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)  # fmt: skip — a table of constants, ten a row
+_Z975 = 1.959964
+
+
+def t_quantile(df: float) -> float:
+    """The two-sided 95 % critical value of Student's t with `df` degrees of freedom (≥ 1)."""
+    if df < 1:
+        raise ValueError("df must be at least 1")
+    if df <= 30:
+        whole = int(df)
+        if whole == df or whole == 30:
+            return _T975[whole - 1]
+        low, high = _T975[whole - 1], _T975[whole]
+        return low + (high - low) * (df - whole)  # Welch's df is fractional
+    z = _Z975
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+
+
+def _mean_variance(values: list[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    return mean, sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+
+
+def mean_interval(values: list[float]) -> tuple[float, float] | None:
+    """The 95 % t-interval of the mean of `values`, clipped to 0–100; None below 2 values."""
+    if len(values) < 2:
+        return None
+    mean, variance = _mean_variance(values)
+    half = t_quantile(len(values) - 1) * math.sqrt(variance / len(values))
+    return max(0.0, mean - half), min(100.0, mean + half)
+
+
+def difference_interval(high: list[float], low: list[float]) -> tuple[float, float] | None:
+    """Welch's 95 % interval of mean(high) − mean(low); None when a side has fewer than 2."""
+    if len(high) < 2 or len(low) < 2:
+        return None
+    mean_h, var_h = _mean_variance(high)
+    mean_l, var_l = _mean_variance(low)
+    se2_h, se2_l = var_h / len(high), var_l / len(low)
+    difference = mean_h - mean_l
+    if se2_h + se2_l == 0:
+        return difference, difference
+    df = (se2_h + se2_l) ** 2 / (se2_h**2 / (len(high) - 1) + se2_l**2 / (len(low) - 1))
+    half = t_quantile(max(1.0, df)) * math.sqrt(se2_h + se2_l)
+    return difference - half, difference + half
+
+
+def level_span(interval: tuple[float, float] | None) -> tuple[str, str] | None:
+    """(lower level, upper level) when the interval's rounded ends lie in different levels."""
+    if interval is None:
+        return None
+    low, high = level_for(interval[0]), level_for(interval[1])
+    return (low, high) if low != high else None
+
+
+# "I don't know" in a quarter or more of a dimension's answers is reported as a finding: at
+# that share a typical respondent leaves 1–2 of 5 statements open, and the dimension's score
+# rests on the respondents who do know.
+HIGH_DONT_KNOW = 0.25
+
+
+def dont_know_share(answer_sets: list[dict], item_ids: list[str]) -> float | None:
+    """The share of "I don't know" (null) among the answers to `item_ids`; None without answers."""
+    total = len(answer_sets) * len(item_ids)
+    if not total:
+        return None
+    unknown = sum(1 for answers in answer_sets for item in item_ids if answers.get(item) is None)
+    return unknown / total

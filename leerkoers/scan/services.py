@@ -6,9 +6,11 @@ a handful of queries, one short immediate transaction.
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -51,6 +53,24 @@ def instrument_ensure(version: int | None = None) -> Instrument:
     return stored
 
 
+_START_SALT = "leerkoers.scan.started"
+
+
+def start_issue() -> str:
+    """A signed start for a questionnaire (form or API): when it was handed out, and a random
+    nonce so that one start cannot be replayed for many answers."""
+    return signing.dumps({"t": int(time.time()), "n": secrets.token_hex(8)}, salt=_START_SALT)
+
+
+def start_read(token) -> tuple[int | None, str]:
+    """(seconds since the start was issued, its nonce); (None, "") for a missing or forged start."""
+    try:
+        value = signing.loads(token, salt=_START_SALT, max_age=7 * 24 * 3600)
+        return max(0, int(time.time()) - int(value["t"])), str(value["n"])[:32]
+    except (signing.BadSignature, TypeError, KeyError, ValueError):
+        return None, ""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a response goes: public (round None) or a round's layer, maybe by a personal link."""
@@ -75,7 +95,7 @@ def target_check(target: Target) -> None:
     """Refuse answering through a closed round or an already used personal link."""
     if target.round is not None and not target.round.is_open:
         raise ValidationError(_("This scan round is closed; answers are no longer accepted."), code="closed")
-    if target.invitation is not None and target.invitation.used_at is not None:
+    if target.invitation is not None and target.invitation.used:
         raise ValidationError(_("This personal link has already been used."), code="used")
 
 
@@ -85,13 +105,16 @@ def response_submit(
     target: Target = Target(),  # noqa: B008 — frozen, so a shared default is safe
     sector: str = "",
     size_band: str = "",
-    seconds_taken: int | None = None,
+    started: str = "",
 ) -> ScanResponse:
     """Validate, score and store one response. Raises ValidationError and stores nothing when
     the answers are not valid (see scoring.validate_answers), sector or size band are unknown,
     the round is closed or a personal link was used before.
 
-    Scored on the round's instrument version, or the current one for the public scan.
+    `started` is the signed start the server handed out with the questionnaire (start_issue):
+    a response without one, with a forged one, with one used before, or given within
+    SCAN_MIN_SECONDS of it is stored as too fast. Scored on the round's instrument version,
+    or the current one for the public scan.
     """
     version = target.round.instrument_id if target.round is not None else instrument.current_version()
     definition = instrument.definition(version)
@@ -100,14 +123,16 @@ def response_submit(
         errors.append(_("Unknown sector: %(value)s.") % {"value": sector})
     if size_band and size_band not in SizeBand.values:
         errors.append(_("Unknown size band: %(value)s.") % {"value": size_band})
-    if seconds_taken is not None and (type(seconds_taken) is not int or seconds_taken < 0):
-        errors.append(_("seconds_taken must be a whole number of seconds."))
     if errors:
         raise ValidationError(errors)
     target_check(target)
     if target.round is None:
         instrument_ensure(version)  # public: the stored copy must exist for the foreign key
     score = scoring.score_answers(definition, answers)
+    seconds_taken, nonce = start_read(started)
+    too_fast = seconds_taken is None or seconds_taken < settings.SCAN_MIN_SECONDS
+    if not too_fast and ScanResponse.objects.filter(start_nonce=nonce).exists():
+        too_fast = True  # a replayed start: the same form sent again and again
     response = ScanResponse(
         organization_id=target.round.organization_id if target.round else None,
         round=target.round,
@@ -120,15 +145,15 @@ def response_submit(
         sector=sector if target.round is None else "",
         size_band=size_band if target.round is None else "",
         seconds_taken=seconds_taken,
-        too_fast=seconds_taken is not None and seconds_taken < settings.SCAN_MIN_SECONDS,
+        too_fast=too_fast,
+        verified=target.invitation is not None,
+        start_nonce=nonce,
     )
     with transaction.atomic():
         if target.invitation is not None:
             # The conditional update makes a personal link single-use even when it is
             # submitted twice at the same moment.
-            used = ScanInvitation.objects.filter(pk=target.invitation.pk, used_at__isnull=True).update(
-                used_at=timezone.now()
-            )
+            used = ScanInvitation.objects.filter(pk=target.invitation.pk, used=False).update(used=True)
             if not used:
                 raise ValidationError(_("This personal link has already been used."), code="used")
         # Closing a round takes the same lock: no answer slips in after it was closed.

@@ -38,7 +38,7 @@ def _heat(score: int | None) -> str:
 @org_view()
 def index(request, access):
     rounds = list(access.filter(ScanRound))
-    counts = {r.pk: results.round_counts(r)["total"] for r in rounds}
+    counts = {r.pk: results.round_total(r) for r in rounds}
     trend = results.trend(access.organization, _lang()) if access.role in RESULT_ROLES else []
     return render(
         request,
@@ -91,9 +91,23 @@ def round_detail(request, access, scan_round_id):
             result=result,
             groups=groups,
             heatmap=[
-                (d, [(g, g.dimensions.get(d.id), _heat(g.dimensions.get(d.id))) for g in groups])
+                (
+                    d,
+                    [
+                        (
+                            g,
+                            g.dimensions.get(d.id),
+                            _heat(g.dimensions.get(d.id)),
+                            g.intervals.get(d.id),
+                            g.cell_reasons.get(d.id),
+                            g.dont_know.get(d.id),
+                        )
+                        for g in groups
+                    ],
+                )
                 for d in result.dimensions
             ],
+            has_complementary_cells=any("complementary" in g.cell_reasons.values() for g in groups),
             chart={
                 "labels": [d.name for d in result.dimensions],
                 "series": [
@@ -173,16 +187,47 @@ def round_export(request, access, scan_round_id):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scan-{result.round.public_id}.csv"'
     writer = csv.writer(response)
-    writer.writerow([_("group"), _("respondents"), _("dimension"), _("score"), _("note")])
+    writer.writerow(
+        [
+            _("group"),
+            _("respondents"),
+            _("dimension"),
+            _("score"),
+            _("95% interval low"),
+            _("95% interval high"),
+            _("share “don't know”"),
+            _("note"),
+        ]
+    )
     for group in [result.overall] + result.layers:
         for d in result.dimensions:
             score = group.dimensions.get(d.id) if group.shown else None
-            writer.writerow([group.label, str(group.respondents), d.name, "" if score is None else score, group.reason])
-        overall = group.overall if group.shown else None
-        writer.writerow(
-            [group.label, str(group.respondents), _("Overall"), "" if overall is None else overall, group.reason]
-        )
+            interval = group.intervals.get(d.id) or ("", "")
+            share = group.dont_know.get(d.id)
+            note = group.reason or _cell_note(group.cell_reasons.get(d.id), result.threshold)
+            writer.writerow(
+                [group.label, str(group.respondents), d.name, _blank(score), *interval, _percent(share), note]
+            )
+        interval = group.overall_interval or ("", "")
+        note = group.reason or (group.level_text if group.shown else "")
+        writer.writerow([group.label, str(group.respondents), _("Overall"), _blank(group.overall), *interval, "", note])
     return response
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _percent(share) -> str:
+    return "" if share is None else f"{round(share * 100)}%"
+
+
+def _cell_note(reason: str | None, minimum: int) -> str:
+    if reason == "few":
+        return _("fewer than %(n)s answered this dimension") % {"n": minimum}
+    if reason == "complementary":
+        return _("not shown, so that a smaller cell cannot be worked out")
+    return ""
 
 
 @org_view(RESULT_ROLES)

@@ -14,14 +14,20 @@ from leerkoers.ratelimit.limiter import retry_after
 from leerkoers.scan import forms, instrument, pdf, scoring
 from leerkoers.scan.api import response_payload
 from leerkoers.scan.models import ScanResponse
-from leerkoers.scan.services import link_resolve, response_submit, target_check
+from leerkoers.scan.services import link_resolve, response_submit, start_issue, start_read, target_check
 
 
 def _lang() -> str:
     return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
-def questionnaire_context(version: int, *, raw=None, missing=(), errors=(), profile=None) -> dict:
+def _kept_start(request) -> str | None:
+    """The start posted with a form shown again (with errors): answering time keeps counting."""
+    token = request.POST.get("started", "")
+    return token if start_read(token)[0] is not None else None
+
+
+def questionnaire_context(version: int, *, raw=None, missing=(), errors=(), profile=None, started=None) -> dict:
     lang = _lang()
     definition = instrument.definition(version)
     raw = raw or {}
@@ -53,7 +59,7 @@ def questionnaire_context(version: int, *, raw=None, missing=(), errors=(), prof
         "steps": len(groups) + (1 if profile is not None else 0),
         "errors": errors,
         "missing": bool(missing),
-        "started": forms.started_token(),
+        "started": started or start_issue(),
         "profile": profile,
         "sectors": Sector.choices,
         "size_bands": SizeBand.choices,
@@ -83,7 +89,7 @@ def scan(request):
                 answers=answers,
                 sector=sector,
                 size_band=size_band,
-                seconds_taken=forms.seconds_taken(request.POST.get("started", "")),
+                started=request.POST.get("started", ""),
             )
         except ValidationError as exc:
             errors = exc.messages
@@ -92,7 +98,12 @@ def scan(request):
     if missing:
         errors = [_("Answer every statement, or choose “I don't know”.")] + list(errors)
     context = questionnaire_context(
-        version, raw=raw, missing=missing, errors=errors, profile={"sector": sector, "size_band": size_band}
+        version,
+        raw=raw,
+        missing=missing,
+        errors=errors,
+        profile={"sector": sector, "size_band": size_band},
+        started=_kept_start(request),
     )
     return render(request, "scan/scan.html", context, status=422)
 
@@ -118,9 +129,7 @@ def respond(request, token: str):
     errors = []
     if not missing:
         try:
-            response = response_submit(
-                answers=answers, target=target, seconds_taken=forms.seconds_taken(request.POST.get("started", ""))
-            )
+            response = response_submit(answers=answers, target=target, started=request.POST.get("started", ""))
         except ValidationError as exc:
             if getattr(exc, "code", None) in ("closed", "used"):
                 return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
@@ -129,7 +138,10 @@ def respond(request, token: str):
             return redirect("scan_public:result", response_id=response.public_id)
     else:
         errors = [_("Answer every statement, or choose “I don't know”.")]
-    context = {**questionnaire_context(version, raw=raw, missing=missing, errors=errors), **base}
+    context = {
+        **questionnaire_context(version, raw=raw, missing=missing, errors=errors, started=_kept_start(request)),
+        **base,
+    }
     return render(request, "scan/scan.html", context, status=422)
 
 

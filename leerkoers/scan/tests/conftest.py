@@ -1,18 +1,31 @@
+import secrets
+import time
+
 import pytest
+from django.core import signing
 
 from leerkoers.scan import instrument, scoring
 from leerkoers.scan.models import Layer, ScanResponse, ScanRound
-from leerkoers.scan.services import round_open
+from leerkoers.scan.services import _START_SALT, round_open
+
+
+def old_start(seconds: int, nonce: str | None = None) -> str:
+    """A start the server signed `seconds` ago (as if the respondent took that long)."""
+    value = {"t": int(time.time()) - seconds, "n": nonce or secrets.token_hex(8)}
+    return signing.dumps(value, salt=_START_SALT)
 
 
 def answers_all(value):
     return dict.fromkeys(instrument.item_ids(instrument.current_version()), value)
 
 
-def add_responses(scan_round, layer, count, value=3, *, too_fast=False):
-    """Store `count` responses of one layer that answered `value` everywhere."""
+def add_responses(scan_round, layer, count, value=3, *, too_fast=False, verified=True, changes=None):
+    """Store `count` responses of one layer that answered `value` everywhere.
+
+    `verified` (the default): as if each came through its own personal link, so identical
+    answers still count as different people; False: through the shared layer link."""
     definition = instrument.definition(scan_round.instrument_id)
-    answers = answers_all(value)
+    answers = answers_all(value) | (changes or {})
     score = scoring.score_answers(definition, answers)
     ScanResponse.objects.bulk_create(
         ScanResponse(
@@ -25,6 +38,7 @@ def add_responses(scan_round, layer, count, value=3, *, too_fast=False):
             overall_score=score.overall,
             level=score.level or "",
             too_fast=too_fast,
+            verified=verified,
         )
         for _ in range(count)
     )

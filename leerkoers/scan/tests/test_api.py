@@ -6,6 +6,7 @@ import pytest
 
 from leerkoers.scan import instrument
 from leerkoers.scan.models import RoundLink, ScanResponse
+from leerkoers.scan.tests.conftest import old_start
 
 pytestmark = pytest.mark.django_db
 
@@ -124,10 +125,29 @@ def test_it_refuses_an_unknown_link_and_a_closed_round(client, answers, closed_r
 
 
 def test_it_flags_a_response_answered_faster_than_a_person_can_read(client, answers):
-    fast = post(client, {"answers": answers, "seconds_taken": 4}).json()
-    slow = post(client, {"answers": answers, "seconds_taken": 300}).json()
+    started = client.get("/api/v1/scan/instrument").json()["started"]
+    fast = post(client, {"answers": answers, "started": started}).json()
+    slow = post(client, {"answers": answers, "started": old_start(300)}).json()
     assert ScanResponse.objects.get(public_id=fast["id"]).too_fast
     assert not ScanResponse.objects.get(public_id=slow["id"]).too_fast
+
+
+def test_it_no_longer_trusts_a_duration_the_client_claims(client, answers):
+    claimed = post(client, {"answers": answers, "seconds_taken": 300}).json()
+    forged = post(client, {"answers": answers, "started": "eyJ0IjoxfQ:forged"}).json()
+    assert ScanResponse.objects.get(public_id=claimed["id"]).too_fast
+    assert ScanResponse.objects.get(public_id=forged["id"]).too_fast
+
+
+def test_thirty_instant_api_submissions_are_all_flagged(client, answers, open_round):
+    link = RoundLink.objects.get(round=open_round, layer="managers")
+    for index in range(30):
+        body = {"answers": answers, "link": link.token}
+        if index % 2:
+            body["started"] = client.get("/api/v1/scan/instrument").json()["started"]
+        assert post(client, body).status_code == 201
+    stored = ScanResponse.objects.filter(round=open_round)
+    assert stored.count() == 30 and stored.filter(too_fast=True).count() == 30
 
 
 def test_it_rate_limits_public_submissions_with_retry_after(client, answers, settings):
@@ -168,7 +188,8 @@ def test_it_lists_rounds_with_thresholded_counts(admin_client, closed_round):
 
 def test_it_shows_live_counts_with_small_layers_as_below_the_threshold(admin_client, closed_round):
     body = admin_client.get(f"/api/v1/orgs/demo/scan/rounds/{closed_round.public_id}/counts").json()
-    assert body["layers"] == {"board": 6, "managers": 7, "employees": 10, "hr": "<5"}
+    # HR's 4 alone would be 27 − 6 − 7 − 10: the board's count is hidden with it.
+    assert body["layers"] == {"board": "hidden", "managers": 7, "employees": 10, "hr": "<5"}
     assert body["total"] == 27 and body["threshold"] == 5
 
 
@@ -199,8 +220,15 @@ def test_it_gives_results_per_layer_with_the_perception_gap(admin_client, closed
     assert body["overall"]["respondents"] == 27
     # everyone: (6×100 + 7×75 + 10×25 + 4×50) / 27 = 58.33 → 58
     assert body["overall"]["overall"] == 58 and body["overall"]["level"] == "developing"
-    assert body["gaps"][0]["difference"] == 50
-    assert body["gaps"][0]["text"] == "Managers rate “Current situation” 50 points higher than employees."
+    # s = √(23750 / 26) = 30.22, s/√27 = 5.817, t(0.975, 26) = 2.056: 58.33 ± 11.96 = 46.4–70.3,
+    # which crosses the 60 boundary.
+    assert body["overall"]["overall_interval"] == [46, 70]
+    assert body["overall"]["level_between"] == ["developing", "established"]
+    assert body["overall"]["level_text"] == "between Developing and Established"
+    assert body["gaps"][0]["difference"] == 50 and body["gaps"][0]["clear"]
+    assert body["gaps"][0]["text"] == (
+        "Managers rate “Current situation” 50 points higher than employees (95% interval 50 to 50)."
+    )
 
 
 def test_a_submission_through_a_link_takes_few_queries(client, answers, open_round, django_assert_max_num_queries):

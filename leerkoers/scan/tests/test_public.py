@@ -6,16 +6,21 @@ import pytest
 from pypdf import PdfReader
 
 from leerkoers.scan import instrument
-from leerkoers.scan.forms import started_token
 from leerkoers.scan.models import RoundLink, ScanInvitation, ScanResponse
-from leerkoers.scan.services import PERSONAL_PREFIX, _hash
+from leerkoers.scan.services import PERSONAL_PREFIX, _hash, start_issue
+from leerkoers.scan.tests.conftest import old_start
 
 pytestmark = pytest.mark.django_db
 
 
 def form_data(value="4", **extra):
     data = dict.fromkeys(instrument.item_ids(instrument.current_version()), value)
-    return data | {"started": started_token()} | extra
+    return data | {"started": start_issue()} | extra
+
+
+def stored_from(response) -> ScanResponse:
+    """The response a form post redirected to (ids are random: there is no 'latest')."""
+    return ScanResponse.objects.get(public_id=response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
 def test_it_shows_every_statement_grouped_by_dimension(client):
@@ -35,7 +40,7 @@ def test_it_shows_every_statement_grouped_by_dimension(client):
 def test_it_stores_the_answers_and_shows_the_result_at_once(client):
     response = client.post("/scan/", form_data("4", sector="education"))
     assert response.status_code == 302
-    stored = ScanResponse.objects.order_by("-pk").first()
+    stored = stored_from(response)
     assert response["Location"] == f"/scan/resultaat/{stored.public_id}/"
     assert stored.sector == "education" and stored.overall_score == 75
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -65,15 +70,36 @@ def test_it_rejects_an_unknown_sector_from_the_form(client):
     assert ScanResponse.objects.count() == before
 
 
-def test_it_marks_a_form_sent_without_a_valid_start_time_as_of_unknown_duration(client):
-    client.post("/scan/", form_data() | {"started": "forged"})
-    stored = ScanResponse.objects.order_by("-pk").first()
-    assert stored.seconds_taken is None and not stored.too_fast
+def test_it_marks_a_form_sent_without_a_valid_start_as_too_fast(client):
+    forged = stored_from(client.post("/scan/", form_data() | {"started": "forged"}))
+    assert forged.seconds_taken is None and forged.too_fast
+    data = form_data()
+    del data["started"]
+    missing = stored_from(client.post("/scan/", data))
+    assert missing.seconds_taken is None and missing.too_fast
 
 
 def test_it_marks_a_form_answered_in_seconds_as_too_fast(client):
-    client.post("/scan/", form_data())
-    assert ScanResponse.objects.order_by("-pk").first().too_fast
+    assert stored_from(client.post("/scan/", form_data())).too_fast
+    assert not stored_from(client.post("/scan/", form_data() | {"started": old_start(300)})).too_fast
+
+
+def test_a_start_used_twice_counts_as_too_fast(client):
+    start = old_start(300)
+    assert not stored_from(client.post("/scan/", form_data() | {"started": start})).too_fast
+    assert stored_from(client.post("/scan/", form_data() | {"started": start})).too_fast
+
+
+def test_thirty_instant_submissions_through_a_layer_link_are_all_flagged(client, open_round):
+    link = RoundLink.objects.get(round=open_round, layer="employees")
+    data = form_data("3")
+    del data["started"]  # a script posting the form without loading it
+    for _ in range(15):
+        assert client.post(f"/scan/r/{link.token}/", data).status_code == 302
+    for _ in range(15):  # or loading it each time and posting at once
+        assert client.post(f"/scan/r/{link.token}/", form_data("3")).status_code == 302
+    stored = ScanResponse.objects.filter(round=open_round)
+    assert stored.count() == 30 and stored.filter(too_fast=True).count() == 30
 
 
 def test_it_rate_limits_the_form_with_429(client, settings):
@@ -84,8 +110,7 @@ def test_it_rate_limits_the_form_with_429(client, settings):
 
 
 def test_the_pdf_report_holds_every_dimensions_name_and_score(client):
-    client.post("/scan/", form_data("4") | {"situation_1": "1", "situation_2": "dk"})
-    stored = ScanResponse.objects.order_by("-pk").first()
+    stored = stored_from(client.post("/scan/", form_data("4") | {"situation_1": "1", "situation_2": "dk"}))
     response = client.get(f"/scan/resultaat/{stored.public_id}/rapport.pdf", HTTP_ACCEPT_LANGUAGE="nl")
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -106,7 +131,7 @@ def test_a_layer_link_counts_the_answer_in_its_layer(client, open_round):
     assert page.status_code == 200 and 'name="sector"' not in page.content.decode()
     response = client.post(f"/scan/r/{link.token}/", form_data("3"))
     assert response.status_code == 302
-    stored = ScanResponse.objects.order_by("-pk").first()
+    stored = stored_from(response)
     assert (stored.round, stored.layer, stored.organization) == (open_round, "employees", open_round.organization)
 
 

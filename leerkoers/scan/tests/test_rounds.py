@@ -46,11 +46,14 @@ def test_it_refuses_a_round_without_a_title(admin_client, org):
 def test_the_live_counts_follow_the_answers(admin_client, open_round):
     url = f"/o/demo/scan/rounds/{open_round.public_id}/counts/"
     add_responses(open_round, Layer.EMPLOYEES, 6)
+    add_responses(open_round, Layer.MANAGERS, 7)
     add_responses(open_round, Layer.BOARD, 2)
     html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<dd data-count>6</dd>" in html
+    assert "<dd data-count>7</dd>" in html
     assert "<dd data-count>fewer than 5</dd>" in html  # the board's 2
-    assert "<dd data-count-total>8</dd>" in html
+    # …and the employees' 6 not at all, or the total would give the board away: 15 − 7 − 6.
+    assert "<dd data-count>not shown</dd>" in html and "<dd data-count>6</dd>" not in html
+    assert "<dd data-count-total>15</dd>" in html
 
 
 def test_it_emails_a_personal_link_to_every_member_once(admin_client, open_round, org):
@@ -77,7 +80,7 @@ def test_closing_shows_the_results_with_heatmap_and_gaps(admin_client, open_roun
     assert open_round.status == "closed" and open_round.closed_at
     html = admin_client.get(f"/o/demo/scan/rounds/{open_round.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Perception gap" in html and "heat-4" in html and "heat-1" in html
-    assert "Managers rate “Current situation” 75 points higher than employees." in html
+    assert "Managers rate “Current situation” 75 points higher than employees (95% interval 75 to 75)." in html
     assert "/scan/r/" not in html  # the links are gone once closed
 
 
