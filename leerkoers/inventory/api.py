@@ -45,6 +45,7 @@ from leerkoers.inventory.services import (
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
 from leerkoers.jobs.services import job_create
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.field_limits import decimal_limits, integer_range
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role, Team
@@ -86,9 +87,10 @@ class ActivityIn(Schema):
     teams: list[int] = []
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    participants: int | None = Field(None, ge=0)
-    hours_per_participant: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
-    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    # The limits are the model's own (lib.field_limits), as the form's and the import's are.
+    participants: int | None = Field(None, **integer_range(Activity, "participants"))
+    hours_per_participant: Decimal | None = Field(None, ge=0, **decimal_limits(Activity, "hours_per_participant"))
+    cost: Decimal | None = Field(None, ge=0, **decimal_limits(Activity, "cost"))
     goal: str = ""
     result: str = ""
     result_measure: str = Field("", max_length=300)
@@ -128,8 +130,8 @@ class ParticipationIn(Schema):
     team: int | None = None
     status: ParticipationStatus = ParticipationStatus.COMPLETED
     completion_date: dt.date | None = None
-    hours: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
-    score: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    hours: Decimal | None = Field(None, ge=0, **decimal_limits(Participation, "hours"))
+    score: Decimal | None = Field(None, **decimal_limits(Participation, "score"))
 
 
 def _activities(access):

@@ -673,7 +673,11 @@ def import_run_create(*, organization, kind: str, upload, actor=None):
         )
     directory = os.path.join(settings.MEDIA_ROOT, "imports", str(organization.pk))
     os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, uuid_module.uuid4().hex)
+    # The reader decides by content, but the extension of a known type is kept so that any
+    # tool that goes by the name (openpyxl does) opens the stored file as well.
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    extension = extension if extension in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm") else ""
+    path = os.path.join(directory, uuid_module.uuid4().hex + extension)
     with open(path, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -710,6 +714,17 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
     if result.written:
         _changed(run.organization, participations=run.kind == ImportKind.PARTICIPATIONS)
     return result
+
+
+def import_run_fail(*, run, message: str) -> None:
+    """Mark a run failed after an unexpected error (a crashed task): the message is kept for
+    the user, the uploaded file removed, nothing of the import is left written."""
+    from leerkoers.inventory.models import ImportRun
+
+    remove_stored_file(run)
+    run.status = ImportRun.Status.FAILED
+    run.summary = {"refused": message}
+    run.save(update_fields=["status", "summary", "stored_path"])
 
 
 def remove_stored_file(run) -> None:

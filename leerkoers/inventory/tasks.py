@@ -1,13 +1,17 @@
 """Background imports: the UI and the API enqueue, the worker imports with progress."""
 
+import logging
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from leerkoers.inventory.importing.reader import ImportRefused
 from leerkoers.inventory.models import ImportRun
-from leerkoers.inventory.services import import_run_execute
+from leerkoers.inventory.services import import_run_execute, import_run_fail
 from leerkoers.jobs.services import ProgressReporter, job_fail, job_finish
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -21,7 +25,13 @@ def run_import(run_id: int, job_id: str, language: str = "nl") -> None:
             job_fail(job_id, message=str(exc))
             return
         except Exception:
-            job_fail(job_id, message=_("The import failed unexpectedly; nothing was written."))
+            # Whatever broke, the run and its job must not stay "running" with the file on
+            # disk: both say what happened, the file goes (the import's transaction is undone).
+            logger.exception("import run %s failed", run_id)
+            message = _("The import failed unexpectedly; nothing was written.")
+            run.refresh_from_db()
+            import_run_fail(run=run, message=message)
+            job_fail(job_id, message=message)
             raise
         from django.urls import reverse
 

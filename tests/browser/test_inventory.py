@@ -49,3 +49,25 @@ def test_the_import_flow_runs_from_upload_to_summary(browser_page, tmp_path):
     page.wait_for_selector(".progress-card")
     page.wait_for_function("() => !document.querySelector('.progress-card[hx-get]')", timeout=20000)
     assert Activity.objects.filter(organization__slug="demo", title="Browsercursus").exists()
+
+
+def test_a_real_workbook_imports_through_the_page(browser_page, tmp_path):
+    from leerkoers.inventory.tests.files import workbook_bytes
+
+    page = browser_page
+    login(page, "admin@demo.example")
+    path = tmp_path / "opleidingen.xlsx"
+    path.write_bytes(workbook_bytes())
+    page.goto("/o/demo/inventory/import/")
+    page.locator("select[name=kind]").select_option("activities")
+    page.locator("input[type=file]").set_input_files(str(path))
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.locator("text=Excel-cursus gevorderd").first.is_visible()  # the preview, below the title rows
+    with page.expect_navigation():
+        page.locator("button[name=check]").click()
+    with page.expect_navigation():
+        page.locator("button[name=import]").click()
+    page.wait_for_function("() => !document.querySelector('.progress-card[hx-get]')", timeout=20000)
+    stored = Activity.objects.filter(organization__slug="demo", external_id__in=["X-1", "X-2"])
+    assert sorted(stored.values_list("title", flat=True)) == ["Excel-cursus gevorderd", "Veilig werken"]

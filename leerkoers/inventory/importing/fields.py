@@ -10,7 +10,9 @@ from functools import partial
 from django.utils.translation import gettext_lazy as _
 
 from leerkoers.inventory.importing import values
-from leerkoers.inventory.models import ImportKind
+from leerkoers.inventory.models import Activity, ImportKind, Participation
+from leerkoers.lib.field_limits import checked, field_of
+from leerkoers.orgs.models import Team
 
 KIND_WORDS = {
     "training": "training", "cursus": "course", "course": "course", "opleiding": "course", "education": "course",
@@ -59,20 +61,24 @@ def _level(raw):
     raise ValueError(str(_("“%(value)s” is not an evaluation level (0 to 4).") % {"value": raw}))
 
 
-def _non_negative(parser):
+def _stored_as(model, name: str, parser):
+    """`parser`, then the model field's own limits (digits, range, sign): the import refuses
+    exactly what the form and the API refuse, and nothing the table cannot hold gets in."""
+    model_field = field_of(model, name)
+
     def parse(raw):
-        value = parser(raw)
-        if value is not None and value < 0:
-            raise ValueError(str(_("A negative number is not possible here.")))
-        return value
+        return checked(model_field, parser(raw))
 
     return parse
 
 
-def _required_text(max_length: int):
+def _text(model, name: str, *, required: bool = False):
+    """Text no longer than the model field allows (its max_length)."""
+    limit = field_of(model, name).max_length
+
     def parse(raw):
-        text = values.parse_text(raw, max_length)
-        if not text:
+        text = values.parse_text(raw, limit)
+        if required and not text:
             raise ValueError(str(_("This field is required.")))
         return text
 
@@ -92,13 +98,13 @@ def _activity_fields() -> list[Field]:
     return [
         Field("title", _("Title"), ("titel", "title", "naam", "name", "activiteit", "activity", "naam activiteit",
               "opleiding", "training", "cursus", "course", "course name", "course title", "cursusnaam",
-              "naam opleiding", "omschrijving"), _required_text(300), required=True),
+              "naam opleiding", "omschrijving"), _text(Activity, "title", required=True), required=True),
         Field("kind", _("Kind"), ("soort", "type", "vorm", "leervorm", "kind", "activity type", "soort activiteit",
               "type activiteit", "format"),
               values.choice_parser(KIND_WORDS, "training, cursus, e-learning, workshop, congres, coaching, "
                                    "on the job, certificering, overig")),
         Field("provider", _("Provider"), ("aanbieder", "leverancier", "opleider", "provider", "vendor", "supplier",
-              "opleidingsinstituut", "trainer", "bureau"), partial(values.parse_text, max_length=200)),
+              "opleidingsinstituut", "trainer", "bureau"), _text(Activity, "provider")),
         Field("initiator", _("Initiated by"), ("initiatiefnemer", "initiatief", "aangevraagd door", "initiator",
               "requested by", "initiated by", "aanvrager"),
               values.choice_parser(INITIATOR_WORDS, "HR, manager, medewerker, bestuur")),
@@ -110,26 +116,27 @@ def _activity_fields() -> list[Field]:
               values.parse_date),
         Field("hours_per_participant", _("Hours per participant"), ("uren", "uren per deelnemer", "studie uren",
               "studieuren", "studiebelasting", "duur uren", "duur", "hours", "hours per participant", "duration",
-              "duration hours", "contacturen"), _non_negative(values.parse_decimal)),
+              "duration hours", "contacturen"), _stored_as(Activity, "hours_per_participant", values.parse_decimal)),
         Field("cost", _("Cost (euros)"), ("kosten", "kosten totaal", "totale kosten", "bedrag", "prijs", "cost",
               "costs", "price", "amount", "total cost", "kosten eur", "investering", "uitgaven", "spend"),
-              _non_negative(values.parse_decimal)),
+              _stored_as(Activity, "cost", values.parse_decimal)),
         Field("participants", _("Number of participants"), ("deelnemers", "aantal deelnemers", "aantal",
-              "participants", "number of participants", "attendees", "headcount"), _non_negative(values.parse_int)),
+              "participants", "number of participants", "attendees", "headcount"),
+              _stored_as(Activity, "participants", values.parse_int)),
         Field("goal", _("Goal"), ("doel", "leerdoel", "doelstelling", "goal", "objective", "purpose",
               "learning objective", "waarom"), partial(values.parse_text, max_length=5000)),
         Field("result", _("Result"), ("resultaat", "opbrengst", "result", "outcome", "results", "effect"),
               partial(values.parse_text, max_length=5000)),
         Field("result_measure", _("How the result was measured"), ("gemeten door", "meting", "hoe gemeten",
               "meetmethode", "measured by", "measurement", "evaluation method", "evaluatiemethode"),
-              partial(values.parse_text, max_length=300)),
+              _text(Activity, "result_measure")),
         Field("evaluation_level", _("Evaluation level"), ("evaluatieniveau", "evaluatie niveau", "kirkpatrick",
               "niveau evaluatie", "evaluation level", "evaluatie", "evaluation"), _level),
         Field("mandatory", _("Mandatory"), ("verplicht", "compliance", "mandatory", "required", "wettelijk verplicht"),
               values.parse_bool),
         Field("external_id", _("External id"), ("id", "extern id", "externe id", "code", "cursuscode",
               "activiteit id", "activity id", "external id", "course id", "course code", "opleidingscode"),
-              partial(values.parse_text, max_length=500)),
+              _text(Activity, "external_id")),
     ]  # fmt: skip
 
 
@@ -138,24 +145,24 @@ def _participation_fields() -> list[Field]:
         Field("person", _("Person (employee number or e-mail)"), ("medewerker", "personeelsnummer",
               "medewerkernummer", "personeelsnr", "e-mail", "email", "e-mailadres", "emailadres", "employee",
               "employee number", "employee id", "user", "user id", "learner", "learner id", "deelnemer",
-              "participant", "persoon", "person"), _required_text(254), required=True),
+              "participant", "persoon", "person"), _text(Participation, "person_key", required=True), required=True),
         Field("activity", _("Activity (title)"), ("activiteit", "training", "cursus", "opleiding", "course",
               "course title", "course name", "activity", "titel", "title", "naam activiteit", "cursusnaam"),
-              partial(values.parse_text, max_length=300)),
+              _text(Activity, "title")),
         Field("activity_external_id", _("Activity (external id)"), ("cursuscode", "activiteit id", "course id",
               "course code", "activity id", "opleidingscode", "extern id", "external id", "code"),
-              partial(values.parse_text, max_length=500)),
+              _text(Activity, "external_id")),
         Field("team", _("Team"), ("team", "afdeling", "department", "unit", "organisatie eenheid"),
-              partial(values.parse_text, max_length=200)),
+              _text(Team, "name")),
         Field("status", _("Status"), ("status", "voortgang", "completion status", "progress", "state"),
               values.choice_parser(STATUS_WORDS, "ingeschreven, bezig, afgerond, niet gehaald, geannuleerd")),
         Field("completion_date", _("Completion date"), ("afgerond op", "datum afgerond", "voltooid op",
               "afrondingsdatum", "datum voltooid", "completion date", "completed on", "date completed",
               "completed", "datum", "date"), values.parse_date),
         Field("hours", _("Hours"), ("uren", "studie uren", "studieuren", "hours", "time spent", "duur",
-              "duration", "tijd"), _non_negative(values.parse_decimal)),
+              "duration", "tijd"), _stored_as(Participation, "hours", values.parse_decimal)),
         Field("score", _("Score"), ("score", "cijfer", "resultaat", "grade", "result", "punten", "points"),
-              values.parse_decimal),
+              _stored_as(Participation, "score", values.parse_decimal)),
     ]  # fmt: skip
 
 

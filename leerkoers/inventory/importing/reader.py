@@ -188,10 +188,19 @@ def _open_xlsx(path: str, head: bytes, *, kind: str, sheet: str) -> Table:
     _check_zip(path)
     import openpyxl
 
+    # openpyxl refuses a path whose name does not end in .xlsx (an upload is stored under a
+    # random name), but reads any open file: the content decided that this is a workbook.
+    handle = open(path, "rb")  # noqa: SIM115 (closed with the workbook)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on corrupt files; the message is ours
+        handle.close()
         raise ImportRefused(_("The file is not a valid Excel (.xlsx) file; it may be damaged.")) from None
+
+    def close():
+        workbook.close()
+        handle.close()
+
     names = list(workbook.sheetnames)
     try:
         if sheet:
@@ -203,16 +212,14 @@ def _open_xlsx(path: str, head: bytes, *, kind: str, sheet: str) -> Table:
             chosen = sheet
         else:
             chosen = _best_sheet(workbook, names, kind)
-        table = _with_header(
-            _xlsx_rows(workbook[chosen]), kind=kind, file_type="xlsx", close=workbook.close, sheet=chosen
-        )
+        table = _with_header(_xlsx_rows(workbook[chosen]), kind=kind, file_type="xlsx", close=close, sheet=chosen)
         table.sheets = names
         return table
     except ImportRefused:
-        workbook.close()
+        close()
         raise
     except Exception:
-        workbook.close()
+        close()
         raise ImportRefused(_("The file is not a valid Excel (.xlsx) file; it may be damaged.")) from None
 
 

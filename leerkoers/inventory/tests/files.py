@@ -73,3 +73,26 @@ def bytes_file(data: bytes, name: str):
     handle = io.BytesIO(data)
     handle.name = name
     return handle
+
+
+def workbook_bytes() -> bytes:
+    """An HR system's export: a notes sheet first, then a sheet with two title rows above the
+    header, date cells, numbers as numbers, and a blank row in between."""
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Toelichting"
+    notes.append(["Export uit het HR-systeem"])
+    notes.append(["Gemaakt op", dt.datetime(2026, 3, 1, 9, 30)])
+    sheet = workbook.create_sheet("Opleidingen 2026")
+    sheet.append(["Opleidingsoverzicht 2026"])
+    sheet.append(["Afdeling HR", None, "vertrouwelijk"])
+    sheet.append(["Titel", "Aanbieder", "Startdatum", "Einddatum", "Kosten", "Aantal deelnemers", "Code"])
+    sheet.append(
+        ["Excel-cursus gevorderd", "Acme", dt.datetime(2026, 2, 3), dt.datetime(2026, 2, 4), 1250.5, 12, "X-1"]
+    )
+    sheet.append([None] * 7)
+    sheet.append(["Veilig werken", "Veilig BV", dt.date(2026, 3, 10), None, 450, 20, "X-2"])
+    workbook.create_sheet("Leeg")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
