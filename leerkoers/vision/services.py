@@ -308,9 +308,13 @@ def rating_submit(*, participant: VisionParticipant, statement_id, vote: int) ->
     """
     if vote not in Vote.values:
         raise ValidationError(_("Choose agree, disagree or pass."))
-    statement = VisionStatement.objects.filter(
-        round=participant.round, public_id=statement_id, status=VisionStatement.Status.SHOWN
-    ).first()
+    statement = (
+        VisionStatement.objects.filter(
+            round_id=participant.round_id, public_id=statement_id, status=VisionStatement.Status.SHOWN
+        )
+        .only("pk", "author_id")
+        .first()
+    )
     if statement is None:
         raise ValidationError(_("This statement cannot be rated."), code="unknown")
     if statement.author_id == participant.pk:
@@ -323,13 +327,14 @@ def rating_submit(*, participant: VisionParticipant, statement_id, vote: int) ->
         layer=participant.layer,
         vote=vote,
     )
-    with transaction.atomic():
-        _require_open(participant.round)
-        try:
-            with transaction.atomic():
-                rating.save(force_insert=True)
-        except IntegrityError:
-            raise ValidationError(_("You have already rated this statement."), code="duplicate") from None
+    # One transaction, no savepoint: the open-round check and the insert (the hot path of a
+    # round); a duplicate breaks the transaction, which is rolled back as it leaves.
+    try:
+        with transaction.atomic():
+            _require_open(participant.round)
+            rating.save(force_insert=True)
+    except IntegrityError:
+        raise ValidationError(_("You have already rated this statement."), code="duplicate") from None
     return rating
 
 

@@ -1,0 +1,142 @@
+#!/usr/bin/env python
+"""Benchmark: results of a large vision round — consensus, division and opinion groups.
+
+    .venv/bin/python bench/vision_results.py [--participants 2000] [--statements 150] [--density 0.5]
+
+A fresh SQLite database under a temporary directory (or PostgreSQL with --postgres), one round
+of `participants` × `statements` with every participant rating about `density` of the
+statements (2,000 × 150 × 0.5 ≈ 150,000 ratings) from two planted opinion groups. It times,
+five times each, beside a bare reference in the same run (one COUNT(*) over the ratings):
+
+- results.round_results (one aggregate query, then the pure classification);
+- results.opinion_groups (the rating matrix read from the database, then PCA + k-means);
+- the round page through Django's test client as the organisation's admin.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn, runs=5):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return statistics.median(times), times[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--participants", type=int, default=2000)
+    parser.add_argument("--statements", type=int, default=150)
+    parser.add_argument("--density", type=float, default=0.5)
+    parser.add_argument("--postgres")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="lk-vision-results-"))
+    os.environ.update(
+        {
+            "LEERKOERS_VAR_DIR": str(tmp),
+            "SECRET_KEY": "bench-" + "x" * 50,
+            "DEBUG": "0",
+            "LEERKOERS_MANIFEST_STATIC": "0",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "leerkoers.settings",
+            "ALLOWED_HOSTS": "testserver",
+        }
+    )
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import scan_submit
+
+        scan_submit.reset_postgres(args.postgres)
+        os.environ["DATABASE_URL"] = args.postgres
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    import random
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    from leerkoers.accounts.models import User
+    from leerkoers.orgs.models import Membership, Organization, Role
+    from leerkoers.vision import results
+    from leerkoers.vision.models import VisionParticipant, VisionRating, VisionRound, VisionStatement
+
+    org = Organization.objects.create(name="Bench", slug="bench")
+    admin = User.objects.create_user(email="admin@bench.example", password="x" * 12)
+    Membership.objects.create(organization=org, user=admin, role=Role.ADMIN)
+    vision_round = VisionRound.objects.create(
+        organization=org, title="Bench", closes_on=django.utils.timezone.localdate()
+    )
+    statements = VisionStatement.objects.bulk_create(
+        VisionStatement(organization=org, round=vision_round, text=f"Stelling {i}") for i in range(args.statements)
+    )
+    layers = ["board", "managers", "employees", "employees", "employees", "hr"]
+    participants = VisionParticipant.objects.bulk_create(
+        VisionParticipant(organization=org, round=vision_round, layer=layers[i % 6], token_hash=f"t{i}", verified=True)
+        for i in range(args.participants)
+    )
+    rng = random.Random(7)
+    rows = []
+    for i, participant in enumerate(participants):
+        camp = i % 2
+        for j, statement in enumerate(statements):
+            if rng.random() < args.density:
+                likes = (j % 2 == 0) == (camp == 0)
+                vote = 0 if rng.random() < 0.05 else (1 if (rng.random() < 0.85) == likes else -1)
+                rows.append(
+                    VisionRating(
+                        organization=org,
+                        round=vision_round,
+                        statement=statement,
+                        participant=participant,
+                        layer=participant.layer,
+                        vote=vote,
+                    )
+                )
+    VisionRating.objects.bulk_create(rows, batch_size=5000)
+    print(
+        f"database: {connection.vendor}; {len(participants)} participants × {len(statements)} statements, {len(rows)} ratings"
+    )
+
+    def reference():
+        VisionRating.objects.filter(round=vision_round).count()
+
+    client = Client()
+    client.force_login(admin)
+    url = f"/o/bench/vision/rounds/{vision_round.public_id}/"
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    for label, fn in (
+        ("reference: COUNT(*) of the ratings", reference),
+        ("round_results (consensus, division)", lambda: results.round_results(vision_round)),
+        ("opinion_groups (matrix, PCA, k-means)", lambda: results.opinion_groups(vision_round)),
+        ("round page, admin", page),
+    ):
+        median, worst = timed(fn)
+        print(f"{label:<40} median {1000 * median:8.1f} ms   max {1000 * worst:8.1f} ms")
+    grouping = results.opinion_groups(vision_round)
+    print(f"opinion groups found: {len(grouping.groups)} (silhouette {grouping.silhouette:.2f})")
+
+
+if __name__ == "__main__":
+    main()
