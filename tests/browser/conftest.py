@@ -8,6 +8,8 @@ Fixtures and helpers for every app's browser tests (mark them `@pytest.mark.brow
   seeded with `seed_demo --small` for each test (live-server tests start empty).
 - `login(page, email, password="leerkoers-demo")`: signs in through the real form and waits
   for the page after it.
+- Every test fails when the Content-Security-Policy refused anything on a page it visited
+  (Chromium's console messages naming the policy).
 - `axe_check(page)`: runs axe-core 4.11.0 (vendored) on the current page and fails the test
   on any violation of impact "serious" or "critical", printing each with its elements.
 
@@ -81,8 +83,15 @@ def browser_page(_chromium, live_server, seed_demo, settings):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every page a test visits must run under the Content-Security-Policy without a refusal:
+    # Chromium reports each blocked script, handler or style on the console.
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     context.close()
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
 
 
 @pytest.fixture(name="login")

@@ -1,0 +1,15 @@
+def private_no_store(get_response):
+    """Signed-in pages and API answers (session or bearer token) hold an organisation's data:
+    `Cache-Control: private, no-store` keeps them out of shared caches and of the browser's
+    back/forward and disk caches, so nobody reads them after the person signed out on a
+    shared computer. Public pages keep their own caching; static files never reach here
+    (WhiteNoise answers them first)."""
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    return middleware
