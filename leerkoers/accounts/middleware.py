@@ -7,9 +7,14 @@ def private_no_store(get_response):
 
     def middleware(request):
         response = get_response(request)
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+        # The header first: a bearer-token call need not load the session's user for this.
+        if "HTTP_AUTHORIZATION" in request.META or _signed_in(request):
             response["Cache-Control"] = "private, no-store"
         return response
 
     return middleware
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
