@@ -9,6 +9,7 @@ import codecs
 import csv
 import itertools
 import os
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -84,27 +85,94 @@ def _looks_binary(head: bytes) -> bool:
     return control > len(head) * 0.01
 
 
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+# A lead byte followed by a continuation byte: text that someone wrote as UTF-8.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _bom_encoding(head: bytes) -> str:
+    return next((encoding for bom, encoding in BOMS if head.startswith(bom)), "")
+
+
+def _where(path: str, offset: int) -> dict:
+    """Row (line) and column (field) of the byte at `offset`, as a spreadsheet counts them."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+        handle.seek(0)
+        before = handle.read(offset)
+    line = before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")
+    delimiter = _choose_delimiter(head.decode("utf-8", errors="replace"))
+    return {"row": before.count(b"\n") + 1, "column": line.count(delimiter) + 1}
+
+
 def _detect_encoding(path: str, head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    # Decode the whole file incrementally: a Windows-1252 "é" on row 400,000 must not
-    # surface as a crash halfway through an import.
+    """The file's encoding, read from all of it; refuses what cannot be decoded unambiguously.
+
+    A byte-order mark decides (UTF-8, UTF-16, UTF-32). Otherwise the file is UTF-8 when all of
+    it decodes as UTF-8, and Windows-1252 (what Excel's "CSV" writes) when none of it is UTF-8
+    at all. A file that is UTF-8 in places and not in others (a few bad bytes in a UTF-8 file)
+    is refused with the row and column of the first bad byte: any guess would store some of
+    its text garbled. A NUL character anywhere is refused as well.
+    """
+    bom = _bom_encoding(head)
+    if bom:
+        _check_decodes(path, bom)
+        return bom
     decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, first_bad, utf8_seen = 0, None, False
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            if b"\x00" in chunk:
+                raise ImportRefused(
+                    _("The file contains a NUL character (row %(row)d, column %(column)d); it is not a text file.")
+                    % _where(path, offset + chunk.index(b"\x00"))
+                )
+            utf8_seen = utf8_seen or _UTF8_SEQUENCE.search(chunk) is not None
+            if first_bad is None:
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    first_bad = offset - pending + exc.start
+            offset += len(chunk)
+    if first_bad is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            first_bad = offset - len(decoder.getstate()[0])
+    if first_bad is None:
+        return "utf-8"
+    if not utf8_seen:
+        return "cp1252"
+    with open(path, "rb") as handle:
+        handle.seek(first_bad)
+        byte = handle.read(1)[0]
+    raise ImportRefused(
+        _(
+            "The file is UTF-8 text with a character that is not UTF-8 (the byte 0x%(byte)02X) in row %(row)d, "
+            "column %(column)d. Correct it there, or save the whole file again as CSV UTF-8, and upload it again."
+        )
+        % {"byte": byte, **_where(path, first_bad)}
+    )
+
+
+def _check_decodes(path: str, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with open(path, "rb") as handle:
             while chunk := handle.read(1024 * 1024):
-                decoder.decode(chunk)
+                if "\x00" in decoder.decode(chunk):
+                    raise ImportRefused(_("The file contains a NUL character; it is not a text file."))
             decoder.decode(b"", final=True)
-        return "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        raise ImportRefused(
+            _("The file says it is %(encoding)s text but is not; save it again as CSV UTF-8.")
+            % {"encoding": encoding.upper().replace("-SIG", "")}
+        ) from None
 
 
 def _choose_delimiter(sample: str) -> str:
@@ -134,7 +202,9 @@ def _choose_delimiter(sample: str) -> str:
 
 
 def _open_csv(path: str, head: bytes, *, kind: str) -> Table:
-    if _looks_binary(head):
+    # UTF-16 and UTF-32 text is full of NUL bytes: only text without a byte-order mark is
+    # judged by its bytes.
+    if not _bom_encoding(head) and _looks_binary(head):
         raise ImportRefused(_("The file contains binary data, not text. Upload a CSV or Excel (.xlsx) file."))
     encoding = _detect_encoding(path, head)
     sample = head.decode(encoding, errors="ignore")
