@@ -37,13 +37,13 @@ from leerkoers.inventory.services import (
     activity_save,
     import_file,
     import_run_create,
+    import_run_start,
     participation_delete,
     participation_save,
     person_keys_for_search,
     remove_stored_file,
 )
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
-from leerkoers.jobs.services import job_create
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.field_limits import decimal_limits, integer_range
 from leerkoers.lib.pagination import Page, paginate
@@ -389,14 +389,9 @@ def import_upload(
         run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
         run.save()
         return Status(200, result.as_dict())
-    job = job_create(organization=access.organization, kind="inventory.import",
-                     title=_("Importing %(file)s") % {"file": run.filename})  # fmt: skip
-    run.job, run.status = job, ImportRun.Status.RUNNING
-    run.save()
-    from leerkoers.inventory.tasks import run_import
-
-    run_import.enqueue(run.pk, str(job.pk), translation.get_language() or "nl")
-    run.refresh_from_db()
+    run.save(update_fields=["mapping", "sheet"])
+    run = import_run_start(run=run, skip_invalid=skip_invalid, actor=access.token or request.user,
+                           language=translation.get_language() or "nl", checked=False)  # fmt: skip
     return Status(202, run)
 
 

@@ -716,6 +716,66 @@ def import_run_execute(*, run, progress: Callable | None = None, actor=None) -> 
     return result
 
 
+def import_run_start(*, run, skip_invalid: bool, actor=None, language: str = "nl", checked: bool = True):
+    """Start the background import of a run; returns the run, or None when it was started already.
+
+    The run is claimed with one conditional UPDATE (status must still be the expected one), so
+    that of twenty concurrent "Import" requests exactly one creates a job; `checked` says the
+    run must have passed the check first (the page), otherwise a fresh upload may start (the API).
+    """
+    from leerkoers.inventory.models import ImportRun
+    from leerkoers.inventory.tasks import run_import
+    from leerkoers.jobs.services import job_create
+
+    expected = ImportRun.Status.VALIDATED if checked else ImportRun.Status.UPLOADED
+    with transaction.atomic():
+        claimed = ImportRun.objects.filter(pk=run.pk, status=expected).update(
+            status=ImportRun.Status.RUNNING, skip_invalid=skip_invalid
+        )
+        if not claimed:
+            return None
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        job = job_create(organization=run.organization, kind="inventory.import",
+                         title=_("Importing %(file)s") % {"file": run.filename}, created_by=user)  # fmt: skip
+        ImportRun.objects.filter(pk=run.pk).update(job=job)
+        audit_record(organization=run.organization, actor=actor, action="inventory.import_start",
+                     summary=run.filename[:200])  # fmt: skip
+    run_import.enqueue(run.pk, str(job.pk), language)
+    run.refresh_from_db()
+    return run
+
+
+def import_runs_expire(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Remove the files of uploads never imported within `older_than`, and stray files.
+
+    Runs still waiting (uploaded or checked) are marked failed with a message; files under
+    MEDIA_ROOT/imports that no run refers to are removed once they are as old. Returns the
+    number of files removed. Run daily (`manage.py imports_expire`, or the task of that name).
+    """
+    import os
+
+    from leerkoers.inventory.models import ImportRun
+
+    cutoff = timezone.now() - older_than
+    removed = 0
+    waiting = ImportRun.objects.filter(
+        status__in=[ImportRun.Status.UPLOADED, ImportRun.Status.VALIDATED], created__lt=cutoff
+    )
+    for run in waiting:
+        if run.stored_path and os.path.exists(run.stored_path):
+            removed += 1
+        import_run_fail(run=run, message=_("The upload expired before it was imported; upload it again."))
+    kept = set(ImportRun.objects.exclude(stored_path="").values_list("stored_path", flat=True))
+    root = os.path.join(settings.MEDIA_ROOT, "imports")
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            if path not in kept and os.path.getmtime(path) < cutoff.timestamp():
+                os.remove(path)
+                removed += 1
+    return removed
+
+
 def import_run_fail(*, run, message: str) -> None:
     """Mark a run failed after an unexpected error (a crashed task): the message is kept for
     the user, the uploaded file removed, nothing of the import is left written."""

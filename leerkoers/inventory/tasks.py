@@ -57,3 +57,11 @@ def refresh_analysis(organization_id: int) -> None:
     if organization is not None:
         selectors.store_analysis(organization)
     selectors.refresh_done(organization_id)
+
+
+@task()
+def imports_expire() -> int:
+    """The daily clean-up of uploads never imported (services.import_runs_expire)."""
+    from leerkoers.inventory.services import import_runs_expire
+
+    return import_runs_expire()

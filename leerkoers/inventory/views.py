@@ -25,12 +25,13 @@ from leerkoers.inventory.services import (
     activity_save,
     import_file,
     import_run_create,
+    import_run_start,
     participation_delete,
     participation_save,
     person_keys_for_search,
+    remove_stored_file,
     resolve_mapping,
 )
-from leerkoers.jobs.services import job_create
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import Role, Team
 
@@ -237,6 +238,10 @@ def import_detail(request, access, import_run_uuid):
         table = open_table(run.stored_path, kind=run.kind, filename=run.filename, sheet=run.sheet)
     except (ImportRefused, FileNotFoundError) as exc:
         context["refused"] = str(exc) if isinstance(exc, ImportRefused) else _("The uploaded file is gone.")
+        # A file that cannot be read is of no use later: it goes now, not after a day.
+        remove_stored_file(run)
+        run.status, run.summary = ImportRun.Status.FAILED, {"refused": context["refused"]}
+        run.save(update_fields=["stored_path", "status", "summary"])
         return render(request, "inventory/import_detail.html", context)
     try:
         mapping = resolve_mapping(table.header, run.mapping or None, run.kind)
@@ -250,18 +255,12 @@ def import_detail(request, access, import_run_uuid):
 
 
 def _import_post(request, access, run):
-    if "import" in request.POST and run.status == ImportRun.Status.VALIDATED:
-        run.skip_invalid = request.POST.get("skip_invalid") == "on"
-        job = job_create(
-            organization=access.organization, kind="inventory.import", title=_("Importing %(file)s") % {"file": run.filename},
-            created_by=request.user,
+    if "import" in request.POST:
+        # A second click (or a concurrent request) finds the run claimed and just shows it.
+        import_run_start(
+            run=run, skip_invalid=request.POST.get("skip_invalid") == "on", actor=request.user,
+            language=translation.get_language() or "nl",
         )  # fmt: skip
-        run.job = job
-        run.status = ImportRun.Status.RUNNING
-        run.save(update_fields=["skip_invalid", "job", "status"])
-        from leerkoers.inventory.tasks import run_import
-
-        run_import.enqueue(run.pk, str(job.pk), translation.get_language() or "nl")
         return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
     # "check": take the mapping from the form, validate the whole file without writing.
     allowed = {f.name for f in import_fields.fields_for(run.kind)}

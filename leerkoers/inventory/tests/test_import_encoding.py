@@ -43,7 +43,7 @@ def test_it_reads_a_windows_1252_file_as_a_whole(writer, org):
 
 
 def test_it_refuses_a_utf8_file_with_a_bad_byte_and_says_where(writer, org):
-    data = TEXT.encode("utf-8") + "Derde;Acme;30\r\nVierde;Caf".encode() + b"\xe9;40\r\n"
+    data = TEXT.encode("utf-8") + b"Derde;Acme;30\r\nVierde;Caf" + b"\xe9;40\r\n"
     response = _post(writer, data)
     assert response.status_code == 422
     detail = response.json()["detail"]
