@@ -156,7 +156,7 @@ def response_create(request, payload: ResponseIn, lang: Literal["nl", "en"] | No
     if payload.link:
         wait = retry_after(request, "scan-link", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
         if wait is None:
-            target = link_resolve(payload.link)
+            target = link_resolve(payload.link, cached=True)
             if target is None:
                 raise HttpError(404, _("This scan link is not known. Check the address in your invitation."))
     else:

@@ -80,15 +80,32 @@ class Target:
     invitation: ScanInvitation | None = None
 
 
-def link_resolve(token: str) -> Target | None:
-    """The round and layer behind a private link, or None for an unknown link."""
+# Layer links never change once made, so a worker keeps the ones it has seen: the link query
+# was a quarter of a submission's time in the process (profile in docs/scan.md). The cached
+# round's status may be stale; response_submit checks it again inside its transaction.
+_LAYER_LINKS: dict[str, tuple[ScanRound, str]] = {}
+_LAYER_LINKS_MAX = 1000
+
+
+def link_resolve(token: str, *, cached: bool = False) -> Target | None:
+    """The round and layer behind a private link, or None for an unknown link.
+
+    `cached`: a layer link may come from this worker's cache, its round's status possibly
+    stale — only for submitting, which checks the status again in its transaction."""
     if token.startswith(PERSONAL_PREFIX):
         invitation = (
             ScanInvitation.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
         )
         return Target(invitation.round, invitation.layer, invitation) if invitation else None
-    link = RoundLink.objects.filter(token=token).select_related("round").first()
-    return Target(link.round, link.layer) if link else None
+    known = _LAYER_LINKS.get(token) if cached else None
+    if known is None:
+        link = RoundLink.objects.filter(token=token).select_related("round").first()
+        if link is None:
+            return None
+        if len(_LAYER_LINKS) >= _LAYER_LINKS_MAX:
+            _LAYER_LINKS.clear()
+        known = _LAYER_LINKS[token] = (link.round, link.layer)
+    return Target(*known)
 
 
 def target_check(target: Target) -> None:

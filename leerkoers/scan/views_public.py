@@ -110,7 +110,7 @@ def scan(request):
 
 def respond(request, token: str):
     """A round's respondent page, reached through a layer link or a personal link."""
-    target = link_resolve(token)
+    target = link_resolve(token, cached=request.method == "POST")
     if target is None:
         raise Http404
     try:

@@ -236,3 +236,15 @@ def test_a_submission_through_a_link_takes_few_queries(client, answers, open_rou
     # rate limit (count, read, write), the link with its round, the open check, the insert
     with django_assert_max_num_queries(10):
         assert post(client, {"answers": answers, "link": link.token}).status_code == 201
+
+
+def test_a_layer_link_known_to_the_worker_still_refuses_answers_once_the_round_is_closed(
+    client, admin_client, answers, open_round
+):
+    link = RoundLink.objects.get(round=open_round, layer="employees")
+    assert post(client, {"answers": answers, "link": link.token}).status_code == 201  # now cached
+    admin_client.post(f"/o/demo/scan/rounds/{open_round.public_id}/close/")
+    before = ScanResponse.objects.count()
+    assert post(client, {"answers": answers, "link": link.token}).status_code == 409
+    assert client.post(f"/scan/r/{link.token}/", dict.fromkeys(answers, "3")).status_code == 410
+    assert ScanResponse.objects.count() == before
