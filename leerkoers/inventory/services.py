@@ -112,6 +112,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     new_activities: int = 0
+    # Valid rows that update an earlier row of the same file (the same activity, or the same
+    # person in the same activity): only the last one is kept, and the summary says so.
+    merged: int = 0
     unknown_teams: list[str] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
@@ -230,16 +233,28 @@ def _activity_check(row: dict) -> list[tuple[str, str]]:
 
 
 def _preview_counts(kind, organization, plan, parsed, result) -> None:
-    """For a dry run: how many rows would create and how many would update."""
+    """For a dry run: how many rows would create and how many would update, and how many
+    rows update an earlier row of the same file (shown before anything is written)."""
     if kind != ImportKind.ACTIVITIES:
+        people = People(organization)
+        keys = zip(
+            (normalize(text or "") for text in _column(plan, parsed, "activity")),
+            _column(plan, parsed, "activity_external_id"),
+            (people.resolve(person)[0] for person in _column(plan, parsed, "person")),
+            strict=True,
+        )
+        result.merged = parsed.valid_count - len(set(keys))
         return
     keys = _activity_keys(organization)
+    targets = set()
     for row in parsed.rows:
         values = dict(zip(plan.names, row, strict=True))
-        if _match_activity(keys, values) is None:
-            result.created += 1
-        else:
-            result.updated += 1
+        pk = _match_activity(keys, values)
+        targets.add(pk if pk is not None else ("new", values.get("external_id") or natural_key(
+            values.get("title", ""), values.get("provider", ""), values.get("start_date"))))  # fmt: skip
+    result.created = sum(1 for target in targets if isinstance(target, tuple))
+    result.updated = len(targets) - result.created
+    result.merged = parsed.valid_count - len(targets)
 
 
 # --- activities ----------------------------------------------------------------------
@@ -316,6 +331,7 @@ def _write_activities(*, organization, plan, parsed, result, progress) -> None:
         batch_size=1000,
     )
     result.created, result.updated = len(to_create), len(to_update)
+    result.merged = parsed.valid_count - len(by_target)
     result.unknown_teams = sorted(unknown_teams)[:50]
 
 
@@ -437,6 +453,7 @@ def _write_participations(*, organization, plan, parsed, result, progress) -> No
     clock.lap("activities resolved")
     unknown_teams: set[str] = set()
     records = participation_records(organization, plan, parsed, activity_ids, unknown_teams=unknown_teams)
+    result.merged = parsed.valid_count - len(records)
     parsed.columns = []  # the raw values are not needed any more; free them before writing
     clock.lap("records built")
     result.unknown_teams = sorted(unknown_teams)[:50]

@@ -50,6 +50,7 @@ class ImportCommand(BaseCommand):
             f"{result.rows} rows read, {result.valid_rows} valid, {result.invalid_rows} invalid; "
             f"{result.created} created, {result.updated} updated"
             + (f", {result.new_activities} activities added" if result.new_activities else "")
+            + (f"; {result.merged} rows update an earlier row of the same file" if result.merged else "")
             + ("" if result.written else " — nothing written")
         )
         if result.error_count and not options["skip_invalid"]:
