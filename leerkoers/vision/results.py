@@ -315,3 +315,25 @@ def opinion_groups(vision_round: VisionRound) -> OpinionGroups:
         shown = size >= vision_round.anonymity_threshold
         found.append(OpinionGroup(number + 1, size if shown else None, points, typical if shown else []))
     return OpinionGroups(True, groups=found, silhouette=grouping.silhouette)
+
+
+@dataclass(frozen=True)
+class QuestionThemes:
+    question: object
+    themes: list  # of themes.Theme, over the answers that may be shown
+    answers: int
+
+
+def answer_themes(vision_round: VisionRound) -> list[QuestionThemes]:
+    """Themes per question over the answers of the layers that may be shown (TEXT_MINIMUM)."""
+    from leerkoers.vision import themes
+
+    shown: dict[int, list[str]] = defaultdict(list)
+    for group in answers_by_layer(vision_round):
+        if group.shown:
+            shown[group.question.pk].extend(group.texts)
+    found = []
+    for question in vision_round.questions.all():
+        texts = shown.get(question.pk, [])
+        found.append(QuestionThemes(question, themes.themes(texts), len(texts)))
+    return found

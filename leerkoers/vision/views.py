@@ -235,6 +235,7 @@ def answers(request, access, vision_round_id):
             "access": access,
             "round": vision_round,
             "groups": results.answers_by_layer(vision_round),
+            "themes": results.answer_themes(vision_round),
             "minimum": results.TEXT_MINIMUM,
         },
     )

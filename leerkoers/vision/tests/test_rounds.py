@@ -155,3 +155,27 @@ def test_opinion_groups_wait_for_enough_participants(admin_client, vision_round)
     html = admin_client.get(f"/o/demo/vision/rounds/{vision_round.public_id}/").content.decode()
     assert "Opinion groups appear once 15 participants have each rated at least 7 statements." in html
     assert 'id="groups-data"' not in html
+
+
+def test_the_answers_page_shows_themes_only_from_layers_of_ten(admin_client, vision_round):
+    from leerkoers.vision.models import VisionAnswer
+
+    question = vision_round.questions.first()
+    texts = ["Meer tijd om te leren in werktijd", "Tijd voor leren tijdens werktijd"] * 5
+    for layer, n in (("employees", 10), ("board", 3)):
+        for i in range(n):
+            participant = VisionParticipant.objects.create(
+                organization=vision_round.organization, round=vision_round, layer=layer, token_hash=f"a{layer}{i}"
+            )
+            VisionAnswer.objects.create(
+                organization=vision_round.organization,
+                round=vision_round,
+                question=question,
+                participant=participant,
+                layer=layer,
+                text=texts[i] if layer == "employees" else "Geheim bestuursantwoord over budgetten",
+            )
+    html = admin_client.get(f"/o/demo/vision/rounds/{vision_round.public_id}/answers/").content.decode()
+    assert "tijd, werktijd, leren" in html or "leren, tijd, werktijd" in html
+    assert "10 answers" in html
+    assert "Geheim bestuursantwoord" not in html and "Too few answers in this layer to show them." in html
