@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from leerkoers.lib import anonymity
+
 CONSENSUS = "consensus"
 DIVIDING = "dividing"
 UNCLEAR = "unclear"
@@ -72,20 +74,10 @@ def wilson(count: int, votes: int, z: float = Z95) -> tuple[float, float]:
 
 
 def suppress(counts: Mapping[str, int], minimum: int) -> set[str]:
-    """The keys whose figure may not be shown, when a total over all keys is shown as well.
-
-    A group of 1 … minimum-1 is hidden (an empty group has nothing to give away). When the
-    hidden groups hold 1 … minimum-1 together, total minus the shown groups would reveal
-    them: the smallest shown group is hidden too, until the hidden remainder is 0 or at
-    least `minimum` (complementary suppression).
-    """
-    hidden = {key for key, n in counts.items() if 0 < n < minimum}
-    while 0 < sum(counts[key] for key in hidden) < minimum:
-        shown = [(n, key) for key, n in counts.items() if key not in hidden and n > 0]
-        if not shown:
-            break
-        hidden.add(min(shown)[1])
-    return hidden
+    """The keys whose figure may not be shown, when a total over all keys is shown as well:
+    the shared small-cell rule (leerkoers.lib.anonymity.suppress) — groups of 1 … minimum-1
+    and the complementary groups needed so that none of them can be worked out."""
+    return set(anonymity.suppress(counts, minimum))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ touches ratings itself. The rules:
   that layer answered (a handful of answers is recognisable by its wording);
 - hidden and merged statements are out of the analysis.
 
-(The scan's shared suppression rule is not in leerkoers/lib yet; `consensus.suppress`
-implements the same rule here and can be swapped for it.)
+(`consensus.suppress` is the shared rule of leerkoers.lib.anonymity, as the scan uses it.)
 """
 
 from collections import defaultdict
