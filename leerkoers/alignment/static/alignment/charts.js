@@ -52,7 +52,7 @@
           { label: trend.hoursLabel, data: trend.hours, borderColor: colours[1], backgroundColor: colours[1], borderDash: [6, 4] }
         ]
       },
-      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } } } }
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } } }
     });
   }
 })();
