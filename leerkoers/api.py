@@ -8,17 +8,19 @@ must carry the CSRF token, exactly as the HTML forms do.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
+from leerkoers.lib.api_body import BodyRefused, LimitedJsonParser
 from leerkoers.orgs.access import Access, resolve_access
 from leerkoers.orgs.models import ApiToken, hash_token
 
@@ -91,7 +93,27 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=BearerOrSession(),
     docs_url="/docs",
+    parser=LimitedJsonParser(),
 )
+
+
+class FieldError(Schema):
+    field: str = Field(description="where in the request, dotted (`teams.0`); empty for the whole request")
+    message: str
+
+
+class ErrorOut(Schema):
+    """The one shape of every error answer."""
+
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list, description="per field, on 422")
+
+
+# The error answers an operation can give, declared once and added to every operation's
+# documented responses (see _document_errors): the handlers below produce exactly these.
+ERRORS_OF_EVERY_OPERATION = (400, 404, 422)  # malformed request, unknown path or id, invalid input
+ERRORS_OF_AUTHENTICATED = (401, 403)  # no valid token or session; role, read-only token or CSRF
+ERRORS_OF_WRITES = (409, 413)  # conflicts with stored data; body over DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def api_access(request, org_slug: str, roles=None, *, write: bool = False) -> Access:
@@ -131,6 +153,9 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
+    if exc.errors and all((error.get("loc") or ("",))[0] == "path" for error in exc.errors):
+        # A path id that cannot be one (a word, 0, ≥ 2^63) names nothing: the same 404 as a missing row.
+        return _not_found(request, exc)
     errors = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
@@ -152,7 +177,26 @@ def _model_invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # ninja wraps any failure of the body parser in "Cannot parse request body" (English).
+        cause = exc.__cause__
+        detail = str(cause) if isinstance(cause, BodyRefused) else _("The body is not valid JSON.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(UnreadablePostError)
+def _unreadable(request, exc):
+    return api.create_response(
+        request, {"detail": _("The body cannot be read as the form data it says it is.")}, status=400
+    )
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request, exc):
+    return api.create_response(request, {"detail": _("The request is not valid.")}, status=400)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -187,7 +231,24 @@ def _mount_routers() -> None:
         booking_router,
         vision_router,
     ):
+        _document_errors(router)
         api.add_router("", router)
+
+
+def _document_errors(router) -> None:
+    """Add the error answers every operation of `router` can give to its documented responses.
+
+    An operation's own declaration of a status (e.g. 409 with a special body) is kept.
+    """
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            statuses = list(ERRORS_OF_EVERY_OPERATION)
+            if operation.auth_param is not None:  # None: public (auth=None); unset: the API's auth
+                statuses += ERRORS_OF_AUTHENTICATED
+            if set(operation.methods) & UNSAFE_METHODS:
+                statuses += ERRORS_OF_WRITES
+            for status in statuses:
+                operation.response_models.setdefault(status, operation._create_response_model(ErrorOut))
 
 
 _mount_routers()

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from leerkoers.api import api
+from leerkoers.lib import params  # noqa: F401  registers the <id:...> converter used by the includes
 from leerkoers.orgs import views as org_views
 
 # Everything of one organisation lives under /o/<org_slug>/ and passes the access
@@ -26,3 +27,5 @@ urlpatterns = [
     path("sessie/", include("leerkoers.booking.urls_public")),
     path("visie/", include("leerkoers.vision.urls_public")),
 ]
+
+handler400 = org_views.bad_request

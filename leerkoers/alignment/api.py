@@ -6,14 +6,14 @@ without access learns nothing from validation errors. OpenAPI still documents ea
 """
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -34,15 +34,12 @@ from leerkoers.api import api_access
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.pagination import Page, paginate
+from leerkoers.lib.params import MAX_IDS, Id, IdList, PathId, QueryId
 from leerkoers.orgs.models import Membership, Team
 
 router = Router(tags=["alignment"])
 
 Amount = pydantic.condecimal(max_digits=14, decimal_places=4)
-# A row id: larger numbers cannot be a key in SQLite or PostgreSQL (and must not crash them).
-MAX_ID = 2**63 - 1
-Id = Annotated[int, pydantic.Field(ge=1, le=MAX_ID)]
-QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -102,7 +99,7 @@ def theme_create(request, org_slug: str, payload: JsonBody):
 
 
 @router.delete("/orgs/{org_slug}/themes/{theme_id}", response={204: None}, summary="Delete an own theme no goal uses")
-def theme_remove(request, org_slug: str, theme_id: int):
+def theme_remove(request, org_slug: str, theme_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     services.theme_delete(theme=access.get(Theme, pk=theme_id), actor=access.token or request.user)
     return Status(204, None)
@@ -189,7 +186,7 @@ def strategic_goal_create(request, org_slug: str, payload: JsonBody):
 @router.get(
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}", response=StrategicGoalOut, summary="One strategic goal"
 )
-def strategic_goal_detail(request, org_slug: str, strategic_goal_id: int):
+def strategic_goal_detail(request, org_slug: str, strategic_goal_id: PathId):
     access = api_access(request, org_slug)
     goal = _strategic_goals(access).filter(pk=strategic_goal_id).first()
     if goal is None:
@@ -215,7 +212,7 @@ def _update_strategic_goal(request, org_slug, strategic_goal_id, payload, *, par
     summary="Replace a strategic goal",
     openapi_extra=body_schema(StrategicGoalIn),
 )
-def strategic_goal_replace(request, org_slug: str, strategic_goal_id: int, payload: JsonBody):
+def strategic_goal_replace(request, org_slug: str, strategic_goal_id: PathId, payload: JsonBody):
     return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=False)
 
 
@@ -223,16 +220,16 @@ def strategic_goal_replace(request, org_slug: str, strategic_goal_id: int, paylo
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}",
     response=StrategicGoalOut,
     summary="Change fields of a strategic goal",
-    openapi_extra=body_schema(StrategicGoalIn),
+    openapi_extra=body_schema(StrategicGoalIn, partial=True),
 )
-def strategic_goal_update(request, org_slug: str, strategic_goal_id: int, payload: JsonBody):
+def strategic_goal_update(request, org_slug: str, strategic_goal_id: PathId, payload: JsonBody):
     return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=True)
 
 
 @router.delete(
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}", response={204: None}, summary="Delete a strategic goal"
 )
-def strategic_goal_remove(request, org_slug: str, strategic_goal_id: int):
+def strategic_goal_remove(request, org_slug: str, strategic_goal_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     services.strategic_goal_delete(goal=goal, actor=access.token or request.user)
@@ -341,7 +338,7 @@ def kpi_create(request, org_slug: str, payload: JsonBody):
 
 
 @router.get("/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="One KPI with its status")
-def kpi_detail(request, org_slug: str, kpi_id: int):
+def kpi_detail(request, org_slug: str, kpi_id: PathId):
     access = api_access(request, org_slug)
     return _kpi_detail(access, kpi_id)
 
@@ -361,7 +358,7 @@ def _update_kpi(request, org_slug, kpi_id, payload, *, partial):
 @router.put(
     "/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="Replace a KPI", openapi_extra=body_schema(KpiIn)
 )
-def kpi_replace(request, org_slug: str, kpi_id: int, payload: JsonBody):
+def kpi_replace(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
     return _update_kpi(request, org_slug, kpi_id, payload, partial=False)
 
 
@@ -369,14 +366,14 @@ def kpi_replace(request, org_slug: str, kpi_id: int, payload: JsonBody):
     "/orgs/{org_slug}/kpis/{kpi_id}",
     response=KpiOut,
     summary="Change fields of a KPI",
-    openapi_extra=body_schema(KpiIn),
+    openapi_extra=body_schema(KpiIn, partial=True),
 )
-def kpi_update(request, org_slug: str, kpi_id: int, payload: JsonBody):
+def kpi_update(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
     return _update_kpi(request, org_slug, kpi_id, payload, partial=True)
 
 
 @router.delete("/orgs/{org_slug}/kpis/{kpi_id}", response={204: None}, summary="Delete a KPI and its measurements")
-def kpi_remove(request, org_slug: str, kpi_id: int):
+def kpi_remove(request, org_slug: str, kpi_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     services.kpi_delete(kpi=access.get(Kpi, pk=kpi_id), actor=access.token or request.user)
     return Status(204, None)
@@ -412,7 +409,7 @@ class MeasurementBatch(pydantic.RootModel):
 @router.get(
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements", response=Page[MeasurementOut], summary="Measurements of a KPI"
 )
-def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offset: int = 0, team: QueryId = None):
+def measurement_list(request, org_slug: str, kpi_id: PathId, limit: int = 100, offset: int = 0, team: QueryId = None):
     access = api_access(request, org_slug)
     kpi = access.get(Kpi, pk=kpi_id)
     measurements = access.filter(Measurement, kpi=kpi).order_by("date", F("team_id").asc(nulls_first=True), "pk")
@@ -427,7 +424,7 @@ def measurement_list(request, org_slug: str, kpi_id: int, limit: int = 100, offs
     summary="Add one or many measurements (all or nothing)",
     openapi_extra=body_schema(MeasurementBatch),
 )
-def measurement_create(request, org_slug: str, kpi_id: int, payload: JsonBody):
+def measurement_create(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
     kpi = access.get(Kpi, pk=kpi_id)
     raw_items = payload if isinstance(payload, list) else [payload]
@@ -464,7 +461,7 @@ def measurement_create(request, org_slug: str, kpi_id: int, payload: JsonBody):
 @router.delete(
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements/{measurement_id}", response={204: None}, summary="Delete a measurement"
 )
-def measurement_remove(request, org_slug: str, kpi_id: int, measurement_id: int):
+def measurement_remove(request, org_slug: str, kpi_id: PathId, measurement_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     measurement = access.get(Measurement, pk=measurement_id, kpi_id=kpi_id)
     services.measurement_delete(measurement=measurement, actor=access.token or request.user)
@@ -480,11 +477,13 @@ class LearningGoalIn(Schema):
     behaviour: str = ""
     deadline: date | None = None
     measure: str = ""
-    target_teams: list[Id] = []
+    target_teams: IdList = []
     target_roles: list[Literal["admin", "director", "manager", "employee"]] = []
-    strategic_goals: list[Id] = []
+    strategic_goals: IdList = []
     rationales: dict[Id, str] = pydantic.Field(
-        default_factory=dict, description="Why the goal serves each strategic goal: {strategic goal id: text}."
+        default_factory=dict,
+        max_length=MAX_IDS,
+        description="Why the goal serves each strategic goal: {strategic goal id: text}.",
     )
 
 
@@ -590,7 +589,7 @@ def learning_goal_create(request, org_slug: str, payload: JsonBody):
 
 
 @router.get("/orgs/{org_slug}/learning-goals/{learning_goal_id}", response=LearningGoalOut, summary="One learning goal")
-def learning_goal_detail(request, org_slug: str, learning_goal_id: int):
+def learning_goal_detail(request, org_slug: str, learning_goal_id: PathId):
     access = api_access(request, org_slug)
     goal = _learning_goals(access).filter(pk=learning_goal_id).first()
     if goal is None:
@@ -619,7 +618,7 @@ def _update_learning_goal(request, org_slug, learning_goal_id, payload, *, parti
     summary="Replace a learning goal",
     openapi_extra=body_schema(LearningGoalIn),
 )
-def learning_goal_replace(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
+def learning_goal_replace(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
     return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=False)
 
 
@@ -627,16 +626,16 @@ def learning_goal_replace(request, org_slug: str, learning_goal_id: int, payload
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}",
     response=LearningGoalOut,
     summary="Change fields of a learning goal",
-    openapi_extra=body_schema(LearningGoalIn),
+    openapi_extra=body_schema(LearningGoalIn, partial=True),
 )
-def learning_goal_update(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
+def learning_goal_update(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
     return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=True)
 
 
 @router.delete(
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}", response={204: None}, summary="Delete a learning goal"
 )
-def learning_goal_remove(request, org_slug: str, learning_goal_id: int):
+def learning_goal_remove(request, org_slug: str, learning_goal_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     services.learning_goal_delete(
         goal=access.get(LearningGoal, pk=learning_goal_id), actor=access.token or request.user
@@ -659,7 +658,7 @@ class ActivityLinkOut(Schema):
     summary="Link an activity to a learning goal (201; 200 when it was linked already)",
     openapi_extra=body_schema(ActivityLinkIn),
 )
-def learning_goal_activity_add(request, org_slug: str, learning_goal_id: int, payload: JsonBody):
+def learning_goal_activity_add(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, EDITORS, write=True)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     data = validate_body(ActivityLinkIn, payload)
@@ -673,7 +672,7 @@ def learning_goal_activity_add(request, org_slug: str, learning_goal_id: int, pa
     response={204: None},
     summary="Remove the link between a learning goal and an activity",
 )
-def learning_goal_activity_remove(request, org_slug: str, learning_goal_id: int, activity_id: int):
+def learning_goal_activity_remove(request, org_slug: str, learning_goal_id: PathId, activity_id: PathId):
     access = api_access(request, org_slug, EDITORS, write=True)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     activity = access.get(Activity, pk=activity_id)

@@ -38,16 +38,9 @@ from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import is_smart, smart_check
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.params import parse_id
 from leerkoers.orgs.access import org_view
 from leerkoers.orgs.models import Team
-
-MAX_ID = 2**63 - 1
-
-
-def _posted_id(raw: str) -> int | None:
-    """A row id from a form field; None for anything that cannot be one (words, huge numbers)."""
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID else None
 
 
 def _actor(request):
@@ -210,7 +203,7 @@ def _kpi_form(request, access, kpi: Kpi, initial=None):
 @org_view()
 def kpi_create(request, access):
     initial = {}
-    goal_id = _posted_id(request.GET.get("strategic_goal", ""))
+    goal_id = parse_id(request.GET.get("strategic_goal", ""))
     if goal_id is not None:
         initial["strategic_goal"] = access.filter(StrategicGoal, pk=goal_id).first()
     return _kpi_form(request, access, Kpi(organization=access.organization), initial)
@@ -522,7 +515,7 @@ def _next_url(request, default: str) -> str:
 def learning_goal_activity_add(request, access, learning_goal_id):
     _require_editor(access)
     goal = access.get(LearningGoal, pk=learning_goal_id)
-    activity_id = _posted_id(request.POST.get("activity", ""))
+    activity_id = parse_id(request.POST.get("activity", ""))
     activity = access.filter(Activity, pk=activity_id).first() if activity_id else None
     if activity is None:
         messages.error(request, _("Choose an activity to link."))
@@ -587,7 +580,7 @@ def activity_link(request, access, activity_id):
     """Link from the activity's side: the activity serves the chosen learning goal."""
     _require_editor(access)
     activity = access.get(Activity, pk=activity_id)
-    goal_id = _posted_id(request.POST.get("learning_goal", ""))
+    goal_id = parse_id(request.POST.get("learning_goal", ""))
     goal = access.filter(LearningGoal, pk=goal_id).first() if goal_id else None
     if goal is None:
         messages.error(request, _("Choose a learning goal to link."))
@@ -614,7 +607,7 @@ def suggestions(request, access):
 
 
 def _suggestion_pair(request, access):
-    goal_id, activity_id = _posted_id(request.POST.get("learning_goal")), _posted_id(request.POST.get("activity"))
+    goal_id, activity_id = parse_id(request.POST.get("learning_goal")), parse_id(request.POST.get("activity"))
     if goal_id is None or activity_id is None:
         return None, None
     return access.get(LearningGoal, pk=goal_id), access.get(Activity, pk=activity_id)

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from leerkoers.api import api_access
+from leerkoers.api import ErrorOut, api_access
 from leerkoers.booking import ics, links, services
 from leerkoers.booking.models import Booking
 from leerkoers.lib.pagination import Page, paginate
+from leerkoers.lib.params import PathId
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role
 from leerkoers.ratelimit.limiter import retry_after
@@ -88,10 +89,6 @@ class BookingOut(Schema):
 class ConflictOut(Schema):
     detail: str
     alternatives: list[AlternativeOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _zone(name: str, field: str = "tz") -> zoneinfo.ZoneInfo:
@@ -180,7 +177,7 @@ def advisor_list(request):
     "/booking/advisors/{advisor_id}/slots", response=list[SlotOut], auth=None, summary="Free slots of an advisor"
 )
 def advisor_slots(
-    request, advisor_id: int, start: date, end: date, tz: str = "Europe/Amsterdam", length: int | None = None
+    request, advisor_id: PathId, start: date, end: date, tz: str = "Europe/Amsterdam", length: int | None = None
 ):
     """Free slots whose start lies between `start` and `end` (both inclusive, as days in `tz`),
     in ISO 8601 with the offset of `tz`."""

@@ -15,6 +15,6 @@ urlpatterns = [
     path("adviseur/", views.advisor_overview, name="advisor"),
     path("adviseur/beschikbaarheid/", views.availability, name="availability"),
     path("adviseur/sessies/<uuid:booking_id>/annuleren/", views.advisor_cancel, name="advisor_cancel"),
-    path("adviseur/<int:advisor_id>/beschikbaarheid/", views.availability, name="availability_for"),
-    path("adviseur/agenda/<int:advisor_id>/<str:token>.ics", views.feed, name="feed"),
+    path("adviseur/<id:advisor_id>/beschikbaarheid/", views.availability, name="availability_for"),
+    path("adviseur/agenda/<id:advisor_id>/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -23,6 +23,7 @@ from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, Res
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
 from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.params import parse_id
 from leerkoers.orgs import journey
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import AdvisorGrant, Role
@@ -467,11 +468,11 @@ def availability(request, advisor_id: int | None = None):
                 messages.success(request, _("Exception added."))
                 return redirect(here)
         elif action == "delete-window":
-            WeeklyWindow.objects.filter(profile=profile, pk=_int(request.POST.get("id"))).delete()
+            WeeklyWindow.objects.filter(profile=profile, pk=parse_id(request.POST.get("id"))).delete()
             messages.success(request, _("Weekly hours removed."))
             return redirect(here)
         elif action == "delete-exception":
-            AvailabilityException.objects.filter(profile=profile, pk=_int(request.POST.get("id"))).delete()
+            AvailabilityException.objects.filter(profile=profile, pk=parse_id(request.POST.get("id"))).delete()
             messages.success(request, _("Exception removed."))
             return redirect(here)
         elif action == "rotate-feed":

@@ -44,9 +44,10 @@ from leerkoers.inventory.services import (
     remove_stored_file,
 )
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
-from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_body import BodyRefused, JsonBody, body_schema, parse_json, validate_body
 from leerkoers.lib.field_limits import decimal_limits, integer_range
 from leerkoers.lib.pagination import Page, paginate
+from leerkoers.lib.params import Id, IdList, PathId, QueryId, QueryYear
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role, Team
 
@@ -84,7 +85,7 @@ class ActivityIn(Schema):
     kind: Kind = Kind.TRAINING
     provider: str = Field("", max_length=200)
     initiator: Initiator | None = None
-    teams: list[int] = []
+    teams: IdList = []
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     # The limits are the model's own (lib.field_limits), as the form's and the import's are.
@@ -125,9 +126,9 @@ class ParticipationOut(Schema):
 
 
 class ParticipationIn(Schema):
-    activity: int
+    activity: Id
     person: str = Field(min_length=1, max_length=254, description="employee number or e-mail address")
-    team: int | None = None
+    team: Id | None = None
     status: ParticipationStatus = ParticipationStatus.COMPLETED
     completion_date: dt.date | None = None
     hours: Decimal | None = Field(None, ge=0, **decimal_limits(Participation, "hours"))
@@ -152,7 +153,7 @@ def _validation_error(exc: ValidationError):
 @router.get("/orgs/{org_slug}/activities", response=Page[ActivityOut], summary="Learning activities")
 def activity_list(
     request, org_slug: str, limit: int = 100, offset: int = 0, q: str = "", kind: str = "", initiator: str = "",
-    team: int | None = None, year: int | None = None, sort: str = "-start_date",
+    team: QueryId = None, year: QueryYear = None, sort: str = "-start_date",
 ):  # fmt: skip
     access = api_access(request, org_slug, READERS)
     activities = _activities(access)
@@ -214,7 +215,7 @@ def activity_create(request, org_slug: str, payload: JsonBody):
 
 
 @router.get("/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="One activity")
-def activity_detail(request, org_slug: str, activity_id: int):
+def activity_detail(request, org_slug: str, activity_id: PathId):
     access = api_access(request, org_slug, READERS)
     return _activity_or_404(access, activity_id)
 
@@ -223,7 +224,7 @@ def activity_detail(request, org_slug: str, activity_id: int):
     "/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="Replace an activity",
     openapi_extra=body_schema(ActivityIn),
 )  # fmt: skip
-def activity_update(request, org_slug: str, activity_id: int, payload: JsonBody):
+def activity_update(request, org_slug: str, activity_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     _activity_or_404(access, activity_id)
     payload = validate_body(ActivityIn, payload)
@@ -232,7 +233,7 @@ def activity_update(request, org_slug: str, activity_id: int, payload: JsonBody)
 
 
 @router.delete("/orgs/{org_slug}/activities/{activity_id}", response={204: None}, summary="Delete an activity")
-def activity_remove(request, org_slug: str, activity_id: int):
+def activity_remove(request, org_slug: str, activity_id: PathId):
     access = api_access(request, org_slug, STEERING, write=True)
     activity = access.get(Activity, pk=activity_id)
     activity_delete(organization=access.organization, activity=activity, actor=access.token or request.user)
@@ -241,7 +242,7 @@ def activity_remove(request, org_slug: str, activity_id: int):
 
 @router.get("/orgs/{org_slug}/participations", response=Page[ParticipationOut], summary="Participation records")
 def participation_list(
-    request, org_slug: str, limit: int = 100, offset: int = 0, activity: int | None = None, team: int | None = None,
+    request, org_slug: str, limit: int = 100, offset: int = 0, activity: QueryId = None, team: QueryId = None,
     status: str = "", person: str = "",
 ):  # fmt: skip
     access = api_access(request, org_slug, READERS)
@@ -305,7 +306,7 @@ def participation_create(request, org_slug: str, payload: JsonBody):
 @router.get(
     "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="One participation"
 )
-def participation_detail(request, org_slug: str, participation_id: int):
+def participation_detail(request, org_slug: str, participation_id: PathId):
     access = api_access(request, org_slug, READERS)
     return access.get(Participation, pk=participation_id)
 
@@ -314,14 +315,14 @@ def participation_detail(request, org_slug: str, participation_id: int):
     "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="Replace one",
     openapi_extra=body_schema(ParticipationIn),
 )  # fmt: skip
-def participation_update(request, org_slug: str, participation_id: int, payload: JsonBody):
+def participation_update(request, org_slug: str, participation_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     participation = access.get(Participation, pk=participation_id)
     return _save_participation(access, request, participation, validate_body(ParticipationIn, payload))
 
 
 @router.delete("/orgs/{org_slug}/participations/{participation_id}", response={204: None}, summary="Delete one")
-def participation_remove(request, org_slug: str, participation_id: int):
+def participation_remove(request, org_slug: str, participation_id: PathId):
     access = api_access(request, org_slug, STEERING, write=True)
     participation = access.get(Participation, pk=participation_id)
     participation_delete(
@@ -369,6 +370,8 @@ def import_upload(
             raise HttpError(422, _("mapping must be a JSON object.")) from None
         if not isinstance(parsed_mapping, dict):
             raise HttpError(422, _("mapping must be a JSON object."))
+        if not all(isinstance(column, str) for column in parsed_mapping.values()):
+            raise HttpError(422, _("mapping must be a JSON object of field names to column names."))
     try:
         run = import_run_create(organization=access.organization, kind=kind, upload=file, actor=request.user)
     except ImportRefused as exc:
@@ -412,8 +415,10 @@ def import_detail(request, org_slug: str, import_run_uuid: UUID):
 def xapi_statements(request, org_slug: str):
     access = api_access(request, org_slug, STEERING, write=True)
     try:
-        payload = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        payload = parse_json(request.body or b"null")
+    except BodyRefused as exc:
+        return Status(400, {"detail": str(exc)})
+    except ValueError:  # incl. JSONDecodeError and UnicodeDecodeError
         return Status(400, {"detail": _("The body is not valid JSON.")})
     try:
         result = statements_store(organization=access.organization, payload=payload, actor=access.token or request.user)

@@ -32,6 +32,7 @@ from leerkoers.inventory.services import (
     remove_stored_file,
     resolve_mapping,
 )
+from leerkoers.lib.params import query_id, query_year
 from leerkoers.orgs.access import STEERING, org_view
 from leerkoers.orgs.models import Role, Team
 
@@ -71,12 +72,10 @@ def _filtered_activities(access, params):
         activities = activities.filter(kind=params["kind"])
     if params.get("initiator") in Initiator.values:
         activities = activities.filter(initiator=params["initiator"])
-    team = params.get("team", "")
-    if team.isdigit():
-        activities = activities.filter(team_links__team_id=int(team), team_links__organization=access.organization)
-    year = params.get("year", "")
-    if year.isdigit() and len(year) == 4:
-        activities = activities.filter(start_date__year=int(year))
+    if (team := query_id(params, "team")) is not None:
+        activities = activities.filter(team_links__team_id=team, team_links__organization=access.organization)
+    if (year := query_year(params)) is not None:
+        activities = activities.filter(start_date__year=year)
     sort = params.get("sort", "-start")
     return activities.order_by(SORTS.get(sort, "-start_date"), "pk"), query, sort
 
@@ -134,12 +133,10 @@ def activity_remove(request, access, activity_id: int):
 def participation_list(request, access):
     """Keyset-free but count-free paging: a million rows must not be counted per page."""
     rows = access.filter(Participation).select_related("activity", "team").order_by("-pk")
-    activity = request.GET.get("activity", "")
-    if activity.isdigit():
-        rows = rows.filter(activity_id=int(activity))
-    team = request.GET.get("team", "")
-    if team.isdigit():
-        rows = rows.filter(team_id=int(team))
+    if (activity := query_id(request.GET, "activity")) is not None:
+        rows = rows.filter(activity_id=activity)
+    if (team := query_id(request.GET, "team")) is not None:
+        rows = rows.filter(team_id=team)
     if request.GET.get("status") in ParticipationStatus.values:
         rows = rows.filter(status=request.GET["status"])
     person = request.GET.get("person", "").strip()[:254]

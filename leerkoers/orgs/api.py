@@ -4,6 +4,7 @@ from ninja.errors import HttpError
 
 from leerkoers.api import api_access
 from leerkoers.lib.pagination import Page, paginate
+from leerkoers.lib.params import Id, PathId
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Membership, Role, Team
 from leerkoers.orgs.services import team_create, team_update
@@ -36,16 +37,16 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    parent: int | None = Field(None, description="id of the team it is part of")
-    manager: int | None = Field(None, description="id of the member who manages it")
+    parent: Id | None = Field(None, description="id of the team it is part of")
+    manager: Id | None = Field(None, description="id of the member who manages it")
 
 
 class TeamPatch(Schema):
     """Only the fields sent are changed; send null to clear `parent` or `manager`."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
-    parent: int | None = None
-    manager: int | None = None
+    parent: Id | None = None
+    manager: Id | None = None
 
 
 class MemberOut(Schema):
@@ -96,13 +97,13 @@ def team_add(request, org_slug: str, payload: TeamIn):
 
 
 @router.get("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="One team")
-def team_detail(request, org_slug: str, team_id: int):
+def team_detail(request, org_slug: str, team_id: PathId):
     access = api_access(request, org_slug)
     return access.get(Team, pk=team_id)
 
 
 @router.patch("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="Rename or move a team (HR / L&D admins)")
-def team_change(request, org_slug: str, team_id: int, payload: TeamPatch):
+def team_change(request, org_slug: str, team_id: PathId, payload: TeamPatch):
     access = api_access(request, org_slug, STEERING, write=True)
     team = access.get(Team, pk=team_id)
     sent = payload.dict(exclude_unset=True)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -26,6 +26,12 @@ from leerkoers.orgs.services import (
     team_create,
     team_update,
 )
+
+
+def bad_request(request, exception):
+    """handler400: the generic page, with the reason when our code gave one (a filter out of range)."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import api_access
+from leerkoers.api import ErrorOut, api_access
 from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Role
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
@@ -81,10 +81,6 @@ class ResponseOut(Schema):
     dimensions: list[DimensionScoreOut]
     starting_point: list[str]
     report_url: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _lang(requested: str | None = None) -> str:
@@ -186,7 +182,7 @@ class RoundIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
 
 
-class LinkOut(Schema):
+class RoundLinkOut(Schema):
     layer: str
     url: str
 
@@ -202,7 +198,7 @@ class RoundOut(Schema):
 
 
 class RoundDetailOut(RoundOut):
-    links: list[LinkOut]
+    links: list[RoundLinkOut]
 
 
 class CountsOut(Schema):

@@ -190,7 +190,9 @@ def round_open(*, organization: Organization, title: str, actor) -> ScanRound:
         raise ValidationError({"title": _("Give the round a title.")})
     stored = instrument_ensure()
     with transaction.atomic():
-        scan_round = ScanRound(organization=organization, title=title, instrument=stored, opened_by=actor)
+        # An API token opens rounds too; it is named in the audit log, opened_by holds people only.
+        opened_by = actor if getattr(actor, "is_authenticated", False) else None
+        scan_round = ScanRound(organization=organization, title=title, instrument=stored, opened_by=opened_by)
         scan_round.full_clean()
         scan_round.save()
         RoundLink.objects.bulk_create(

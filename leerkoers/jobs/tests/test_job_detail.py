@@ -61,8 +61,9 @@ def test_it_answers_the_job_as_json(admin_client, job):
 def test_it_answers_an_unknown_or_malformed_job_id(admin_client, org):
     assert admin_client.get(reverse("jobs:detail", args=["demo", uuid.uuid4()])).status_code == 404
     assert admin_client.get(f"/api/v1/orgs/demo/jobs/{uuid.uuid4()}").status_code == 404
+    # A path value that cannot be an id names nothing: the same 404 as a missing job.
     response = admin_client.get("/api/v1/orgs/demo/jobs/not-a-uuid")
-    assert response.status_code == 422
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
 
 
 def test_it_hides_another_organisations_job(outsider_client, job):
