@@ -18,6 +18,7 @@ from leerkoers.inventory.models import Activity, ImportRun
 from leerkoers.orgs.models import Team
 from leerkoers.orgs.services import api_token_create
 from leerkoers.scan.models import ScanRound
+from leerkoers.vision.models import VisionRound
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,10 @@ def test_it_closes_a_scan_round_with_a_read_write_token(writer, org):
     ]
     response = writer.post(f"{API}/scan/rounds/{round_id}/close")
     assert response.status_code == 200 and response.json()["status"] == "closed"
+
+
+def test_it_opens_a_vision_round_with_a_read_write_token(writer, org):
+    body = {"title": "Visie via de API", "closes_on": "2099-12-31"}
+    response = writer.post(f"{API}/vision/rounds", body, content_type="application/json")
+    assert response.status_code == 201, response.content[:300]
+    assert VisionRound.objects.get(organization=org, title="Visie via de API").opened_by is None

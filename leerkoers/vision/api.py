@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import api_access
+from leerkoers.api import ErrorOut, api_access
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.orgs.access import STEERING
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
@@ -20,10 +20,6 @@ from leerkoers.vision.models import STATEMENT_MAX_LENGTH, VisionRound, VisionSta
 from leerkoers.vision.views import APPROVERS, RESULT_ROLES
 
 router = Router(tags=["vision"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MessageOut(Schema):
@@ -36,7 +32,7 @@ class QuestionOut(Schema):
     text: str
 
 
-class RoundIn(Schema):
+class VisionRoundIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     closes_on: datetime.date
     questions: list[str] | None = Field(None, description="the guiding questions; the seed's three when left out")
@@ -46,7 +42,7 @@ class RoundIn(Schema):
     layer_links: bool = False
 
 
-class RoundOut(Schema):
+class VisionRoundOut(Schema):
     id: UUID
     title: str
     status: str
@@ -84,7 +80,7 @@ def _fail(exc: ValidationError, status: int = 422):
     raise exc
 
 
-@router.get("/orgs/{org_slug}/vision/rounds", response=list[RoundOut], summary="Vision rounds")
+@router.get("/orgs/{org_slug}/vision/rounds", response=list[VisionRoundOut], summary="Vision rounds")
 def round_list(request, org_slug: str):
     access = api_access(request, org_slug, RESULT_ROLES)
     return [_round_out(r) for r in access.filter(VisionRound).prefetch_related("questions")]
@@ -92,13 +88,13 @@ def round_list(request, org_slug: str):
 
 @router.post(
     "/orgs/{org_slug}/vision/rounds",
-    response={201: RoundOut, 422: ErrorOut},
+    response={201: VisionRoundOut, 422: ErrorOut},
     summary="Open a vision round",
-    openapi_extra=body_schema(RoundIn),
+    openapi_extra=body_schema(VisionRoundIn),
 )
 def round_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
-    data = validate_body(RoundIn, payload)
+    data = validate_body(VisionRoundIn, payload)
     vision_round = services.round_open(
         organization=access.organization,
         title=data.title,
@@ -113,7 +109,7 @@ def round_create(request, org_slug: str, payload: JsonBody):
     return Status(201, _round_out(vision_round, links=True))
 
 
-@router.get("/orgs/{org_slug}/vision/rounds/{vision_round_uuid}", response=RoundOut, summary="A vision round")
+@router.get("/orgs/{org_slug}/vision/rounds/{vision_round_uuid}", response=VisionRoundOut, summary="A vision round")
 def round_detail(request, org_slug: str, vision_round_uuid: UUID):
     access = api_access(request, org_slug, RESULT_ROLES)
     return _round_out(access.get(VisionRound, public_id=vision_round_uuid), links=access.is_admin)
@@ -121,7 +117,7 @@ def round_detail(request, org_slug: str, vision_round_uuid: UUID):
 
 @router.post(
     "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/close",
-    response={200: RoundOut, 409: ErrorOut},
+    response={200: VisionRoundOut, 409: ErrorOut},
     summary="Close a vision round",
 )
 def round_close(request, org_slug: str, vision_round_uuid: UUID):
@@ -244,7 +240,7 @@ class StatementResultOut(Schema):
     layers: list[LayerCellOut]
 
 
-class ResultsOut(Schema):
+class VisionResultsOut(Schema):
     round: UUID
     consensus_threshold: float
     min_ratings: int
@@ -277,7 +273,7 @@ def _row_out(row: results.StatementRow) -> dict:
 
 @router.get(
     "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/results",
-    response=ResultsOut,
+    response=VisionResultsOut,
     summary="Consensus, dividing and unclear statements; layers below the minimum carry no figures",
 )
 def round_results(request, org_slug: str, vision_round_uuid: UUID):

@@ -101,7 +101,8 @@ def round_open(
             consensus_threshold=consensus_threshold,
             min_ratings=min_ratings,
             anonymity_threshold=max(5, settings.ANONYMITY_THRESHOLD),
-            opened_by=actor,
+            # An API token opens rounds too; the audit log names it, opened_by holds people only.
+            opened_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         vision_round.full_clean()
         vision_round.save()
