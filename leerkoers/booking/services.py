@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from leerkoers.accounts.models import User
 from leerkoers.audit.services import audit_record
 from leerkoers.booking import slots as slotlib
-from leerkoers.booking.models import AdvisorProfile, Booking, hash_token, validate_time_zone
+from leerkoers.booking.models import (
+    AdvisorProfile,
+    AvailabilityException,
+    Booking,
+    WeeklyWindow,
+    hash_token,
+    validate_time_zone,
+)
 from leerkoers.booking.scans import find_scan
 from leerkoers.booking.tasks import send_booking_email
 
@@ -404,3 +411,65 @@ def _notify(booking: Booking, kind: str) -> None:
 def local_day_range(first: date, last: date, zone) -> tuple[datetime, datetime]:
     """[start of `first`, end of `last`) in `zone`, as instants: both dates inclusive."""
     return slotlib.day_bounds(first, zone)[0], slotlib.day_bounds(last, zone)[1]
+
+
+# --- an advisor's availability ------------------------------------------------------------
+# Not an organisation's data (an advisor serves several), so the audit events carry no
+# organisation; they say who changed whose hours.
+
+
+def _availability_audit(profile: AdvisorProfile, actor, action: str, target, summary: str = "") -> None:
+    audit_record(
+        organization=None,
+        actor=actor,
+        action=action,
+        target=target,
+        summary=f"{profile.advisor.email}: {summary}" if summary else profile.advisor.email,
+    )
+
+
+def availability_profile_save(*, profile: AdvisorProfile, actor) -> AdvisorProfile:
+    """Save the advisor's booking settings (already set on `profile`); refuses invalid values."""
+    with transaction.atomic():
+        profile.full_clean()
+        profile.save()
+        _availability_audit(profile, actor, "availability.settings", profile)
+    return profile
+
+
+def availability_window_add(*, window: WeeklyWindow, actor) -> WeeklyWindow:
+    """Add weekly hours to `window.profile`; refuses an end before its start (the model's clean)."""
+    with transaction.atomic():
+        window.full_clean()
+        window.save()
+        _availability_audit(window.profile, actor, "availability.window_add", window, str(window))
+    return window
+
+
+def availability_exception_add(*, exception: AvailabilityException, actor) -> AvailabilityException:
+    """Add a day off or extra hours to `exception.profile`."""
+    with transaction.atomic():
+        exception.full_clean()
+        exception.save()
+        _availability_audit(exception.profile, actor, "availability.exception_add", exception, str(exception.date))
+    return exception
+
+
+def availability_remove(*, profile: AdvisorProfile, model: type, pk: int | None, actor) -> bool:
+    """Remove one weekly window or exception of `profile`; False when there is no such row."""
+    with transaction.atomic():
+        row = model.objects.filter(profile=profile, pk=pk).first() if pk else None
+        if row is None:
+            return False
+        _availability_audit(profile, actor, f"availability.{model._meta.model_name}_remove", row, str(row))
+        row.delete()
+    return True
+
+
+def availability_feed_rotate(*, profile: AdvisorProfile, actor) -> AdvisorProfile:
+    """A new secret calendar address; the old one stops working."""
+    with transaction.atomic():
+        profile.feed_version += 1
+        profile.save(update_fields=["feed_version"])
+        _availability_audit(profile, actor, "availability.feed_rotate", profile)
+    return profile

@@ -450,13 +450,13 @@ def availability(request, advisor_id: int | None = None):
         if action == "profile":
             profile_form = ProfileForm(request.POST, instance=profile, prefix="profile")
             if profile_form.is_valid():
-                profile_form.save()
+                services.availability_profile_save(profile=profile_form.save(commit=False), actor=request.user)
                 messages.success(request, _("Settings saved."))
                 return redirect(here)
         elif action == "window":
             window_form = WindowForm(request.POST, instance=WeeklyWindow(profile=profile), prefix="window")
             if window_form.is_valid():
-                window_form.save()
+                services.availability_window_add(window=window_form.save(commit=False), actor=request.user)
                 messages.success(request, _("Weekly hours added."))
                 return redirect(here)
         elif action == "exception":
@@ -464,20 +464,23 @@ def availability(request, advisor_id: int | None = None):
                 request.POST, instance=AvailabilityException(profile=profile), prefix="exception"
             )
             if exception_form.is_valid():
-                exception_form.save()
+                services.availability_exception_add(exception=exception_form.save(commit=False), actor=request.user)
                 messages.success(request, _("Exception added."))
                 return redirect(here)
         elif action == "delete-window":
-            WeeklyWindow.objects.filter(profile=profile, pk=parse_id(request.POST.get("id"))).delete()
+            services.availability_remove(
+                profile=profile, model=WeeklyWindow, pk=parse_id(request.POST.get("id")), actor=request.user
+            )
             messages.success(request, _("Weekly hours removed."))
             return redirect(here)
         elif action == "delete-exception":
-            AvailabilityException.objects.filter(profile=profile, pk=parse_id(request.POST.get("id"))).delete()
+            services.availability_remove(
+                profile=profile, model=AvailabilityException, pk=parse_id(request.POST.get("id")), actor=request.user
+            )
             messages.success(request, _("Exception removed."))
             return redirect(here)
         elif action == "rotate-feed":
-            profile.feed_version += 1
-            profile.save(update_fields=["feed_version"])
+            services.availability_feed_rotate(profile=profile, actor=request.user)
             messages.success(request, _("A new calendar address was made; the old one no longer works."))
             return redirect(here)
     return render(

@@ -365,3 +365,26 @@ def test_it_keeps_private_pages_out_of_caches_and_search_engines(client, profile
         response = client.get(url)
         assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"], url
     assert b'name="robots" content="noindex"' in client.get(link).content
+
+
+def test_it_records_every_change_of_an_advisors_availability_in_the_audit_trail(advisor_client, advisor_user):
+    from leerkoers.audit.models import AuditEvent
+
+    url = "/sessie/adviseur/beschikbaarheid/"
+    profile = advisor_user.booking_profile
+    advisor_client.post(url, {"action": "window", "window-weekday": 2, "window-start": "13:00", "window-end": "15:00"})
+    advisor_client.post(url, {"action": "exception", "exception-date": "2027-06-01", "exception-kind": "off"})
+    window = profile.windows.order_by("-pk").first()
+    exception = profile.exceptions.order_by("-pk").first()
+    advisor_client.post(url, {"action": "delete-window", "id": window.pk})
+    advisor_client.post(url, {"action": "delete-exception", "id": exception.pk})
+    advisor_client.post(url, {"action": "rotate-feed"})
+    actions = list(AuditEvent.objects.filter(actor=advisor_user).order_by("pk").values_list("action", flat=True))
+    assert actions[-5:] == [
+        "availability.window_add",
+        "availability.exception_add",
+        "availability.weeklywindow_remove",
+        "availability.availabilityexception_remove",
+        "availability.feed_rotate",
+    ]
+    assert not profile.windows.filter(pk=window.pk).exists()
