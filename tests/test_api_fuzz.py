@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from leerkoers.api import api
@@ -50,9 +52,15 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture
 def token(db):
+    # The WSGI handler closes the database connection after each request, which on PostgreSQL
+    # ends the test's transaction; Django's own test client suspends that the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     org = Organization.objects.get(slug="demo")
     admin = org.memberships.filter(role="admin").first().user
-    return api_token_create(organization=org, name="fuzz", can_write=True, created_by=admin)[1]
+    yield api_token_create(organization=org, name="fuzz", can_write=True, created_by=admin)[1]
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
