@@ -1,7 +1,7 @@
 """The HTTP API under /api/v1/: one NinjaAPI, a router per app.
 
 Organisation routers are mounted under /orgs/{org_slug}/ and every operation there starts
-with `api_access(request, org_slug, ...)` (see leerkoers.orgs.access). Callers authenticate
+with `api_access(request, org_slug, RULE, ...)` (see leerkoers.orgs.access). Callers authenticate
 with `Authorization: Bearer <token>` or with the signed-in browser session; session writes
 must carry the CSRF token, exactly as the HTML forms do.
 """
@@ -21,12 +21,10 @@ from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from leerkoers.lib.api_body import BodyRefused, LimitedJsonParser
-from leerkoers.orgs.access import Access, resolve_access
+from leerkoers.orgs.access import UNSAFE_METHODS, resolve_access
 from leerkoers.orgs.models import ApiToken, hash_token
 
 logger = logging.getLogger(__name__)
-
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _has_null_character(request) -> bool:
@@ -114,22 +112,6 @@ class ErrorOut(Schema):
 ERRORS_OF_EVERY_OPERATION = (400, 404, 422)  # malformed request, unknown path or id, invalid input
 ERRORS_OF_AUTHENTICATED = (401, 403)  # no valid token or session; role, read-only token or CSRF
 ERRORS_OF_WRITES = (409, 413)  # conflicts with stored data; body over DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-def api_access(request, org_slug: str, roles=None, *, write: bool = False) -> Access:
-    """First line of every organisation API operation; see resolve_access.
-
-    The authentication step has already resolved the organisation of the path; this adds
-    the operation's own requirements: the roles it needs, and whether it writes.
-    """
-    access = getattr(request, "org_access", None)
-    if access is None or access.organization.slug != org_slug:
-        return resolve_access(request, org_slug, roles, write=write)
-    if roles is not None:
-        access.require(roles)
-    if write and not access.can_write:
-        raise PermissionDenied
-    return access
 
 
 @api.exception_handler(Http404)

@@ -28,13 +28,12 @@ from leerkoers.alignment.models import (
     StrategicGoal,
     Theme,
 )
-from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import smart_check
-from leerkoers.api import api_access
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import MAX_IDS, Id, IdList, PathId, QueryId
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access
 from leerkoers.orgs.models import Membership, Team
 
 router = Router(tags=["alignment"])
@@ -81,7 +80,7 @@ class ThemeOut(Schema):
 
 @router.get("/orgs/{org_slug}/themes", response=Page[ThemeOut], summary="Themes: the four preset ones, then your own")
 def theme_list(request, org_slug: str):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     items = [{"id": None, "key": key, "name": str(label), "preset": True} for key, label in PRESET_THEMES.items()]
     items += [{"id": t.pk, "key": t.key, "name": t.name, "preset": False} for t in access.filter(Theme)]
     return {"items": items, "count": len(items)}
@@ -91,7 +90,7 @@ def theme_list(request, org_slug: str):
     "/orgs/{org_slug}/themes", response={201: ThemeOut}, summary="Add an own theme", openapi_extra=body_schema(ThemeIn)
 )
 def theme_create(request, org_slug: str, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(ThemeIn, payload)
     theme = services.theme_create(organization=access.organization, key=data.key, name=data.name,
                                   actor=access.token or request.user)  # fmt: skip
@@ -100,7 +99,7 @@ def theme_create(request, org_slug: str, payload: JsonBody):
 
 @router.delete("/orgs/{org_slug}/themes/{theme_id}", response={204: None}, summary="Delete an own theme no goal uses")
 def theme_remove(request, org_slug: str, theme_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     services.theme_delete(theme=access.get(Theme, pk=theme_id), actor=access.token or request.user)
     return Status(204, None)
 
@@ -163,7 +162,7 @@ def _strategic_goal_as_input(goal: StrategicGoal) -> dict:
 
 @router.get("/orgs/{org_slug}/strategic-goals", response=Page[StrategicGoalOut], summary="Strategic goals")
 def strategic_goal_list(request, org_slug: str, limit: int = 100, offset: int = 0):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     return paginate(_strategic_goals(access), limit=limit, offset=offset)
 
 
@@ -174,7 +173,7 @@ def strategic_goal_list(request, org_slug: str, limit: int = 100, offset: int = 
     openapi_extra=body_schema(StrategicGoalIn),
 )
 def strategic_goal_create(request, org_slug: str, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(StrategicGoalIn, payload)
     goal = StrategicGoal(organization=access.organization)
     services.strategic_goal_save(
@@ -187,15 +186,14 @@ def strategic_goal_create(request, org_slug: str, payload: JsonBody):
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}", response=StrategicGoalOut, summary="One strategic goal"
 )
 def strategic_goal_detail(request, org_slug: str, strategic_goal_id: PathId):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     goal = _strategic_goals(access).filter(pk=strategic_goal_id).first()
     if goal is None:
         raise HttpError(404, _("Not found."))
     return goal
 
 
-def _update_strategic_goal(request, org_slug, strategic_goal_id, payload, *, partial: bool):
-    access = api_access(request, org_slug, EDITORS, write=True)
+def _update_strategic_goal(request, access, strategic_goal_id, payload, *, partial: bool):
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     if partial and not isinstance(payload, dict):
         raise NinjaValidationError([{"loc": [], "msg": _("Send a JSON object.")}])
@@ -213,7 +211,8 @@ def _update_strategic_goal(request, org_slug, strategic_goal_id, payload, *, par
     openapi_extra=body_schema(StrategicGoalIn),
 )
 def strategic_goal_replace(request, org_slug: str, strategic_goal_id: PathId, payload: JsonBody):
-    return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=False)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_strategic_goal(request, access, strategic_goal_id, payload, partial=False)
 
 
 @router.patch(
@@ -223,14 +222,15 @@ def strategic_goal_replace(request, org_slug: str, strategic_goal_id: PathId, pa
     openapi_extra=body_schema(StrategicGoalIn, partial=True),
 )
 def strategic_goal_update(request, org_slug: str, strategic_goal_id: PathId, payload: JsonBody):
-    return _update_strategic_goal(request, org_slug, strategic_goal_id, payload, partial=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_strategic_goal(request, access, strategic_goal_id, payload, partial=True)
 
 
 @router.delete(
     "/orgs/{org_slug}/strategic-goals/{strategic_goal_id}", response={204: None}, summary="Delete a strategic goal"
 )
 def strategic_goal_remove(request, org_slug: str, strategic_goal_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     services.strategic_goal_delete(goal=goal, actor=access.token or request.user)
     return Status(204, None)
@@ -320,7 +320,7 @@ def _kpi_changes(access, data: KpiIn) -> dict:
 
 @router.get("/orgs/{org_slug}/kpis", response=Page[KpiOut], summary="KPIs with their status")
 def kpi_list(request, org_slug: str, limit: int = 100, offset: int = 0, strategic_goal: QueryId = None):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     kpis = selectors.kpi_queryset(access.organization)
     if strategic_goal is not None:
         kpis = kpis.filter(strategic_goal_id=strategic_goal)
@@ -330,7 +330,7 @@ def kpi_list(request, org_slug: str, limit: int = 100, offset: int = 0, strategi
 
 @router.post("/orgs/{org_slug}/kpis", response={201: KpiOut}, summary="Create a KPI", openapi_extra=body_schema(KpiIn))
 def kpi_create(request, org_slug: str, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(KpiIn, payload)
     kpi = Kpi(organization=access.organization)
     services.kpi_save(kpi=kpi, actor=access.token or request.user, changes=_kpi_changes(access, data))
@@ -339,12 +339,11 @@ def kpi_create(request, org_slug: str, payload: JsonBody):
 
 @router.get("/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="One KPI with its status")
 def kpi_detail(request, org_slug: str, kpi_id: PathId):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     return _kpi_detail(access, kpi_id)
 
 
-def _update_kpi(request, org_slug, kpi_id, payload, *, partial):
-    access = api_access(request, org_slug, EDITORS, write=True)
+def _update_kpi(request, access, kpi_id, payload, *, partial: bool):
     kpi = access.get(Kpi, pk=kpi_id)
     if partial and not isinstance(payload, dict):
         raise NinjaValidationError([{"loc": [], "msg": _("Send a JSON object.")}])
@@ -359,7 +358,8 @@ def _update_kpi(request, org_slug, kpi_id, payload, *, partial):
     "/orgs/{org_slug}/kpis/{kpi_id}", response=KpiOut, summary="Replace a KPI", openapi_extra=body_schema(KpiIn)
 )
 def kpi_replace(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
-    return _update_kpi(request, org_slug, kpi_id, payload, partial=False)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_kpi(request, access, kpi_id, payload, partial=False)
 
 
 @router.patch(
@@ -369,12 +369,13 @@ def kpi_replace(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
     openapi_extra=body_schema(KpiIn, partial=True),
 )
 def kpi_update(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
-    return _update_kpi(request, org_slug, kpi_id, payload, partial=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_kpi(request, access, kpi_id, payload, partial=True)
 
 
 @router.delete("/orgs/{org_slug}/kpis/{kpi_id}", response={204: None}, summary="Delete a KPI and its measurements")
 def kpi_remove(request, org_slug: str, kpi_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     services.kpi_delete(kpi=access.get(Kpi, pk=kpi_id), actor=access.token or request.user)
     return Status(204, None)
 
@@ -410,7 +411,7 @@ class MeasurementBatch(pydantic.RootModel):
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements", response=Page[MeasurementOut], summary="Measurements of a KPI"
 )
 def measurement_list(request, org_slug: str, kpi_id: PathId, limit: int = 100, offset: int = 0, team: QueryId = None):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     kpi = access.get(Kpi, pk=kpi_id)
     measurements = access.filter(Measurement, kpi=kpi).order_by("date", F("team_id").asc(nulls_first=True), "pk")
     if team is not None:
@@ -425,7 +426,7 @@ def measurement_list(request, org_slug: str, kpi_id: PathId, limit: int = 100, o
     openapi_extra=body_schema(MeasurementBatch),
 )
 def measurement_create(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     kpi = access.get(Kpi, pk=kpi_id)
     raw_items = payload if isinstance(payload, list) else [payload]
     if len(raw_items) > 10_000:
@@ -462,7 +463,7 @@ def measurement_create(request, org_slug: str, kpi_id: PathId, payload: JsonBody
     "/orgs/{org_slug}/kpis/{kpi_id}/measurements/{measurement_id}", response={204: None}, summary="Delete a measurement"
 )
 def measurement_remove(request, org_slug: str, kpi_id: PathId, measurement_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     measurement = access.get(Measurement, pk=measurement_id, kpi_id=kpi_id)
     services.measurement_delete(measurement=measurement, actor=access.token or request.user)
     return Status(204, None)
@@ -570,7 +571,7 @@ def _save_learning_goal(request, access, goal: LearningGoal, data: LearningGoalI
 
 @router.get("/orgs/{org_slug}/learning-goals", response=Page[LearningGoalOut], summary="Learning goals")
 def learning_goal_list(request, org_slug: str, limit: int = 100, offset: int = 0):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     page = paginate(_learning_goals(access), limit=limit, offset=offset)
     today = _today()
     return {"items": [_learning_goal_out(goal, today) for goal in page["items"]], "count": page["count"]}
@@ -583,22 +584,21 @@ def learning_goal_list(request, org_slug: str, limit: int = 100, offset: int = 0
     openapi_extra=body_schema(LearningGoalIn),
 )
 def learning_goal_create(request, org_slug: str, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(LearningGoalIn, payload)
     return Status(201, _save_learning_goal(request, access, LearningGoal(organization=access.organization), data))
 
 
 @router.get("/orgs/{org_slug}/learning-goals/{learning_goal_id}", response=LearningGoalOut, summary="One learning goal")
 def learning_goal_detail(request, org_slug: str, learning_goal_id: PathId):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     goal = _learning_goals(access).filter(pk=learning_goal_id).first()
     if goal is None:
         raise HttpError(404, _("Not found."))
     return _learning_goal_out(goal, _today())
 
 
-def _update_learning_goal(request, org_slug, learning_goal_id, payload, *, partial):
-    access = api_access(request, org_slug, EDITORS, write=True)
+def _update_learning_goal(request, access, learning_goal_id, payload, *, partial: bool):
     goal = _learning_goals(access).filter(pk=learning_goal_id).first()
     if goal is None:
         raise HttpError(404, _("Not found."))
@@ -619,7 +619,8 @@ def _update_learning_goal(request, org_slug, learning_goal_id, payload, *, parti
     openapi_extra=body_schema(LearningGoalIn),
 )
 def learning_goal_replace(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
-    return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=False)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_learning_goal(request, access, learning_goal_id, payload, partial=False)
 
 
 @router.patch(
@@ -629,14 +630,15 @@ def learning_goal_replace(request, org_slug: str, learning_goal_id: PathId, payl
     openapi_extra=body_schema(LearningGoalIn, partial=True),
 )
 def learning_goal_update(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
-    return _update_learning_goal(request, org_slug, learning_goal_id, payload, partial=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    return _update_learning_goal(request, access, learning_goal_id, payload, partial=True)
 
 
 @router.delete(
     "/orgs/{org_slug}/learning-goals/{learning_goal_id}", response={204: None}, summary="Delete a learning goal"
 )
 def learning_goal_remove(request, org_slug: str, learning_goal_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     services.learning_goal_delete(
         goal=access.get(LearningGoal, pk=learning_goal_id), actor=access.token or request.user
     )
@@ -659,7 +661,7 @@ class ActivityLinkOut(Schema):
     openapi_extra=body_schema(ActivityLinkIn),
 )
 def learning_goal_activity_add(request, org_slug: str, learning_goal_id: PathId, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     data = validate_body(ActivityLinkIn, payload)
     activity = _by_ids(access, Activity, [data.activity], "activity", _("activity"))[0]
@@ -673,7 +675,7 @@ def learning_goal_activity_add(request, org_slug: str, learning_goal_id: PathId,
     summary="Remove the link between a learning goal and an activity",
 )
 def learning_goal_activity_remove(request, org_slug: str, learning_goal_id: PathId, activity_id: PathId):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     activity = access.get(Activity, pk=activity_id)
     if not services.activity_link_remove(goal=goal, activity=activity, actor=access.token or request.user):
@@ -693,7 +695,7 @@ class SuggestionIn(Schema):
     openapi_extra=body_schema(SuggestionIn),
 )
 def suggestion_reject(request, org_slug: str, payload: JsonBody):
-    access = api_access(request, org_slug, EDITORS, write=True)
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(SuggestionIn, payload)
     goal = _by_ids(access, LearningGoal, [data.learning_goal], "learning_goal", _("learning goal"))[0]
     activity = _by_ids(access, Activity, [data.activity], "activity", _("activity"))[0]
@@ -785,7 +787,7 @@ def _team_share(row: gt.TeamShares) -> dict:
     "/orgs/{org_slug}/golden-thread", response=GoldenThreadOut, summary="Golden thread: gaps and aligned shares"
 )
 def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "year"):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     thread = selectors.thread_for(access.organization)
     report = gt.report(thread, trend_period=period, rejected=selectors.rejected_pairs(access.organization))
     return {

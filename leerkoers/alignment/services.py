@@ -26,11 +26,7 @@ from leerkoers.alignment.models import (
 )
 from leerkoers.audit.services import audit_record
 from leerkoers.inventory.selectors import bump_revision as inventory_changed
-from leerkoers.orgs.access import STEERING
 from leerkoers.orgs.models import Organization, Role
-
-# Who may change step 3: HR / L&D, advisors, and the board that sets the strategic goals.
-EDITORS = STEERING | {Role.DIRECTOR}
 
 # --- themes ------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Pages of step 3. Every view resolves the organisation first (@org_view); every lookup goes
-through access.get / access.filter. Members read; EDITORS (HR / L&D, advisors, board) change."""
+through access.get / access.filter. Members read; LEADERSHIP (HR / L&D, advisors, board) change."""
 
 import tempfile
 from datetime import date
@@ -34,12 +34,11 @@ from leerkoers.alignment.models import (
     StrategicGoal,
     Theme,
 )
-from leerkoers.alignment.services import EDITORS
 from leerkoers.alignment.smart import is_smart, smart_check
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.lib.params import parse_id
-from leerkoers.orgs.access import org_view
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.orgs.models import Team
 
 
@@ -47,18 +46,14 @@ def _actor(request):
     return request.user
 
 
-def _require_editor(access) -> None:
-    access.require(EDITORS)
-
-
 def _ctx(access, **extra) -> dict:
-    return {"access": access, "can_edit": access.role in EDITORS, **extra}
+    return {"access": access, "can_edit": access.role in LEADERSHIP, **extra}
 
 
 # --- overview: the golden thread ---------------------------------------------------------
 
 
-@org_view()
+@org_view(EVERYONE)
 def index(request, access):
     weight = request.GET.get("weight", gt.SPEND)
     thread = selectors.thread_for(access.organization)
@@ -82,7 +77,7 @@ def index(request, access):
 # --- strategic goals and themes ----------------------------------------------------------
 
 
-@org_view()
+@org_view(EVERYONE)
 def goals(request, access):
     organization = access.organization
     strategic_goals = (
@@ -96,7 +91,6 @@ def goals(request, access):
 
 
 def _strategic_goal_form(request, access, goal: StrategicGoal | None):
-    _require_editor(access)
     goal = goal or StrategicGoal(organization=access.organization)
     form = StrategicGoalForm(request.POST or None, instance=goal, organization=access.organization)
     if request.method == "POST" and form.is_valid():
@@ -111,17 +105,17 @@ def _strategic_goal_form(request, access, goal: StrategicGoal | None):
     return render(request, "alignment/goal_form.html", _ctx(access, form=form, goal=goal))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def goal_create(request, access):
     return _strategic_goal_form(request, access, None)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def goal_edit(request, access, strategic_goal_id):
     return _strategic_goal_form(request, access, access.get(StrategicGoal, pk=strategic_goal_id))
 
 
-@org_view()
+@org_view(EVERYONE)
 def goal_detail(request, access, strategic_goal_id):
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     links = access.filter(LearningGoalLink, strategic_goal=goal).select_related("learning_goal")
@@ -130,43 +124,39 @@ def goal_detail(request, access, strategic_goal_id):
     return render(request, "alignment/goal_detail.html", _ctx(access, goal=goal, links=links, kpis=kpis, theme=theme))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def goal_delete(request, access, strategic_goal_id):
-    _require_editor(access)
     goal = access.get(StrategicGoal, pk=strategic_goal_id)
     services.strategic_goal_delete(goal=goal, actor=_actor(request))
     messages.success(request, _("Strategic goal “%(title)s” deleted.") % {"title": goal.title})
     return redirect("alignment:goals", org_slug=access.organization.slug)
 
 
-@org_view()
+@org_view(read=EVERYONE, write=LEADERSHIP)
 def themes(request, access):
     form = ThemeForm(request.POST or None)
-    if request.method == "POST":
-        _require_editor(access)
-        if form.is_valid():
-            try:
-                services.theme_create(
-                    organization=access.organization,
-                    key=form.cleaned_data["key"],
-                    name=form.cleaned_data["name"],
-                    actor=_actor(request),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Theme added."))
-                return redirect("alignment:themes", org_slug=access.organization.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_create(
+                organization=access.organization,
+                key=form.cleaned_data["key"],
+                name=form.cleaned_data["name"],
+                actor=_actor(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Theme added."))
+            return redirect("alignment:themes", org_slug=access.organization.slug)
     own = access.filter(Theme)
     preset = [(key, label) for key, label in services.theme_choices(access.organization)][:4]
     return render(request, "alignment/themes.html", _ctx(access, form=form, own=own, preset=preset))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def theme_delete(request, access, theme_id):
-    _require_editor(access)
     theme = access.get(Theme, pk=theme_id)
     try:
         services.theme_delete(theme=theme, actor=_actor(request))
@@ -180,13 +170,12 @@ def theme_delete(request, access, theme_id):
 # --- KPIs and measurements ---------------------------------------------------------------
 
 
-@org_view()
+@org_view(EVERYONE)
 def kpis(request, access):
     return render(request, "alignment/kpis.html", _ctx(access, kpis=selectors.kpis_with_status(access.organization)))
 
 
 def _kpi_form(request, access, kpi: Kpi, initial=None):
-    _require_editor(access)
     form = KpiForm(request.POST or None, instance=kpi, organization=access.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
@@ -200,7 +189,7 @@ def _kpi_form(request, access, kpi: Kpi, initial=None):
     return render(request, "alignment/kpi_form.html", _ctx(access, form=form, kpi=kpi))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def kpi_create(request, access):
     initial = {}
     goal_id = parse_id(request.GET.get("strategic_goal", ""))
@@ -209,7 +198,7 @@ def kpi_create(request, access):
     return _kpi_form(request, access, Kpi(organization=access.organization), initial)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def kpi_edit(request, access, kpi_id):
     return _kpi_form(request, access, access.get(Kpi, pk=kpi_id))
 
@@ -255,7 +244,7 @@ def _chart_data(kpi: Kpi, measurements: list[Measurement], team_names: dict) -> 
     }
 
 
-@org_view()
+@org_view(read=EVERYONE, write=LEADERSHIP)
 def kpi_detail(request, access, kpi_id):
     kpi = access.get(Kpi, pk=kpi_id)
     measurements = list(
@@ -264,20 +253,18 @@ def kpi_detail(request, access, kpi_id):
         .order_by("date", F("team__name").asc(nulls_first=True))
     )
     form = MeasurementForm(request.POST or None, organization=access.organization)
-    if request.method == "POST":
-        _require_editor(access)
-        if form.is_valid():
-            item = services.MeasurementInput(
-                "", kpi, form.cleaned_data["date"], form.cleaned_data["value"], form.cleaned_data["team"]
-            )
-            try:
-                services.measurements_create(organization=access.organization, items=[item], actor=_actor(request))
-            except services.MeasurementErrors as exc:
-                for row in exc.rows:
-                    form.add_error(row["field"] if row["field"] in form.fields else None, row["message"])
-            else:
-                messages.success(request, _("Measurement added."))
-                return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
+    if request.method == "POST" and form.is_valid():
+        item = services.MeasurementInput(
+            "", kpi, form.cleaned_data["date"], form.cleaned_data["value"], form.cleaned_data["team"]
+        )
+        try:
+            services.measurements_create(organization=access.organization, items=[item], actor=_actor(request))
+        except services.MeasurementErrors as exc:
+            for row in exc.rows:
+                form.add_error(row["field"] if row["field"] in form.fields else None, row["message"])
+        else:
+            messages.success(request, _("Measurement added."))
+            return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
     assessment = selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id is None])
     team_names = {m.team_id: m.team.name for m in measurements if m.team_id}
     team_status = []
@@ -301,10 +288,9 @@ def kpi_detail(request, access, kpi_id):
     )
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def kpi_delete(request, access, kpi_id):
-    _require_editor(access)
     kpi = access.get(Kpi, pk=kpi_id)
     goal_id = kpi.strategic_goal_id
     services.kpi_delete(kpi=kpi, actor=_actor(request))
@@ -312,19 +298,17 @@ def kpi_delete(request, access, kpi_id):
     return redirect("alignment:goal_detail", org_slug=access.organization.slug, strategic_goal_id=goal_id)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def measurement_delete(request, access, kpi_id, measurement_id):
-    _require_editor(access)
     measurement = access.get(Measurement, pk=measurement_id, kpi_id=kpi_id)
     services.measurement_delete(measurement=measurement, actor=_actor(request))
     messages.success(request, _("Measurement deleted."))
     return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi_id)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def measurement_import_view(request, access):
-    _require_editor(access)
     form = MeasurementImportForm(request.POST or None, request.FILES or None, organization=access.organization)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -365,7 +349,7 @@ def _checks_for(goal: LearningGoal, link_count: int, has_targets: bool):
     )
 
 
-@org_view()
+@org_view(EVERYONE)
 def learning_goals(request, access):
     goals_ = (
         access.filter(LearningGoal)
@@ -384,7 +368,6 @@ def learning_goals(request, access):
 
 
 def _learning_goal_form(request, access, goal: LearningGoal):
-    _require_editor(access)
     form = LearningGoalForm(request.POST or None, instance=goal, organization=access.organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -440,17 +423,17 @@ def _form_checks(form):
     )
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def learning_goal_create(request, access):
     return _learning_goal_form(request, access, LearningGoal(organization=access.organization))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 def learning_goal_edit(request, access, learning_goal_id):
     return _learning_goal_form(request, access, access.get(LearningGoal, pk=learning_goal_id))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def smart_check_fragment(request, access):
     """htmx: the SMART check of the form as it is being filled in (changes nothing)."""
@@ -458,7 +441,7 @@ def smart_check_fragment(request, access):
     return render(request, "alignment/_smart_check.html", {"checks": _form_checks(form)})
 
 
-@org_view()
+@org_view(EVERYONE)
 def learning_goal_detail(request, access, learning_goal_id):
     goal = access.get(LearningGoal, pk=learning_goal_id)
     links = list(access.filter(LearningGoalLink, learning_goal=goal).select_related("strategic_goal"))
@@ -494,10 +477,9 @@ def learning_goal_detail(request, access, learning_goal_id):
     )
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def learning_goal_delete(request, access, learning_goal_id):
-    _require_editor(access)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     services.learning_goal_delete(goal=goal, actor=_actor(request))
     messages.success(request, _("Learning goal “%(title)s” deleted.") % {"title": goal.title})
@@ -510,10 +492,9 @@ def _next_url(request, default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def learning_goal_activity_add(request, access, learning_goal_id):
-    _require_editor(access)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     activity_id = parse_id(request.POST.get("activity", ""))
     activity = access.filter(Activity, pk=activity_id).first() if activity_id else None
@@ -526,10 +507,9 @@ def learning_goal_activity_add(request, access, learning_goal_id):
     return redirect(_next_url(request, default))
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def learning_goal_activity_remove(request, access, learning_goal_id, activity_id):
-    _require_editor(access)
     goal = access.get(LearningGoal, pk=learning_goal_id)
     activity = access.get(Activity, pk=activity_id)
     services.activity_link_remove(goal=goal, activity=activity, actor=_actor(request))
@@ -541,7 +521,7 @@ def learning_goal_activity_remove(request, access, learning_goal_id, activity_id
 # --- activities: the links from the inventory's side -------------------------------------
 
 
-@org_view()
+@org_view(EVERYONE)
 def activities(request, access):
     show = request.GET.get("show", "all")
     query = request.GET.get("q", "").strip()[:100]
@@ -574,11 +554,10 @@ def activities(request, access):
     )
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def activity_link(request, access, activity_id):
     """Link from the activity's side: the activity serves the chosen learning goal."""
-    _require_editor(access)
     activity = access.get(Activity, pk=activity_id)
     goal_id = parse_id(request.POST.get("learning_goal", ""))
     goal = access.filter(LearningGoal, pk=goal_id).first() if goal_id else None
@@ -596,7 +575,7 @@ def activity_link(request, access, activity_id):
 # --- suggestions -------------------------------------------------------------------------
 
 
-@org_view()
+@org_view(EVERYONE)
 def suggestions(request, access):
     thread = selectors.thread_for(access.organization)
     found = gt.suggestions(thread, rejected=selectors.rejected_pairs(access.organization))[:100]
@@ -613,10 +592,9 @@ def _suggestion_pair(request, access):
     return access.get(LearningGoal, pk=goal_id), access.get(Activity, pk=activity_id)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def suggestion_accept(request, access):
-    _require_editor(access)
     goal, activity = _suggestion_pair(request, access)
     if goal is None:
         messages.error(request, _("Choose a suggestion."))
@@ -628,10 +606,9 @@ def suggestion_accept(request, access):
     return redirect("alignment:suggestions", org_slug=access.organization.slug)
 
 
-@org_view()
+@org_view(LEADERSHIP)
 @require_POST
 def suggestion_reject(request, access):
-    _require_editor(access)
     goal, activity = _suggestion_pair(request, access)
     if goal is None:
         messages.error(request, _("Choose a suggestion."))

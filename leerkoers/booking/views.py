@@ -25,8 +25,8 @@ from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.lib.params import parse_id
 from leerkoers.orgs import journey
-from leerkoers.orgs.access import STEERING, org_view
-from leerkoers.orgs.models import AdvisorGrant, Role
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
+from leerkoers.orgs.models import AdvisorGrant
 from leerkoers.ratelimit.limiter import retry_after
 
 DAYS_SHOWN = 7
@@ -180,12 +180,12 @@ def book(request):
     return _booking_page(request, template="booking/book.html", context={})
 
 
-@org_view()
+@org_view(EVERYONE)
 def org_sessions(request, access):
     user = request.user
     initial = {"name": user.full_name, "email": user.email, "organisation_name": access.organization.name}
     sessions = access.filter(Booking).select_related("advisor").order_by("-start")
-    if access.role not in STEERING | {Role.DIRECTOR}:
+    if access.role not in LEADERSHIP:
         sessions = sessions.filter(booked_by=user)
     return _booking_page(
         request,

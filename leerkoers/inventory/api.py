@@ -19,7 +19,6 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from leerkoers.api import api_access
 from leerkoers.inventory import exports, selectors
 from leerkoers.inventory.importing.reader import ImportRefused
 from leerkoers.inventory.models import (
@@ -48,11 +47,10 @@ from leerkoers.lib.api_body import BodyRefused, JsonBody, body_schema, parse_jso
 from leerkoers.lib.field_limits import decimal_limits, integer_range
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import Id, IdList, PathId, QueryId, QueryYear
-from leerkoers.orgs.access import STEERING
-from leerkoers.orgs.models import Role, Team
+from leerkoers.orgs.access import LEADERSHIP, STEERING, api_access
+from leerkoers.orgs.models import Team
 
 router = Router(tags=["inventory"])
-READERS = STEERING | {Role.DIRECTOR}
 
 
 class ActivityOut(Schema):
@@ -155,7 +153,7 @@ def activity_list(
     request, org_slug: str, limit: int = 100, offset: int = 0, q: str = "", kind: str = "", initiator: str = "",
     team: QueryId = None, year: QueryYear = None, sort: str = "-start_date",
 ):  # fmt: skip
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     activities = _activities(access)
     if q:
         activities = activities.filter(Q(title__icontains=q[:100]) | Q(provider__icontains=q[:100]))
@@ -175,7 +173,7 @@ def activity_list(
 
 @router.get("/orgs/{org_slug}/activities/export", summary="All activities as CSV or XLSX (formulas neutralised)")
 def activity_export(request, org_slug: str, format: str = "csv"):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     return exports.activities_response(access.filter(Activity).order_by("pk"), format)
 
 
@@ -216,7 +214,7 @@ def activity_create(request, org_slug: str, payload: JsonBody):
 
 @router.get("/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="One activity")
 def activity_detail(request, org_slug: str, activity_id: PathId):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     return _activity_or_404(access, activity_id)
 
 
@@ -245,7 +243,7 @@ def participation_list(
     request, org_slug: str, limit: int = 100, offset: int = 0, activity: QueryId = None, team: QueryId = None,
     status: str = "", person: str = "",
 ):  # fmt: skip
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     rows = access.filter(Participation).order_by("-pk")
     if activity is not None:
         rows = rows.filter(activity_id=activity)
@@ -269,7 +267,7 @@ def participation_list(
 
 @router.get("/orgs/{org_slug}/participations/export", summary="All participations as CSV or XLSX")
 def participation_export(request, org_slug: str, format: str = "csv"):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     return exports.participations_response(access.filter(Participation), format)
 
 
@@ -307,7 +305,7 @@ def participation_create(request, org_slug: str, payload: JsonBody):
     "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="One participation"
 )
 def participation_detail(request, org_slug: str, participation_id: PathId):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     return access.get(Participation, pk=participation_id)
 
 
@@ -354,12 +352,15 @@ class ImportOut(Schema):
 
 @router.post("/orgs/{org_slug}/imports", response={200: dict, 202: ImportOut}, summary="Upload a file to import")
 def import_upload(
-    request, org_slug: str, file: File[UploadedFile], kind: Form[str], mapping: Form[str] = "", sheet: Form[str] = "",
-    skip_invalid: Form[bool] = False, dry_run: Form[bool] = False,
+    request, org_slug: str, file: File[UploadedFile] = None, kind: Form[str] = "", mapping: Form[str] = "",
+    sheet: Form[str] = "", skip_invalid: Form[bool] = False, dry_run: Form[bool] = False,
 ):  # fmt: skip
     """Same options as the commands. With `dry_run` the check's report comes back at once;
     otherwise the import runs in the background: poll /jobs/{job} or /imports/{id}."""
+    # file and kind are checked here, after the role: a caller without it learns nothing.
     access = api_access(request, org_slug, STEERING, write=True)
+    if file is None:
+        raise HttpError(422, _("Send the file to import in the field file."))
     if kind not in ImportKind.values:
         raise HttpError(422, _("kind must be activities or participations."))
     parsed_mapping = None
@@ -431,13 +432,13 @@ def xapi_statements(request, org_slug: str):
 
 @router.get("/orgs/{org_slug}/analysis", response=dict, summary="The coherence analysis figures")
 def analysis(request, org_slug: str):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     data, updating = selectors.analysis_state(access.organization)
     return exports.analysis_json(data, selectors.starting_point(data)) | {"updating": updating}
 
 
 @router.get("/orgs/{org_slug}/analysis/export", summary="The analysis as XLSX or CSV")
 def analysis_export(request, org_slug: str, format: str = "xlsx"):
-    access = api_access(request, org_slug, READERS)
+    access = api_access(request, org_slug, LEADERSHIP)
     data = selectors.analysis(access.organization)
     return exports.analysis_response(data, selectors.starting_point(data), format)

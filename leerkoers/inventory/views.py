@@ -33,10 +33,9 @@ from leerkoers.inventory.services import (
     resolve_mapping,
 )
 from leerkoers.lib.params import query_id, query_year
-from leerkoers.orgs.access import STEERING, org_view
-from leerkoers.orgs.models import Role, Team
+from leerkoers.orgs.access import LEADERSHIP, STEERING, org_view
+from leerkoers.orgs.models import Team
 
-READERS = STEERING | {Role.DIRECTOR}
 SORTS = {
     "title": "title", "-title": "-title", "start": "start_date", "-start": "-start_date", "cost": "cost",
     "-cost": "-cost", "provider": "provider", "-provider": "-provider",
@@ -44,7 +43,7 @@ SORTS = {
 LIST_SIZE = 50
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def index(request, access):
     """The step's page: coherence analysis with charts, tables and the starting point."""
     data, updating = selectors.analysis_state(access.organization)
@@ -80,7 +79,7 @@ def _filtered_activities(access, params):
     return activities.order_by(SORTS.get(sort, "-start_date"), "pk"), query, sort
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def activity_list(request, access):
     activities, query, sort = _filtered_activities(access, request.GET)
     activities = activities.prefetch_related(
@@ -129,7 +128,7 @@ def activity_remove(request, access, activity_id: int):
     return redirect("inventory:activities", org_slug=access.organization.slug)
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def participation_list(request, access):
     """Keyset-free but count-free paging: a million rows must not be counted per page."""
     rows = access.filter(Participation).select_related("activity", "team").order_by("-pk")
@@ -306,18 +305,18 @@ def import_errors(request, access, import_run_uuid):
 # --- exports -------------------------------------------------------------------------
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def export_activities(request, access):
     activities, _query, _sort = _filtered_activities(access, request.GET)
     return exports.activities_response(activities, request.GET.get("format", "csv"))
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def export_participations(request, access):
     return exports.participations_response(access.filter(Participation), request.GET.get("format", "csv"))
 
 
-@org_view(READERS)
+@org_view(LEADERSHIP)
 def export_analysis(request, access):
     data = selectors.analysis(access.organization)
     return exports.analysis_response(data, selectors.starting_point(data), request.GET.get("format", "xlsx"))

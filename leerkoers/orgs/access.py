@@ -4,6 +4,8 @@
 the caller holds in it. Someone who is not a member gets the same 404 as for an organisation
 that does not exist, so that slugs cannot be probed; a member without a required role gets
 403. Views get the access through `org_view`; API operations call `api_access` first.
+Both take a role rule named below, so that who may do what is on the first line of every
+view and operation (and tests/test_role_matrix.py can read it from there).
 Every lookup of an organisation-owned row goes through `Access.get` / `Access.filter`,
 which add the organisation to the filter.
 """
@@ -19,9 +21,30 @@ from django.http import Http404
 
 from leerkoers.orgs.models import ADVISOR, AdvisorGrant, ApiToken, Membership, Organization, Role
 
-ALL_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.EMPLOYEE, ADVISOR})
-# Roles that may steer the organisation's policy process.
+# The role rules. Each is named once, here; views and API operations pass one of them (never
+# a set of their own), and a new step picks the one that fits or adds it here.
+#: every member of the organisation, whatever their role, and its granted advisors
+EVERYONE = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.EMPLOYEE, ADVISOR})
+#: who steers the policy process: HR / L&D (admin) and the organisation's advisors
 STEERING = frozenset({Role.ADMIN, ADVISOR})
+#: the steering roles and the director / board: they read the organisation's figures and
+#: results and set its goals
+LEADERSHIP = STEERING | {Role.DIRECTOR}
+#: the director / board alone: they approve what the organisation commits to (the vision)
+BOARD = frozenset({Role.DIRECTOR})
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """Who may read (safe methods) and who may write (unsafe methods) through one view."""
+
+    read: frozenset
+    write: frozenset
+
+    def roles_for(self, method: str) -> frozenset:
+        return self.write if method in UNSAFE_METHODS else self.read
 
 
 @dataclass(frozen=True)
@@ -104,25 +127,55 @@ def resolve_access(
     return access
 
 
-def org_view(roles: Iterable[str] | None = None) -> Callable:
+def org_view(
+    roles: Iterable[str] | None = None, *, read: Iterable[str] | None = None, write: Iterable[str] | None = None
+) -> Callable:
     """Decorate a view under /o/<org_slug>/: log-in required, access resolved first.
 
-    The view is called as `view(request, access, **kwargs)`; `request.access` is set too so
-    that templates (navigation) can use it.
+    `org_view(STEERING)` gives every method to one rule; `org_view(read=EVERYONE,
+    write=LEADERSHIP)` lets the roles of `read` see the page and only those of `write` send
+    it (POST, PUT, PATCH, DELETE). A view without a rule is refused at import time. The
+    view is called as `view(request, access, **kwargs)`; `request.access` is set too so that
+    templates (navigation) can use it.
     """
+    if roles is not None:
+        if read is not None or write is not None:
+            raise TypeError("org_view takes one rule, or read= and write=, not both")
+        read = write = roles
+    if read is None or write is None:
+        raise TypeError("org_view needs its role rule: org_view(RULE) or org_view(read=RULE, write=RULE)")
+    rule = RoleRule(read=frozenset(read), write=frozenset(write))
 
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
         def wrapped(request, org_slug: str, *args, **kwargs):
-            access = resolve_access(request, org_slug, roles)
+            access = resolve_access(request, org_slug, rule.roles_for(request.method))
             request.access = access
             return view(request, access, *args, **kwargs)
 
         wrapped.org_view = True
+        wrapped.role_rule = rule
         return wrapped
 
     return decorator
+
+
+def api_access(request, org_slug: str, roles: Iterable[str], *, write: bool = False) -> Access:
+    """First line of every organisation API operation; see resolve_access.
+
+    The authentication step (leerkoers.api) has already resolved the organisation of the
+    path; this adds the operation's own requirements: the role rule it needs, and whether
+    it writes. It lives here, not beside the routers, so that each app's api.py depends on
+    the access mechanism only and not on the module that mounts it.
+    """
+    access = getattr(request, "org_access", None)
+    if access is None or access.organization.slug != org_slug:
+        return resolve_access(request, org_slug, roles, write=write)
+    access.require(roles)
+    if write and not access.can_write:
+        raise PermissionDenied
+    return access
 
 
 def accessible_organizations(user) -> list[tuple[Organization, str]]:

@@ -2,10 +2,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import api_access
+from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import Id, PathId
-from leerkoers.orgs.access import STEERING
+from leerkoers.orgs.access import EVERYONE, STEERING, api_access
 from leerkoers.orgs.models import Membership, Role, Team
 from leerkoers.orgs.services import team_create, team_update
 
@@ -72,20 +72,26 @@ class MemberOut(Schema):
 
 @router.get("/orgs/{org_slug}/", response=OrganizationOut, summary="The organisation and your role in it")
 def organization_detail(request, org_slug: str):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     org = access.organization
     return {"slug": org.slug, "name": org.name, "sector": org.sector, "size_band": org.size_band, "role": access.role}
 
 
 @router.get("/orgs/{org_slug}/teams", response=Page[TeamOut], summary="Teams")
 def team_list(request, org_slug: str, limit: int = 100, offset: int = 0):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     return paginate(access.filter(Team).order_by("name"), limit=limit, offset=offset)
 
 
-@router.post("/orgs/{org_slug}/teams", response={201: TeamOut}, summary="Add a team (HR / L&D admins)")
-def team_add(request, org_slug: str, payload: TeamIn):
+@router.post(
+    "/orgs/{org_slug}/teams",
+    response={201: TeamOut},
+    summary="Add a team (HR / L&D admins)",
+    openapi_extra=body_schema(TeamIn),
+)
+def team_add(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
+    payload = validate_body(TeamIn, payload)
     team = team_create(
         organization=access.organization,
         name=payload.name,
@@ -98,7 +104,7 @@ def team_add(request, org_slug: str, payload: TeamIn):
 
 @router.get("/orgs/{org_slug}/teams/{team_id}", response=TeamOut, summary="One team")
 def team_detail(request, org_slug: str, team_id: PathId):
-    access = api_access(request, org_slug)
+    access = api_access(request, org_slug, EVERYONE)
     return access.get(Team, pk=team_id)
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -13,7 +13,7 @@ from leerkoers.audit.models import ACTION_LABELS, AuditEvent
 from leerkoers.audit.services import audit_record
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs import journey
-from leerkoers.orgs.access import STEERING, accessible_organizations, org_view
+from leerkoers.orgs.access import EVERYONE, STEERING, accessible_organizations, org_view
 from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
 from leerkoers.orgs.models import ApiToken, Invitation, Membership, Role, Team
 from leerkoers.orgs.services import (
@@ -46,7 +46,7 @@ def landing(request):
     return render(request, "orgs/landing.html", {"organizations": organizations, "roles": Role.choices})
 
 
-@org_view()
+@org_view(EVERYONE)
 def home(request, access):
     steps = journey.journey_for(access.organization)
     counts = {status.value: 0 for status in journey.Status}
@@ -179,7 +179,7 @@ def invitation_revoke(request, access, invitation_id):
     return redirect("orgs:members", org_slug=access.organization.slug)
 
 
-@org_view()
+@org_view(read=EVERYONE, write=STEERING)
 def teams(request, access):
     all_teams = list(
         access.filter(Team)
@@ -213,8 +213,6 @@ def teams(request, access):
             else:
                 messages.success(request, _("Team %(name)s added.") % {"name": team.name})
                 return redirect("orgs:teams", org_slug=access.organization.slug)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(request, "orgs/teams.html", {"access": access, "tree": list(walk(None, 0)), "form": form})
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import ErrorOut, api_access
-from leerkoers.orgs.access import STEERING
-from leerkoers.orgs.models import Role
+from leerkoers.api import ErrorOut
+from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.orgs.access import LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.scan import instrument, results, scoring
 from leerkoers.scan.models import ScanResponse, ScanRound
@@ -31,7 +31,6 @@ from leerkoers.scan.services import (
 )
 
 router = Router(tags=["scan"])
-RESULT_ROLES = STEERING | {Role.DIRECTOR}
 
 
 class ItemOut(Schema):
@@ -228,14 +227,20 @@ def _detail(scan_round: ScanRound) -> dict:
 
 @router.get("/orgs/{org_slug}/scan/rounds", response=list[RoundOut], summary="Scan rounds")
 def round_list(request, org_slug: str):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     rounds = list(access.filter(ScanRound))
     return [_round_out(r, results.round_total(r)) for r in rounds]
 
 
-@router.post("/orgs/{org_slug}/scan/rounds", response={201: RoundDetailOut}, summary="Open a scan round")
-def round_create(request, org_slug: str, payload: RoundIn):
+@router.post(
+    "/orgs/{org_slug}/scan/rounds",
+    response={201: RoundDetailOut},
+    summary="Open a scan round",
+    openapi_extra=body_schema(RoundIn),
+)
+def round_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
+    payload = validate_body(RoundIn, payload)
     scan_round = round_open(organization=access.organization, title=payload.title, actor=request.auth)
     return Status(201, _detail(scan_round))
 
@@ -355,7 +360,7 @@ def group_json(group: results.Group) -> dict:
     summary="Results per layer and overall; groups below the anonymity threshold carry no figures",
 )
 def round_results_api(request, org_slug: str, scan_round_uuid: UUID, lang: Literal["nl", "en"] = "nl"):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     scan_round = get_object_or_404(access.filter(ScanRound), public_id=scan_round_uuid)
     if scan_round.is_open:
         raise HttpError(409, _("Results are shown once the round is closed."))

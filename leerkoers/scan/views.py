@@ -16,14 +16,11 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.models import Job
 from leerkoers.jobs.services import job_create
-from leerkoers.orgs.access import STEERING, org_view
-from leerkoers.orgs.models import Role
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan import pdf, results, scoring
 from leerkoers.scan.models import Layer, ScanRound
 from leerkoers.scan.services import invitations_kind, link_url, round_close, round_open
 from leerkoers.scan.tasks import invitations_send_task
-
-RESULT_ROLES = STEERING | {Role.DIRECTOR}
 
 
 def _lang() -> str:
@@ -35,11 +32,11 @@ def _heat(score: int | None) -> str:
     return "heat-none" if score is None else f"heat-{min(4, score // 20)}"
 
 
-@org_view()
+@org_view(EVERYONE)
 def index(request, access):
     rounds = list(access.filter(ScanRound))
     counts = {r.pk: results.round_total(r) for r in rounds}
-    trend = results.trend(access.organization, _lang()) if access.role in RESULT_ROLES else []
+    trend = results.trend(access.organization, _lang()) if access.role in LEADERSHIP else []
     return render(
         request,
         "scan/index.html",
@@ -52,7 +49,7 @@ def index(request, access):
                 "scores": [p["overall"].overall for p in trend],
                 "label": _("Overall score"),
             },
-            "can_see_results": access.role in RESULT_ROLES,
+            "can_see_results": access.role in LEADERSHIP,
         },
     )
 
@@ -71,7 +68,7 @@ def round_create(request, access):
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def round_detail(request, access, scan_round_id):
     scan_round = access.get(ScanRound, public_id=scan_round_id)
     context = {"access": access, "round": scan_round, "counts": _counts(scan_round)}
@@ -180,7 +177,7 @@ def _closed_results(access, scan_round_id):
     return results.round_results(scan_round, _lang())
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def round_export(request, access, scan_round_id):
     """CSV of the thresholded results: one row per group and dimension."""
     result = _closed_results(access, scan_round_id)
@@ -230,7 +227,7 @@ def _cell_note(reason: str | None, minimum: int) -> str:
     return ""
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def round_report(request, access, scan_round_id):
     result = _closed_results(access, scan_round_id)
     content = pdf.round_report(result, organization_name=access.organization.name)

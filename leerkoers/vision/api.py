@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import ErrorOut, api_access
+from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
-from leerkoers.orgs.access import STEERING
+from leerkoers.orgs.access import BOARD, LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.vision import consensus, results, selectors, services
 from leerkoers.vision.models import STATEMENT_MAX_LENGTH, VisionRound, VisionStatement, VisionVersion
-from leerkoers.vision.views import APPROVERS, RESULT_ROLES
 
 router = Router(tags=["vision"])
 
@@ -82,7 +81,7 @@ def _fail(exc: ValidationError, status: int = 422):
 
 @router.get("/orgs/{org_slug}/vision/rounds", response=list[VisionRoundOut], summary="Vision rounds")
 def round_list(request, org_slug: str):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     return [_round_out(r) for r in access.filter(VisionRound).prefetch_related("questions")]
 
 
@@ -111,7 +110,7 @@ def round_create(request, org_slug: str, payload: JsonBody):
 
 @router.get("/orgs/{org_slug}/vision/rounds/{vision_round_uuid}", response=VisionRoundOut, summary="A vision round")
 def round_detail(request, org_slug: str, vision_round_uuid: UUID):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     return _round_out(access.get(VisionRound, public_id=vision_round_uuid), links=access.is_admin)
 
 
@@ -277,7 +276,7 @@ def _row_out(row: results.StatementRow) -> dict:
     summary="Consensus, dividing and unclear statements; layers below the minimum carry no figures",
 )
 def round_results(request, org_slug: str, vision_round_uuid: UUID):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
     result = results.round_results(vision_round)
     return {
@@ -356,7 +355,7 @@ def _version_out(version: VisionVersion) -> dict:
     summary="Versions of the vision text, newest first",
 )
 def version_list(request, org_slug: str, vision_round_uuid: UUID):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
     return [_version_out(v) for v in vision_round.versions.all()]
 
@@ -377,7 +376,7 @@ def version_create(request, org_slug: str, vision_round_uuid: UUID, payload: Jso
 
 @router.get("/orgs/{org_slug}/vision/versions/{vision_version_uuid}", response=VersionOut, summary="A version")
 def version_detail(request, org_slug: str, vision_version_uuid: UUID):
-    access = api_access(request, org_slug, RESULT_ROLES)
+    access = api_access(request, org_slug, LEADERSHIP)
     return _version_out(access.get(VisionVersion, public_id=vision_version_uuid))
 
 
@@ -399,7 +398,7 @@ def version_endorsement(request, org_slug: str, vision_version_uuid: UUID):
     summary="The board's approval of a version (a board member's session only)",
 )
 def version_approve(request, org_slug: str, vision_version_uuid: UUID):
-    access = api_access(request, org_slug, APPROVERS, write=True)
+    access = api_access(request, org_slug, BOARD, write=True)
     version = access.get(VisionVersion, public_id=vision_version_uuid)
     try:
         services.version_approve(version=version, actor=request.auth)

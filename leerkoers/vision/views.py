@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.models import Job
 from leerkoers.jobs.services import job_create
-from leerkoers.orgs.access import STEERING, org_view
-from leerkoers.orgs.models import Role
+from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
 from leerkoers.vision import consensus, results
 from leerkoers.vision.models import Support, VisionApproval, VisionRound, VisionStatement, VisionVersion
@@ -38,9 +37,6 @@ from leerkoers.vision.services import (
 )
 from leerkoers.vision.tasks import invitations_send_task
 
-RESULT_ROLES = STEERING | {Role.DIRECTOR}
-APPROVERS = frozenset({Role.DIRECTOR})
-
 
 def _round_redirect(access, vision_round, name="vision:round"):
     return redirect(name, org_slug=access.organization.slug, vision_round_id=vision_round.public_id)
@@ -50,7 +46,7 @@ def _errors(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
-@org_view()
+@org_view(EVERYONE)
 def index(request, access):
     rounds = list(access.filter(VisionRound).prefetch_related("participants"))
     return render(
@@ -60,7 +56,7 @@ def index(request, access):
             "access": access,
             "rounds": rounds,
             "default_questions": [str(q) for q in DEFAULT_QUESTIONS],
-            "can_see_results": access.role in RESULT_ROLES,
+            "can_see_results": access.role in LEADERSHIP,
             "default_closes_on": datetime.date.today() + datetime.timedelta(days=21),
         },
     )
@@ -102,7 +98,7 @@ def round_create(request, access):
     return _round_redirect(access, vision_round)
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def round_detail(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
     result = results.round_results(vision_round)
@@ -281,7 +277,7 @@ def draft(request, access, vision_round_id):
     )
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def version_detail(request, access, vision_version_id):
     version = access.get(VisionVersion, public_id=vision_version_id)
     previous = access.filter(VisionVersion, round=version.round, number__lt=version.number).order_by("-number").first()
@@ -296,7 +292,7 @@ def version_detail(request, access, vision_version_id):
             "diff": consensus.text_diff(previous.text, version.text) if previous else None,
             "support": results.support_by_layer(version),
             "approval": version.approvals.select_related("approved_by").first(),
-            "can_approve": access.role in APPROVERS,
+            "can_approve": access.role in BOARD,
             "support_labels": dict(Support.choices),
         },
     )
@@ -311,7 +307,7 @@ def version_endorse(request, access, vision_version_id):
     return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
 
 
-@org_view(APPROVERS)
+@org_view(BOARD)
 @require_POST
 def version_approve_view(request, access, vision_version_id):
     version = access.get(VisionVersion, public_id=vision_version_id)
@@ -324,7 +320,7 @@ def version_approve_view(request, access, vision_version_id):
     return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
 
 
-@org_view(RESULT_ROLES)
+@org_view(LEADERSHIP)
 def round_export(request, access, vision_round_id):
     """CSV of the anonymised rating matrix: statement × layer counts, thresholds applied."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)

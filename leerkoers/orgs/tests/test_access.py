@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from leerkoers.jobs.models import Job
-from leerkoers.orgs.access import STEERING, resolve_access
+from leerkoers.orgs.access import EVERYONE, STEERING, org_view, resolve_access
 from leerkoers.orgs.models import ADVISOR, AdvisorGrant, Role, Team
 
 
@@ -58,3 +58,12 @@ def test_it_answers_a_malformed_id_with_not_found(admin_user, model, lookup):
     access = resolve_access(_request(admin_user), "demo")
     with pytest.raises(Http404):
         access.get(model, **lookup)
+
+
+def test_it_refuses_a_view_that_names_no_role_rule():
+    with pytest.raises(TypeError):
+        org_view()
+    with pytest.raises(TypeError):
+        org_view(read=EVERYONE)
+    with pytest.raises(TypeError):
+        org_view(EVERYONE, write=EVERYONE)
