@@ -57,7 +57,7 @@ def test_it_shows_the_journey_in_dutch_by_default(admin_user):
         "Eigenaarschap in alle lagen",
         "Start klein, toets en leer bij",
         "Leerbeleidsplan",
-        "Nog niet begonnen",
+        "Binnenkort in Leerkoers",
         "Uitloggen",
         "HR / L&amp;D (beheerder)",
     ]:
@@ -68,7 +68,12 @@ def test_it_shows_the_journey_in_dutch_by_default(admin_user):
 def test_it_switches_the_journey_to_english_and_back(admin_user):
     page = _journey_in("en", admin_user)
     assert '<html lang="en">' in page
-    for text in ["Your route to a strategic learning policy", "Map the current situation", "Not started", "Sign out"]:
+    for text in [
+        "Your route to a strategic learning policy",
+        "Map the current situation",
+        "Coming to Leerkoers",
+        "Sign out",
+    ]:
         assert text in page, text
     assert "Breng de huidige situatie in kaart" not in page
     assert "Breng de huidige situatie in kaart" in _journey_in("nl", admin_user)

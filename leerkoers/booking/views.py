@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from leerkoers import journey
 from leerkoers.accounts.models import User
 from leerkoers.booking import ics, links, services
 from leerkoers.booking import slots as slotlib
@@ -24,7 +25,6 @@ from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, Availabi
 from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.lib.params import parse_id
-from leerkoers.orgs import journey
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.orgs.models import AdvisorGrant
 from leerkoers.ratelimit.limiter import retry_after

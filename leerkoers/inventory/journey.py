@@ -4,7 +4,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from leerkoers.inventory.models import Activity
-from leerkoers.orgs import journey
+from leerkoers.lib import journey
 
 
 def report(organization) -> journey.StepReport:

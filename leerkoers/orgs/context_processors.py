@@ -1,5 +1,5 @@
+from leerkoers.journey import STEPS
 from leerkoers.orgs.access import accessible_organizations
-from leerkoers.orgs.journey import STEPS
 
 
 def organizations(request):

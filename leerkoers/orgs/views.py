@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from leerkoers import journey
 from leerkoers.audit.models import ACTION_LABELS, AuditEvent
 from leerkoers.audit.services import audit_record
 from leerkoers.lib.forms import add_service_errors
-from leerkoers.orgs import journey
 from leerkoers.orgs.access import EVERYONE, STEERING, accessible_organizations, org_view
 from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
 from leerkoers.orgs.models import ApiToken, Invitation, Membership, Role, Team
@@ -50,10 +50,11 @@ def landing(request):
 def home(request, access):
     steps = journey.journey_for(access.organization)
     counts = {status.value: 0 for status in journey.Status}
+    counts[journey.Status.NOT_STARTED] += len(journey.COMING)
     for step in steps:
         counts[step.report.status] += 1
     # The route's next stop: the first step that is there to work on and not done yet.
-    next_step = next((s for s in steps if s.available and s.report.status != journey.Status.DONE), None)
+    next_step = next((s for s in steps if s.report.status != journey.Status.DONE), None)
     return render(
         request,
         "orgs/home.html",
@@ -63,6 +64,7 @@ def home(request, access):
             "progress": round(100 * journey.progress_share(steps)),
             "counts": counts,
             "next_step": next_step,
+            "coming": journey.COMING,
         },
     )
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from leerkoers.orgs import journey
+from leerkoers.lib import journey
 from leerkoers.vision.models import VisionApproval, VisionRound
 
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import translation
 
 from leerkoers.alignment import selectors
+from leerkoers.alignment.journey import report
 from leerkoers.alignment.models import ActivityLink, LearningGoal, LearningGoalLink, StrategicGoal
-from leerkoers.alignment.report import report
 from leerkoers.inventory.models import Activity, ActivityTeam
-from leerkoers.orgs import journey
+from leerkoers.lib import journey
 from leerkoers.orgs.models import Organization, Team
 from leerkoers.orgs.services import api_token_create
 

@@ -2,7 +2,7 @@ import pytest
 
 from leerkoers.inventory.journey import report
 from leerkoers.inventory.models import Activity
-from leerkoers.orgs import journey
+from leerkoers.lib import journey
 
 pytestmark = pytest.mark.django_db
 

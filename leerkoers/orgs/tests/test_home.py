@@ -1,31 +1,43 @@
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
-from leerkoers.orgs import journey
+from leerkoers import journey
+from leerkoers.lib import journey as step_report
 
 HOME = reverse("orgs:home", args=["demo"])
 
 
-def test_it_shows_all_seven_steps_with_their_status(admin_client, django_assert_max_num_queries):
-    # The foundation needs 5 queries; each of the seven steps' reporters may add up to 5.
+def test_it_shows_the_steps_that_exist_with_their_status(admin_client, django_assert_max_num_queries):
+    # The foundation needs 5 queries; each of the four steps' reporters may add up to 5.
     with django_assert_max_num_queries(40):
         response = admin_client.get(HOME)
     assert response.status_code == 200
     steps = response.context["steps"]
-    assert [step.definition.key for step in steps] == [
-        "scan",
-        "inventory",
-        "vision",
-        "alignment",
-        "ownership",
-        "pilots",
-        "policy",
-    ]
+    assert [step.definition.key for step in steps] == ["scan", "inventory", "vision", "alignment"]
     page = response.content.decode()
-    assert page.count('class="journey-step ') == 7
+    assert page.count('class="journey-step ') == 4
     for step in steps:
         assert str(step.definition.title) in page
         assert str(step.report.status.label) in page
+        assert f'href="{step.url}"' in page
+
+
+def test_it_names_what_is_coming_without_a_status_or_a_link(admin_client):
+    page = admin_client.get(HOME).content.decode()
+    coming = page[page.index('class="journey-coming"') :]
+    for title in ("Ownership in all layers", "Start small, test and learn", "Learning policy document"):
+        assert title in coming and title not in page[: page.index('class="journey-coming"')]
+    assert "<a " not in coming.split("</section>")[0]
+
+
+def _with_report(monkeypatch, reports: dict):
+    steps = [
+        dataclasses.replace(step, report=(lambda o, r=reports[step.key]: r)) if step.key in reports else step
+        for step in journey.STEPS
+    ]
+    monkeypatch.setattr(journey, "STEPS", steps)
 
 
 @pytest.mark.parametrize("cast", ["director_client", "manager_client", "employee_client", "advisor_client"])
@@ -47,8 +59,10 @@ def test_it_answers_a_missing_organisation_like_a_forbidden_one(admin_client, ou
 
 
 def test_it_reports_a_registered_step_with_its_figures(admin_client, monkeypatch):
-    report = journey.StepReport(journey.Status.DONE, [journey.Figure("Vision statements", "12")], "Share the vision")
-    monkeypatch.setitem(journey._REPORTERS, "vision", lambda organization: report)
+    report = journey.StepReport(
+        journey.Status.DONE, [step_report.Figure("Vision statements", "12")], "Share the vision"
+    )
+    _with_report(monkeypatch, {"vision": report})
     response = admin_client.get(HOME)
     page = response.content.decode()
     assert "Vision statements" in page and "12" in page and "Share the vision" in page
@@ -57,16 +71,14 @@ def test_it_reports_a_registered_step_with_its_figures(admin_client, monkeypatch
 
 def test_it_counts_progress_from_the_statuses():
     def step(status):
-        return journey.JourneyStep(journey.STEPS[0], journey.StepReport(status), None, True)
+        return journey.JourneyStep(journey.STEPS[0], journey.StepReport(status), "/")
 
     S = journey.Status
-    assert journey.progress_share([]) == 0
-    assert journey.progress_share([step(S.DONE), step(S.IN_PROGRESS), step(S.NOT_STARTED), step(S.DONE)]) == 0.625
-
-
-def test_it_refuses_to_register_an_unknown_step():
-    with pytest.raises(ValueError):
-        journey.register("no-such-step", lambda organization: None)
+    assert journey.progress_share([], total=0) == 0
+    steps = [step(S.DONE), step(S.IN_PROGRESS), step(S.NOT_STARTED), step(S.DONE)]
+    assert journey.progress_share(steps, total=4) == 0.625
+    # Out of the whole route by default: the steps still to come count as not started.
+    assert journey.progress_share(steps) == 2.5 / (len(journey.STEPS) + len(journey.COMING))
 
 
 def test_it_offers_the_advisor_a_switch_between_organisations(advisor_client):
@@ -101,7 +113,7 @@ def test_it_tells_someone_without_an_organisation_how_to_get_in(client, db):
 def test_it_marks_the_first_unfinished_step_as_next(admin_client, monkeypatch):
     done = journey.StepReport(journey.Status.DONE)
     started = journey.StepReport(journey.Status.IN_PROGRESS)
-    monkeypatch.setattr(journey, "_REPORTERS", {"scan": lambda o: done, "inventory": lambda o: started})
+    _with_report(monkeypatch, {"scan": done, "inventory": started})
     response = admin_client.get(HOME)
     assert response.context["next_step"].definition.key == "inventory"
     page = response.content.decode()
@@ -109,8 +121,8 @@ def test_it_marks_the_first_unfinished_step_as_next(admin_client, monkeypatch):
     assert page.index("Next on the route") > page.index("Map the current situation")
 
 
-def test_it_marks_no_next_step_when_nothing_is_there_to_work_on(admin_client, monkeypatch):
-    monkeypatch.setattr(journey, "_REPORTERS", {})
+def test_it_marks_no_next_step_when_every_step_is_done(admin_client, monkeypatch):
+    _with_report(monkeypatch, {step.key: journey.StepReport(journey.Status.DONE) for step in journey.STEPS})
     response = admin_client.get(HOME)
     assert response.context["next_step"] is None
     assert "Next on the route" not in response.content.decode()
@@ -120,11 +132,11 @@ def test_it_writes_journey_counts_in_the_users_locale():
     from django.utils import translation
 
     with translation.override("nl"):
-        assert journey.count(20000) == "20.000"
+        assert step_report.count(20000) == "20.000"
     with translation.override("en"):
-        assert journey.count(20000) == "20,000"
-    assert journey.count(None) == "0"
-    assert journey.percent(0.384) == "38%"
+        assert step_report.count(20000) == "20,000"
+    assert step_report.count(None) == "0"
+    assert step_report.percent(0.384) == "38%"
 
 
 def test_it_titles_the_page_with_its_own_name_and_the_product(admin_client):

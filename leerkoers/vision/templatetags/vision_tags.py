@@ -1,6 +1,6 @@
 from django import template
 
-from leerkoers.orgs.journey import percent as journey_percent
+from leerkoers.lib.journey import percent as journey_percent
 
 register = template.Library()
 

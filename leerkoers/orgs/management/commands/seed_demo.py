@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from leerkoers.accounts.models import User
+from leerkoers.alignment import demo as alignment_demo
+from leerkoers.booking import demo as booking_demo
+from leerkoers.inventory import demo as inventory_demo
 from leerkoers.jobs.models import Job
-from leerkoers.orgs import demo
 from leerkoers.orgs.models import (
     AdvisorGrant,
     ApiToken,
@@ -26,6 +28,8 @@ from leerkoers.orgs.models import (
     Team,
     hash_token,
 )
+from leerkoers.scan import demo as scan_demo
+from leerkoers.vision import demo as vision_demo
 
 DEMO_PASSWORD = "leerkoers-demo"
 
@@ -106,6 +110,16 @@ NAMED_USERS = [
     ("employee@demo.example", "Sven Bakker", Role.EMPLOYEE, "Wijkteam Noord"),
 ]
 
+# Each step's demo data, in the order the journey takes them; a new step adds its seeder here.
+# Every seeder is `seed(*, demo, other, small)` and idempotent.
+SEEDERS = [
+    ("scan", scan_demo.seed),
+    ("inventory", inventory_demo.seed),
+    ("alignment", alignment_demo.seed),
+    ("booking", booking_demo.seed),
+    ("vision", vision_demo.seed),
+]
+
 
 class Command(BaseCommand):
     help = "Create the demo organisations with users, teams and every step's demo data."
@@ -118,7 +132,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_org, other = self._organizations()
             self._people(demo_org, other, password, employees=20 if small else 200)
-        for name, seeder in demo.SEEDERS:
+        for name, seeder in SEEDERS:
             self.stdout.write(f"Seeding {name}…")
             with transaction.atomic():
                 seeder(demo=demo_org, other=other, small=small)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from leerkoers.alignment import golden_thread as gt
 from leerkoers.alignment.models import Kpi
 from leerkoers.alignment.selectors import thread_for
-from leerkoers.orgs import journey
+from leerkoers.lib import journey
 
 
 def report(organization) -> journey.StepReport:

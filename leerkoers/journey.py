@@ -1,0 +1,107 @@
+"""The journey: the steps of Leerkoers that exist, in their order, each with its reporter.
+
+A step is added by one line in STEPS and a `journey.py` in its app with
+`report(organization) -> leerkoers.lib.journey.StepReport` (see docs/architecture.md). What
+is planned but not built is in COMING: the journey page names it as coming, without a
+status or a link. Nothing registers itself; this list is the whole journey.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from leerkoers.alignment import journey as alignment
+from leerkoers.inventory import journey as inventory
+from leerkoers.lib.journey import Status, StepReport
+from leerkoers.scan import journey as scan
+from leerkoers.vision import journey as vision
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # the app's label; the navigation marks the step whose namespace is shown
+    number: int | None  # None for the scan and the policy document
+    title: str
+    summary: str
+    url_name: str  # namespaced URL taking org_slug
+    report: Callable[..., StepReport]
+    short_title: str = ""  # in the navigation bar, where the full title does not fit
+
+
+@dataclass(frozen=True)
+class ComingStep:
+    number: int | None
+    title: str
+    summary: str
+
+
+STEPS: list[Step] = [
+    Step(
+        "scan",
+        None,
+        _("Readiness scan"),
+        _("Find out where the organisation stands, layer by layer."),
+        "scan:index",
+        scan.report,
+    ),
+    Step(
+        "inventory",
+        1,
+        _("Map the current situation"),
+        _("Which learning activities are there, who starts them, and what do they deliver?"),
+        "inventory:index",
+        inventory.report,
+        _("Current situation"),
+    ),
+    Step(
+        "vision",
+        2,
+        _("A shared vision on learning"),
+        _("Agree with every layer what learning should achieve here."),
+        "vision:index",
+        vision.report,
+        _("Vision"),
+    ),
+    Step(
+        "alignment",
+        3,
+        _("Link learning goals to strategy"),
+        _("Tie learning goals to strategic goals and KPIs."),
+        "alignment:index",
+        alignment.report,
+        _("Goals and strategy"),
+    ),
+]
+
+COMING: list[ComingStep] = [
+    ComingStep(4, _("Ownership in all layers"), _("Managers, employees and HR each own their part.")),
+    ComingStep(5, _("Start small, test and learn"), _("Pilots tied to KPIs: evaluate, then scale up, adjust or stop.")),
+    ComingStep(None, _("Learning policy document"), _("The policy plan, assembled from all steps.")),
+]
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    definition: Step
+    report: StepReport
+    url: str
+
+
+def journey_for(organization) -> list[JourneyStep]:
+    """Every step with its report for `organization` (each reporter runs its own queries)."""
+    return [
+        JourneyStep(step, step.report(organization), reverse(step.url_name, kwargs={"org_slug": organization.slug}))
+        for step in STEPS
+    ]
+
+
+def progress_share(steps: list[JourneyStep], total: int | None = None) -> float:
+    """Share of the journey done: a step in progress counts half. `total` is the number of
+    steps the share is out of (the built ones and the coming ones by default)."""
+    total = total if total is not None else len(STEPS) + len(COMING)
+    if not total:
+        return 0.0
+    weight = {Status.DONE: 1.0, Status.IN_PROGRESS: 0.5, Status.NOT_STARTED: 0.0}
+    return sum(weight[step.report.status] for step in steps) / total
