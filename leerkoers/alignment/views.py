@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -503,7 +504,7 @@ def learning_goal_activity_add(request, access, learning_goal_id):
     else:
         services.activity_link_add(goal=goal, activity=activity, actor=_actor(request))
         messages.success(request, _("“%(activity)s” now serves this learning goal.") % {"activity": activity.title})
-    default = f"/o/{access.organization.slug}/alignment/learning-goals/{goal.pk}/"
+    default = reverse("alignment:learning_goal_detail", args=[access.organization.slug, goal.pk])
     return redirect(_next_url(request, default))
 
 
@@ -514,7 +515,7 @@ def learning_goal_activity_remove(request, access, learning_goal_id, activity_id
     activity = access.get(Activity, pk=activity_id)
     services.activity_link_remove(goal=goal, activity=activity, actor=_actor(request))
     messages.success(request, _("Link removed."))
-    default = f"/o/{access.organization.slug}/alignment/learning-goals/{goal.pk}/"
+    default = reverse("alignment:learning_goal_detail", args=[access.organization.slug, goal.pk])
     return redirect(_next_url(request, default))
 
 
@@ -568,7 +569,7 @@ def activity_link(request, access, activity_id):
         messages.success(
             request, _("“%(activity)s” now serves “%(goal)s”.") % {"activity": activity.title, "goal": goal.title}
         )
-    default = f"/o/{access.organization.slug}/alignment/activities/"
+    default = reverse("alignment:activities", args=[access.organization.slug])
     return redirect(_next_url(request, default))
 
 
