@@ -192,6 +192,7 @@ OPERATIONS = {
     ("POST", "/orgs/{org_slug}/vision/statements/{vision_statement_uuid}/moderate"): "dme",
     ("POST", "/orgs/{org_slug}/vision/statements/{vision_statement_uuid}/merge"): "dme",
     ("GET", "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/results"): "me",
+    ("GET", "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/ratings.csv"): "dme",
     ("GET", "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/versions"): "me",
     ("POST", "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/versions"): "dme",
     ("GET", "/orgs/{org_slug}/vision/versions/{vision_version_uuid}"): "me",

@@ -15,7 +15,7 @@ from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.orgs.access import BOARD, LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
-from leerkoers.vision import consensus, results, selectors, services
+from leerkoers.vision import consensus, export, results, selectors, services
 from leerkoers.vision.models import STATEMENT_MAX_LENGTH, VisionRound, VisionStatement, VisionVersion
 
 router = Router(tags=["vision"])
@@ -59,7 +59,7 @@ def _round_out(vision_round: VisionRound, *, links: bool = False) -> dict:
     return {
         "id": vision_round.public_id,
         "title": vision_round.title,
-        "status": vision_round.status,
+        "status": vision_round.state,
         "closes_on": vision_round.closes_on,
         "consensus_threshold": vision_round.consensus_threshold,
         "min_ratings": vision_round.shown_minimum,
@@ -289,6 +289,16 @@ def round_results(request, org_slug: str, vision_round_uuid: UUID):
     }
 
 
+@router.get(
+    "/orgs/{org_slug}/vision/rounds/{vision_round_uuid}/ratings.csv",
+    summary="CSV of the anonymised rating matrix: statement × layer counts, empty below the thresholds",
+)
+def round_ratings_csv(request, org_slug: str, vision_round_uuid: UUID):
+    access = api_access(request, org_slug, STEERING)
+    vision_round = access.get(VisionRound, public_id=vision_round_uuid)
+    return export.ratings_response(results.round_results(vision_round))
+
+
 class VersionIn(Schema):
     text: str = Field(..., max_length=20000)
 
@@ -457,7 +467,7 @@ def _participant_out(participant) -> dict:
     return {
         "round": vision_round.public_id,
         "title": vision_round.title,
-        "status": vision_round.status,
+        "status": vision_round.state,
         "layer": participant.layer,
         "consensus_threshold": vision_round.consensus_threshold,
         "min_ratings": vision_round.shown_minimum,

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerkoers.scan.models import Layer
@@ -51,8 +52,23 @@ class VisionRound(models.Model):
         return self.title
 
     @property
+    def past_closing(self) -> bool:
+        """The closing date is the last day to take part. From the day after, the round is
+        closed whether or not anyone closed it: no scheduler has to run first
+        (services.rounds_close_due records it, for the audit trail and for queries)."""
+        return timezone.localdate() > self.closes_on
+
+    @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        return self.status == self.Status.OPEN and not self.past_closing
+
+    @property
+    def state(self) -> str:
+        """The status as participants meet it: closed once the closing date has passed."""
+        return self.Status.OPEN if self.is_open else self.Status.CLOSED
+
+    def get_state_display(self) -> str:
+        return self.Status(self.state).label
 
     @property
     def shown_minimum(self) -> int:

@@ -122,7 +122,9 @@ def round_open(
 
 
 def round_close(*, vision_round: VisionRound, actor) -> VisionRound:
-    if not vision_round.is_open:
+    """Close a round now (also one whose closing date has passed but is not yet recorded as
+    closed). Refused for a round closed before."""
+    if vision_round.status != VisionRound.Status.OPEN:
         raise ValidationError(_("This round is already closed."))
     with transaction.atomic():
         VisionRound.objects.filter(pk=vision_round.pk).update(
@@ -131,6 +133,31 @@ def round_close(*, vision_round: VisionRound, actor) -> VisionRound:
         vision_round.refresh_from_db()
         _audit(vision_round, actor, "round_close")
     return vision_round
+
+
+def rounds_close_due(*, today: date | None = None) -> int:
+    """Record as closed every open round whose closing date lies before `today` (default:
+    the local date), each with an audit entry without actor. Rounds count as closed from
+    that day anyway (VisionRound.is_open); this makes the status column and the audit trail
+    say so too. Safe to run twice or from two workers. Returns how many it closed."""
+    today = today or timezone.localdate()
+    closed = 0
+    for vision_round in VisionRound.objects.filter(status=VisionRound.Status.OPEN, closes_on__lt=today).select_related(
+        "organization"
+    ):
+        with transaction.atomic():
+            if VisionRound.objects.filter(pk=vision_round.pk, status=VisionRound.Status.OPEN).update(
+                status=VisionRound.Status.CLOSED, closed_at=timezone.now()
+            ):
+                vision_round.refresh_from_db()
+                _audit(
+                    vision_round,
+                    None,
+                    "round_close",
+                    summary=_("%(title)s: closing date passed") % {"title": vision_round.title},
+                )
+                closed += 1
+    return closed
 
 
 def link_url(token: str) -> str:
@@ -234,7 +261,9 @@ def participant_resolve(token: str) -> VisionParticipant | None:
 
 
 def _require_open(vision_round: VisionRound) -> None:
-    if not VisionRound.objects.filter(pk=vision_round.pk, status=VisionRound.Status.OPEN).exists():
+    if not VisionRound.objects.filter(
+        pk=vision_round.pk, status=VisionRound.Status.OPEN, closes_on__gte=timezone.localdate()
+    ).exists():
         raise ValidationError(_("This vision round is closed."), code="closed")
 
 

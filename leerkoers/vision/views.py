@@ -3,14 +3,12 @@
 Every figure comes from leerkoers.vision.results, where the thresholds are applied.
 """
 
-import csv
 import datetime
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from leerkoers.jobs.models import Job
 from leerkoers.jobs.services import job_create
 from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
-from leerkoers.vision import consensus, results
+from leerkoers.vision import consensus, export, results
 from leerkoers.vision.models import Support, VisionApproval, VisionRound, VisionStatement, VisionVersion
 from leerkoers.vision.services import (
     DEFAULT_QUESTIONS,
@@ -324,33 +322,4 @@ def version_approve_view(request, access, vision_version_id):
 def round_export(request, access, vision_round_id):
     """CSV of the anonymised rating matrix: statement × layer counts, thresholds applied."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    result = results.round_results(vision_round)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="vision-{vision_round.public_id}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("statement"), _("result"), _("layer"), _("ratings"), _("agree"), _("disagree"), _("pass"), _("agree share")]
-    )
-    for row in result.rows:
-        for cell in row.cells:
-            if cell.shown:
-                writer.writerow(
-                    [
-                        _csv_safe(row.statement.text),
-                        row.result.kind,
-                        cell.layer,
-                        cell.votes,
-                        cell.raw_agree,
-                        cell.raw_disagree,
-                        cell.raw_pass,
-                        f"{cell.agree:.3f}",
-                    ]
-                )
-            else:
-                writer.writerow([_csv_safe(row.statement.text), row.result.kind, cell.layer, "", "", "", "", ""])
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """Statements are typed by participants: never let a spreadsheet read one as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return export.ratings_response(results.round_results(vision_round))

@@ -129,3 +129,28 @@ def test_the_openapi_document_describes_the_vision_operations(client):
     assert "201" in create["responses"]
     assert "/api/v1/vision/participants/{token}/ratings" in paths
     assert "/api/v1/orgs/{org_slug}/vision/versions/{vision_version_uuid}/approve" in paths
+
+
+def test_the_ratings_csv_holds_counts_only_where_a_layer_has_enough_ratings(admin_client, vision_round):
+    statement = seed_statement(vision_round, "+Leren kost tijd")
+    add_votes(vision_round, statement, "board", agree=4, disagree=1, passes=1)
+    add_votes(vision_round, statement, "managers", agree=2)  # too few to show
+    response = admin_client.get(f"{BASE}/rounds/{vision_round.public_id}/ratings.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert f'filename="vision-{vision_round.public_id}.csv"' in response["Content-Disposition"]
+    rows = response.content.decode().splitlines()
+    assert rows[0] == "statement,result,layer,ratings,agree,disagree,pass,agree share"
+    assert "'+Leren kost tijd,none,board,6,4,1,1,0.625" in rows
+    assert "'+Leren kost tijd,none,managers,,,,," in rows
+    assert len(rows) == 1 + 4
+
+
+def test_the_ratings_csv_is_for_the_admin_only(director_client, manager_client, vision_round):
+    url = f"{BASE}/rounds/{vision_round.public_id}/ratings.csv"
+    assert director_client.get(url).status_code == 403
+    assert manager_client.get(url).status_code == 403
+
+
+def test_the_ratings_csv_refuses_another_organisations_admin(outsider_client, vision_round):
+    response = outsider_client.get(f"{BASE}/rounds/{vision_round.public_id}/ratings.csv")
+    assert response.status_code in (403, 404) and "Leren" not in response.content.decode()
