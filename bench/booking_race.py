@@ -23,9 +23,7 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,10 +32,10 @@ from http.client import HTTPConnection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-HOST, PORT = "127.0.0.1", 8203
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import driver  # noqa: E402
+
+HOST, PORT = driver.HOST, 8203
 AMS = ZoneInfo("Europe/Amsterdam")
 
 SETUP = """
@@ -55,28 +53,6 @@ COUNT = """
 from leerkoers.booking.models import Booking
 print(json.dumps({"rows": Booking.objects.exclude(status="cancelled").count()}))
 """
-
-
-def manage(env, *args, capture=False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
-    )
-    return result.stdout
-
-
-def shell(env, code: str) -> dict:
-    return json.loads(manage(env, "shell", "-c", "import json\n" + code, capture=True).strip().splitlines()[-1])
-
-
-def reset_postgres(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    if not name.startswith("lk_"):
-        sys.exit("Use a database of your own, named lk_…: it is dropped and created.")
-    with psycopg.connect(base + "/postgres", autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
 
 
 def request(method: str, path: str, body: dict | None = None) -> tuple[int, float]:
@@ -122,45 +98,22 @@ def main() -> None:
     parser.add_argument("--postgres", default="")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="lk-booking-bench-")
-    env = {
-        **os.environ,
-        "RATE_LIMIT_ENABLED": "0",
-        "BOOKING_MAX_FUTURE_PER_EMAIL": "1000",
-        "TASKS_BACKEND": "immediate",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DEBUG": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.postgres:
-        reset_postgres(args.postgres)
-        env["DATABASE_URL"] = args.postgres
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
+    env, tmp = driver.environment(
+        "lk-booking-bench-",
+        RATE_LIMIT_ENABLED="0",
+        BOOKING_MAX_FUTURE_PER_EMAIL="1000",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     print("database:", "PostgreSQL" if args.postgres else "SQLite", "— migrating…", flush=True)
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "createcachetable")
-    advisor = shell(env, SETUP)["advisor"]
+    driver.database(env, tmp, args.postgres)
+    advisor = driver.shell(env, SETUP)["advisor"]
 
-    log_path = Path(tmp) / "server.log"  # a warning line per 409 would drown the figures
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [GUNICORN, "leerkoers.wsgi:application", "--bind", f"{HOST}:{PORT}", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--worker-class", "gthread", "--log-level", "warning"],
-        cwd=ROOT, env=env, stderr=log,
-    )  # fmt: skip
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if request("GET", "/api/v1/booking/advisors")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                sys.exit("gunicorn did not start")
-            time.sleep(0.3)
+    log_path = tmp / "server.log"  # a warning line per 409 would drown the figures
+    options = ["--threads", str(args.threads), "--worker-class", "gthread"]
+    with driver.serve(
+        env, PORT, args.workers, ready="/api/v1/booking/advisors", options=options, stderr=log_path.open("w")
+    ):
+        print(f"load: {driver.loadavg()}")
         print(f"gunicorn: {args.workers} workers × {args.threads} threads; {os.cpu_count()} CPUs\n", flush=True)
 
         first = date.today() + timedelta(days=2)
@@ -211,12 +164,10 @@ def main() -> None:
             results = list(pool.map(lambda _: request("GET", path), range(200)))
         report("slots", results, time.perf_counter() - started)
 
-        rows = shell(env, COUNT)["rows"]
+        rows = driver.shell(env, COUNT)["rows"]
         print(f"\nrows stored {rows}, 201s answered {created}: {'OK' if rows == created else 'MISMATCH'}")
         print(f"server log: {log_path}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        print(f"load: {driver.loadavg()}")
 
 
 if __name__ == "__main__":

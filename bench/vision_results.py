@@ -56,9 +56,9 @@ def main() -> None:
     )
     if args.postgres:
         sys.path.insert(0, str(ROOT / "bench"))
-        import scan_submit
+        import driver
 
-        scan_submit.reset_postgres(args.postgres)
+        driver.reset_postgres(args.postgres)
         os.environ["DATABASE_URL"] = args.postgres
     else:
         os.environ.pop("DATABASE_URL", None)

@@ -291,8 +291,6 @@ SCAN_MIN_SECONDS = env_int("SCAN_MIN_SECONDS", 30)
 # A benchmark is shown only when the comparison group holds at least this many
 # organisations (never fewer than 10).
 SCAN_BENCHMARK_MIN_ORGS = max(10, env_int("SCAN_BENCHMARK_MIN_ORGS", 10))
-# The minimal one-row-insert view that bench/scan_submit.py compares against (off by default).
-BENCH_REFERENCE_VIEW = env_bool("BENCH_REFERENCE_VIEW", False)
 # Rate-limit counters are rows of ratelimit.RateLimitCounter, one upsert per check
 # (leerkoers/ratelimit/limiter.py); they need no cache.
 # Keep SQLite connections open between requests (seconds; 0 = a new one per request, as

@@ -142,11 +142,3 @@ class ScanResponse(models.Model):
     class Meta:
         ordering = ["-created", "public_id"]
         indexes = [models.Index(fields=["round", "layer"], name="scanresponse_round_layer")]
-
-
-class BenchReferenceRow(models.Model):
-    """Written only by the benchmark's reference view (BENCH_REFERENCE_VIEW=1): the floor that
-    bench/scan_submit.py compares a scan submission with."""
-
-    payload = models.TextField()
-    created = models.DateTimeField(auto_now_add=True)

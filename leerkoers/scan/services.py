@@ -4,7 +4,6 @@ Submitting is the hot path (a whole organisation may answer at once): no passwor
 a handful of queries, one short immediate transaction.
 """
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -12,29 +11,24 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leerkoers.audit.services import audit_record
-from leerkoers.orgs.models import Membership, Organization, Role, Sector, SizeBand
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, token_hash
+from leerkoers.orgs.models import Organization, Role, Sector, SizeBand
 from leerkoers.scan import instrument, scoring
 from leerkoers.scan.models import Instrument, Layer, RoundLink, ScanInvitation, ScanResponse, ScanRound
 
-PERSONAL_PREFIX = "p-"
 LAYER_FOR_ROLE = {
     Role.DIRECTOR: Layer.BOARD,
     Role.MANAGER: Layer.MANAGERS,
     Role.EMPLOYEE: Layer.EMPLOYEES,
     Role.ADMIN: Layer.HR,
 }
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def instrument_ensure(version: int | None = None) -> Instrument:
@@ -94,7 +88,7 @@ def link_resolve(token: str, *, cached: bool = False) -> Target | None:
     stale — only for submitting, which checks the status again in its transaction."""
     if token.startswith(PERSONAL_PREFIX):
         invitation = (
-            ScanInvitation.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
+            ScanInvitation.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
         )
         return Target(invitation.round, invitation.layer, invitation) if invitation else None
     known = _LAYER_LINKS.get(token) if cached else None
@@ -224,66 +218,14 @@ def link_url(token: str) -> str:
     return settings.SITE_URL + reverse("scan_public:respond", kwargs={"token": token})
 
 
-def invitations_kind(scan_round: ScanRound) -> str:
-    """The Job kind of a round's e-mailing, so its page can show the progress."""
-    return f"scan-invite:{scan_round.public_id}"
-
-
-def invitations_send(*, scan_round: ScanRound, actor, progress=None, chunk: int = 200) -> int:
-    """E-mail a personal single-use link to every member not invited to this round yet.
-
-    Returns how many were sent. The layer follows the member's role. Works in chunks (rows
-    stored, then that chunk's e-mails sent) and reports `progress(done, total)`. Refused for
-    a closed round. Runs as a background task (tasks.invitations_send_task).
-    """
-    if not scan_round.is_open:
-        raise ValidationError(_("This round is closed; no more invitations can be sent."))
-    organization = scan_round.organization
-    invited = ScanInvitation.objects.filter(organization=organization, round=scan_round).values_list(
-        "membership_id", flat=True
-    )
-    members = list(
-        Membership.objects.filter(organization=organization)
-        .exclude(pk__in=list(invited))
-        .select_related("user")
-        .order_by("pk")
-    )
-    sent = 0
-    for start in range(0, len(members), chunk):
-        messages, rows = [], []
-        for member in members[start : start + chunk]:
-            raw = PERSONAL_PREFIX + secrets.token_urlsafe(24)
-            rows.append(
-                ScanInvitation(
-                    organization=organization,
-                    round=scan_round,
-                    membership=member,
-                    layer=LAYER_FOR_ROLE.get(member.role, Layer.EMPLOYEES),
-                    token_hash=_hash(raw),
-                )
-            )
-            context = {"organization": organization, "round": scan_round, "link": link_url(raw), "member": member}
-            with translation.override(settings.LANGUAGE_CODE):
-                messages.append(
-                    (
-                        _("Your view on learning at %(org)s: the readiness scan") % {"org": organization.name},
-                        render_to_string("scan/email/invitation.txt", context),
-                        None,
-                        [member.user.email],
-                    )
-                )
-        # Rows first: a link in an e-mail always exists; a crash between the two leaves
-        # members marked invited without an e-mail, never an e-mail with a dead link.
-        ScanInvitation.objects.bulk_create(rows)
-        send_mass_mail(messages, fail_silently=False)
-        sent += len(rows)
-        if progress is not None:
-            progress(sent, len(members))
-    audit_record(
-        organization=organization,
-        actor=actor,
-        action="scan.invitations_send",
-        target=scan_round,
-        summary=_("%(count)s personal links") % {"count": sent},
-    )
-    return sent
+PERSONAL_LINKS = PersonalLinks(
+    name=f"{__name__}.PERSONAL_LINKS",
+    kind="scan-invite",
+    model=ScanInvitation,
+    subject=gettext_lazy("Your view on learning at %(org)s: the readiness scan"),
+    template="scan/email/invitation.txt",
+    link_url=link_url,
+    layer_for_role=LAYER_FOR_ROLE,
+    default_layer=Layer.EMPLOYEES,
+    action="scan.invitations_send",
+)

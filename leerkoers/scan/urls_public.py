@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.decorators.csrf import csrf_exempt
 
 from leerkoers.scan import views_public as views
 
@@ -11,6 +10,4 @@ urlpatterns = [
     path("r/<str:token>/", views.respond, name="respond"),
     path("resultaat/<uuid:response_id>/", views.result, name="result"),
     path("resultaat/<uuid:response_id>/rapport.pdf", views.report, name="report"),
-    # Off unless BENCH_REFERENCE_VIEW=1; a bare insert, so without CSRF like the public API.
-    path("bench/reference/", csrf_exempt(views.bench_reference), name="bench_reference"),
 ]

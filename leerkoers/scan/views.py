@@ -14,13 +14,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.jobs.models import Job
-from leerkoers.jobs.services import job_create
+from leerkoers.jobs.invitations import invitations_job, invitations_start
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan import pdf, results, scoring
 from leerkoers.scan.models import Layer, ScanRound
-from leerkoers.scan.services import invitations_kind, link_url, round_close, round_open
-from leerkoers.scan.tasks import invitations_send_task
+from leerkoers.scan.services import PERSONAL_LINKS, link_url, round_close, round_open
 
 
 def _lang() -> str:
@@ -73,12 +71,7 @@ def round_detail(request, access, scan_round_id):
     scan_round = access.get(ScanRound, public_id=scan_round_id)
     context = {"access": access, "round": scan_round, "counts": _counts(scan_round)}
     if access.is_admin:
-        context["invite_job"] = (
-            access.filter(Job, kind=invitations_kind(scan_round))
-            .select_related("organization")
-            .order_by("-created")
-            .first()
-        )
+        context["invite_job"] = invitations_job(PERSONAL_LINKS, scan_round)
         context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in scan_round.links.all()]
     if not scan_round.is_open:
         result = results.round_results(scan_round, _lang())
@@ -157,16 +150,12 @@ def round_close_view(request, access, scan_round_id):
 def round_invite(request, access, scan_round_id):
     """Start e-mailing personal links in the background; the round page shows the progress."""
     scan_round = access.get(ScanRound, public_id=scan_round_id)
-    if not scan_round.is_open:
-        messages.error(request, _("This round is closed; no more invitations can be sent."))
-    else:
-        job = job_create(
-            organization=access.organization,
-            kind=invitations_kind(scan_round),
-            title=_("E-mailing personal links"),
-            created_by=request.user,
+    try:
+        invitations_start(
+            links=PERSONAL_LINKS, round_=scan_round, actor=request.user, language=translation.get_language() or "nl"
         )
-        invitations_send_task.enqueue(scan_round.pk, str(job.pk), request.user.pk, translation.get_language() or "nl")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
 

@@ -2,12 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from leerkoers.orgs.models import Sector, SizeBand
 from leerkoers.ratelimit.limiter import retry_after
@@ -183,18 +181,3 @@ def report(request, response_id):
     http = HttpResponse(content, content_type="application/pdf")
     http["Content-Disposition"] = f'attachment; filename="leerkoers-scan-{response.public_id}.pdf"'
     return http
-
-
-@require_POST
-def bench_reference(request):
-    """The benchmark's reference: the least a Django view can do to store one row.
-
-    Only with BENCH_REFERENCE_VIEW=1 (bench/scan_submit.py); 404 otherwise.
-    """
-    if not settings.BENCH_REFERENCE_VIEW:
-        raise Http404
-    from leerkoers.scan.models import BenchReferenceRow
-
-    with transaction.atomic():
-        BenchReferenceRow.objects.create(payload=request.body[:2000].decode("utf-8", "replace"))
-    return HttpResponse(status=201)

@@ -4,22 +4,20 @@ Participants' actions (answers, statements, ratings) are not written to the audi
 a timestamped trail next to an invitation list would tell who rated what.
 """
 
-import hashlib
 import secrets
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerkoers.audit.services import audit_record
-from leerkoers.orgs.models import Membership, Organization
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, token_hash
+from leerkoers.orgs.models import Organization
 from leerkoers.scan.models import Layer
 from leerkoers.scan.services import LAYER_FOR_ROLE
 from leerkoers.vision.models import (
@@ -39,17 +37,12 @@ from leerkoers.vision.models import (
     Vote,
 )
 
-PERSONAL_PREFIX = "p-"
 # The seed's three guiding questions; a round may add its own.
 DEFAULT_QUESTIONS = [
     gettext_lazy("What do we want to achieve with learning?"),
     gettext_lazy("How does learning serve our organisation's goals?"),
     gettext_lazy("What role does learning play in our culture?"),
 ]
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _audit(vision_round, actor, action, target=None, summary=""):
@@ -168,65 +161,24 @@ def participant_url(token: str) -> str:
     return reverse("vision_public:participate", kwargs={"token": token})
 
 
-def invitations_kind(vision_round: VisionRound) -> str:
-    return f"vision-invite:{vision_round.public_id}"
-
-
-def invitations_send(*, vision_round: VisionRound, actor, progress=None, chunk: int = 200) -> int:
-    """E-mail a personal single-use link to every member not yet invited to this round; the
-    layer follows the member's role. In chunks (rows first, then that chunk's e-mails), with
-    `progress(done, total)`. Returns how many were sent; refused for a closed round."""
-    if not vision_round.is_open:
-        raise ValidationError(_("This round is closed; no more invitations can be sent."))
-    organization = vision_round.organization
-    invited = VisionInvitation.objects.filter(organization=organization, round=vision_round).values_list(
-        "membership_id", flat=True
-    )
-    members = list(
-        Membership.objects.filter(organization=organization)
-        .exclude(pk__in=list(invited))
-        .select_related("user")
-        .order_by("pk")
-    )
-    sent = 0
-    for start in range(0, len(members), chunk):
-        messages, rows = [], []
-        for member in members[start : start + chunk]:
-            raw = PERSONAL_PREFIX + secrets.token_urlsafe(24)
-            rows.append(
-                VisionInvitation(
-                    organization=organization,
-                    round=vision_round,
-                    membership=member,
-                    layer=LAYER_FOR_ROLE.get(member.role, Layer.EMPLOYEES),
-                    token_hash=_hash(raw),
-                )
-            )
-            context = {"organization": organization, "round": vision_round, "link": link_url(raw)}
-            with translation.override(settings.LANGUAGE_CODE):
-                messages.append(
-                    (
-                        _("Help shape the vision on learning at %(org)s") % {"org": organization.name},
-                        render_to_string("vision/email/invitation.txt", context),
-                        None,
-                        [member.user.email],
-                    )
-                )
-        # Rows first: a link in an e-mail always exists.
-        VisionInvitation.objects.bulk_create(rows)
-        send_mass_mail(messages, fail_silently=False)
-        sent += len(rows)
-        if progress is not None:
-            progress(sent, len(members))
-    _audit(vision_round, actor, "invitations_send", summary=_("%(count)s personal links") % {"count": sent})
-    return sent
+PERSONAL_LINKS = PersonalLinks(
+    name=f"{__name__}.PERSONAL_LINKS",
+    kind="vision-invite",
+    model=VisionInvitation,
+    subject=gettext_lazy("Help shape the vision on learning at %(org)s"),
+    template="vision/email/invitation.txt",
+    link_url=link_url,
+    layer_for_role=LAYER_FOR_ROLE,
+    default_layer=Layer.EMPLOYEES,
+    action="vision.invitations_send",
+)
 
 
 def start_resolve(token: str) -> tuple[VisionRound, str, VisionInvitation | None] | None:
     """The round and layer behind a personal or layer link, or None for an unknown link."""
     if token.startswith(PERSONAL_PREFIX):
         invitation = (
-            VisionInvitation.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
+            VisionInvitation.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
         )
         return (invitation.round, invitation.layer, invitation) if invitation else None
     link = VisionLayerLink.objects.filter(token=token).select_related("round__organization").first()
@@ -250,14 +202,14 @@ def participant_start(*, vision_round: VisionRound, layer: str, invitation: Visi
             organization=vision_round.organization,
             round=vision_round,
             layer=layer,
-            token_hash=_hash(raw),
+            token_hash=token_hash(raw),
             verified=invitation is not None,
         )
     return raw
 
 
 def participant_resolve(token: str) -> VisionParticipant | None:
-    return VisionParticipant.objects.filter(token_hash=_hash(token)).select_related("round__organization").first()
+    return VisionParticipant.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
 
 
 def _require_open(vision_round: VisionRound) -> None:

@@ -14,16 +14,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.jobs.models import Job
-from leerkoers.jobs.services import job_create
+from leerkoers.jobs.invitations import invitations_job, invitations_start
 from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
 from leerkoers.vision import consensus, export, results
 from leerkoers.vision.models import Support, VisionApproval, VisionRound, VisionStatement, VisionVersion
 from leerkoers.vision.services import (
     DEFAULT_QUESTIONS,
+    PERSONAL_LINKS,
     endorsement_open,
-    invitations_kind,
     link_url,
     round_close,
     round_open,
@@ -33,7 +32,6 @@ from leerkoers.vision.services import (
     version_approve,
     version_create,
 )
-from leerkoers.vision.tasks import invitations_send_task
 
 
 def _round_redirect(access, vision_round, name="vision:round"):
@@ -115,12 +113,7 @@ def round_detail(request, access, vision_round_id):
         "approvals": list(VisionApproval.objects.filter(version__round=vision_round).select_related("version")),
     }
     if access.is_admin:
-        context["invite_job"] = (
-            access.filter(Job, kind=invitations_kind(vision_round))
-            .select_related("organization")
-            .order_by("-created")
-            .first()
-        )
+        context["invite_job"] = invitations_job(PERSONAL_LINKS, vision_round)
         context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in vision_round.layer_links.all()]
         context["invited"] = vision_round.invitations.count()
     return render(request, "vision/round.html", context)
@@ -131,16 +124,12 @@ def round_detail(request, access, vision_round_id):
 def round_invite(request, access, vision_round_id):
     """Start e-mailing personal links in the background; the round page shows the progress."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    if not vision_round.is_open:
-        messages.error(request, _("This round is closed; no more invitations can be sent."))
-    else:
-        job = job_create(
-            organization=access.organization,
-            kind=invitations_kind(vision_round),
-            title=_("E-mailing personal links"),
-            created_by=request.user,
+    try:
+        invitations_start(
+            links=PERSONAL_LINKS, round_=vision_round, actor=request.user, language=translation.get_language() or "nl"
         )
-        invitations_send_task.enqueue(vision_round.pk, str(job.pk), request.user.pk, translation.get_language() or "nl")
+    except ValidationError as exc:
+        _errors(request, exc)
     return _round_redirect(access, vision_round)
 
 

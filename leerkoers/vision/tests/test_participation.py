@@ -2,6 +2,7 @@
 
 import pytest
 
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, token_hash
 from leerkoers.vision.models import (
     VisionAnswer,
     VisionInvitation,
@@ -9,7 +10,6 @@ from leerkoers.vision.models import (
     VisionRating,
     VisionStatement,
 )
-from leerkoers.vision.services import PERSONAL_PREFIX, _hash
 from leerkoers.vision.tests.conftest import add_votes, join, seed_statement
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,11 @@ def test_a_layer_link_shows_the_rules_and_makes_a_participant_of_that_layer(clie
 def test_a_personal_link_works_once_and_keeps_no_trace_of_the_participant(client, vision_round, org):
     raw = PERSONAL_PREFIX + "abc123"
     invitation = VisionInvitation.objects.create(
-        organization=org, round=vision_round, membership=org.memberships.first(), layer="board", token_hash=_hash(raw)
+        organization=org,
+        round=vision_round,
+        membership=org.memberships.first(),
+        layer="board",
+        token_hash=token_hash(raw),
     )
     _start(client, raw)
     invitation.refresh_from_db()

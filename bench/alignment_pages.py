@@ -1,7 +1,8 @@
 """Timings of step 3, for docs/alignment.md. Not a test: run it by hand.
 
-    SQLITE_PATH=/tmp/lk_bench.sqlite3 python manage.py migrate && python manage.py seed_demo
-    SQLITE_PATH=/tmp/lk_bench.sqlite3 python -m leerkoers.alignment.benchmark
+    SQLITE_PATH=/tmp/lk_bench.sqlite3 .venv/bin/python manage.py migrate
+    SQLITE_PATH=/tmp/lk_bench.sqlite3 .venv/bin/python manage.py seed_demo
+    SQLITE_PATH=/tmp/lk_bench.sqlite3 DEBUG=0 ALLOWED_HOSTS=testserver .venv/bin/python bench/alignment_pages.py
 
 1. The pages and the golden-thread API on the seeded `demo` (median and max of 10 requests
    through Django's test client, and the number of queries).
@@ -11,8 +12,12 @@
 import os
 import random
 import statistics
+import sys
 import time
 from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _pages() -> None:
@@ -110,5 +115,6 @@ if __name__ == "__main__":
     import django
 
     django.setup()
+    print(f"load: {Path('/proc/loadavg').read_text().strip()}")
     _pages()
     _analysis()
