@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from leerkoers.alignment import journey as alignment
 from leerkoers.inventory import journey as inventory
 from leerkoers.lib.journey import Status, StepReport
+from leerkoers.pilots import journey as pilots
 from leerkoers.scan import journey as scan
 from leerkoers.vision import journey as vision
 
@@ -73,11 +74,19 @@ STEPS: list[Step] = [
         alignment.report,
         _("Goals and strategy"),
     ),
+    Step(
+        "pilots",
+        5,
+        _("Start small, test and learn"),
+        _("Pilots tied to KPIs: evaluate, then scale up, adjust or stop."),
+        "pilots:index",
+        pilots.report,
+        _("Pilots"),
+    ),
 ]
 
 COMING: list[ComingStep] = [
     ComingStep(4, _("Ownership in all layers"), _("Managers, employees and HR each own their part.")),
-    ComingStep(5, _("Start small, test and learn"), _("Pilots tied to KPIs: evaluate, then scale up, adjust or stop.")),
     ComingStep(None, _("Learning policy document"), _("The policy plan, assembled from all steps.")),
 ]
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "leerkoers.alignment",
     "leerkoers.booking",
     "leerkoers.vision",
+    "leerkoers.pilots",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ org_patterns = [
     path("alignment/", include("leerkoers.alignment.urls")),
     path("sessions/", include("leerkoers.booking.urls")),
     path("vision/", include("leerkoers.vision.urls")),
+    path("pilots/", include("leerkoers.pilots.urls")),
 ]
 
 urlpatterns = [

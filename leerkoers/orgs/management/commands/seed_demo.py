@@ -28,6 +28,7 @@ from leerkoers.orgs.models import (
     Team,
     hash_token,
 )
+from leerkoers.pilots import demo as pilots_demo
 from leerkoers.scan import demo as scan_demo
 from leerkoers.vision import demo as vision_demo
 
@@ -118,6 +119,7 @@ SEEDERS = [
     ("alignment", alignment_demo.seed),
     ("booking", booking_demo.seed),
     ("vision", vision_demo.seed),
+    ("pilots", pilots_demo.seed),
 ]
 
 
