@@ -6,7 +6,7 @@
 
 Generates a semicolon CSV with a realistic mix of Dutch formats (3-2-2026 and 2026-02-03
 dates, "1,5" hours, "7,5" scores, Dutch and English statuses), loads it with DuckDB into its
-own table, then imports it with `inventory.services.import_file` into a fresh database
+own table, then imports it with `inventory.importing.pipeline.import_file` into a fresh database
 (a new SQLite file, or the PostgreSQL database named in DATABASE_URL, dropped and created),
 and prints both times, rows per second, the ratio and the peak memory (ru_maxrss).
 """
@@ -92,13 +92,13 @@ def main() -> None:
 
     if os.environ.get("BENCH_PHASES"):
         logging.basicConfig(level=logging.WARNING, format="  %(message)s")
-        logging.getLogger("leerkoers.inventory.services").setLevel(logging.DEBUG)
+        logging.getLogger("leerkoers.inventory.importing.writer").setLevel(logging.DEBUG)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    from leerkoers.inventory.importing.pipeline import import_file
     from leerkoers.inventory.models import Participation
-    from leerkoers.inventory.services import import_file
     from leerkoers.orgs.models import Organization, Team
 
     org = Organization.objects.create(name="Bench", slug="bench")
@@ -130,7 +130,7 @@ def main() -> None:
     # much of it is waiting on a shared machine (and, for PostgreSQL, on the server).
     print(f"DuckDB load:      {duck:6.2f} s  {args.rows / duck:12,.0f} rows/s   (CPU {duck_cpu:.2f} s)")
     print(f"Leerkoers import: {ours:6.2f} s  {args.rows / ours:12,.0f} rows/s   (CPU {ours_cpu:.2f} s; "
-          f"{result.created:,} created, {result.new_activities:,} activities created)")  # fmt: skip
+          f"{result.created:,} created, {result.details['new_activities']:,} activities created)")  # fmt: skip
     print(f"ratio:            {ours / duck:6.2f}x DuckDB wall time (target: within 5x); {ours_cpu / duck_cpu:.2f}x CPU")
     print(f"re-import:        {reimport:6.2f} s  (the same file: all {again.updated:,} rows matched, none duplicated)")
     print(f"changed file:     {rewrite:6.2f} s  (every row's hours differ: {changed.updated:,} rows updated)")

@@ -64,9 +64,9 @@ def main() -> None:
     from django.utils import timezone
 
     from leerkoers.accounts.models import User
+    from leerkoers.inventory.importing.writer import bulk_upsert_participations, refresh_participation_counts
     from leerkoers.inventory.models import Activity, ActivityTeam
     from leerkoers.inventory.selectors import bump_revision
-    from leerkoers.inventory.services import bulk_upsert_participations, refresh_participation_counts
     from leerkoers.orgs.models import Membership, Organization, Role, Team
 
     rng = random.Random(1)

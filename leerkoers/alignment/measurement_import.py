@@ -1,26 +1,25 @@
 """Import KPI measurements from CSV or XLSX, all or nothing.
 
-Reading, decoding and cell parsing are the inventory's import machinery
-(leerkoers.inventory.importing: encodings, delimiters, hostile and broken files, Dutch
-numbers and dates); this module only maps the columns of a measurement file and checks
-each row against its KPI through services.measurements_create.
+Reading and decoding are the shared table reader (leerkoers.lib.tables: encodings,
+delimiters, hostile and broken files, title rows above the header), told what a measurement
+file's header looks like; cells are read with the inventory's Dutch number and date parsers.
+This module only maps the columns and checks each row against its KPI through
+services.measurements_create.
 
 Columns (header in Dutch or English, any order): KPI (name or number; optional when one
 KPI is chosen on the page), date, value, and optionally team (empty = whole organisation)
 and unit (checked against the KPI's unit).
 """
 
-import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from leerkoers.alignment import services
 from leerkoers.alignment.models import Kpi
-from leerkoers.inventory.importing.reader import ImportRefused, open_table
-from leerkoers.inventory.importing.values import is_blank, normalize, parse_date, parse_decimal
+from leerkoers.inventory.importing.values import normalize, parse_date, parse_decimal
+from leerkoers.lib.tables import ImportRefused, ImportResult, RowError, is_blank, open_table
 from leerkoers.orgs.models import Team
 
 HEADERS = {
@@ -38,19 +37,6 @@ MAX_ERRORS_SHOWN = 200
 PREVIEW_ROWS = 10
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (where, message)
-    more_errors: int = 0
-    checked: int = 0  # rows found correct (a check stores nothing)
-    preview: list = field(default_factory=list)  # the first MeasurementInputs, for the check
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def recognise(header: list[str]) -> dict[str, int]:
     """Column index per field, from the header's names in Dutch or English."""
     words = {normalize(word): name for name, options in HEADERS.items() for word in options}
@@ -62,64 +48,50 @@ def recognise(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _is_header(cells: list) -> bool:
+    return len(recognise(["" if cell is None else str(cell) for cell in cells])) >= 2
+
+
 def measurements_import(
     *, organization, path: str, filename: str, kpi: Kpi | None, actor, check_only: bool = False
 ) -> ImportResult:
     """Read the file, check every row and store all measurements, or none when anything is wrong.
 
-    With `check_only` nothing is stored: the result says how many rows are correct and shows
-    the first ones as they would be stored."""
-    result = ImportResult()
+    With `check_only` nothing is stored (`dry_run`): the result says how many rows are correct
+    (`checked`) and shows the first ones as they would be stored (`preview`). Errors carry the
+    spreadsheet row (0: the file as a whole)."""
+    result = ImportResult(kind="measurements", dry_run=check_only)
     try:
-        table = open_table(path, kind="participations", filename=filename)
+        table = open_table(path, is_header=_is_header, filename=filename)
     except ImportRefused as exc:
-        result.errors.append(("", str(exc)))
-        return result
+        return _refused(result, exc)
     try:
         return _import_table(
             table, organization=organization, kpi=kpi, actor=actor, result=result, check_only=check_only
         )
     except ImportRefused as exc:
-        result.errors = [("", str(exc))]
-        return result
+        return _refused(result, exc)
     finally:
-        if callable(table.close):
-            table.close()
+        table.close()
 
 
-def _find_header(table) -> tuple[dict[str, int], int, object]:
-    """Our columns, the header's row number and the data rows after it.
-
-    The reader picks the header with the inventory's column names; when that row holds fewer
-    than two of ours, a lower row (up to 20) that holds them is taken instead."""
-    columns = recognise(table.header)
-    if len(columns) >= 2:
-        return columns, table.header_row, table.rows
-    skipped = []
-    for number, cells in table.rows:
-        found = recognise(["" if c is None else str(c) for c in cells])
-        if len(found) >= 2:
-            return found, number, table.rows
-        skipped.append((number, cells))
-        if len(skipped) >= 20:
-            break
-    return columns, table.header_row, itertools.chain(skipped, table.rows)
+def _refused(result: ImportResult, exc: ImportRefused) -> ImportResult:
+    result.errors, result.error_count, result.valid_rows = [RowError(0, "", str(exc))], 1, 0
+    return result
 
 
 def _import_table(table, *, organization, kpi, actor, result: ImportResult, check_only: bool) -> ImportResult:
-    columns, header_row, rows = _find_header(table)
+    columns, header_row, rows = recognise(table.header), table.header_row, table.rows
+    result.header = table.header
     required = ["date", "value"] + ([] if kpi else ["kpi"])
     missing = [name for name in required if name not in columns]
     if missing:
         names = {"kpi": _("KPI"), "date": _("date"), "value": _("value")}
-        result.errors.append(
-            (
-                _("row %(row)d") % {"row": header_row},
-                _("The file has no column for: %(columns)s. Found columns: %(found)s.")
-                % {"columns": ", ".join(str(names[m]) for m in missing), "found": ", ".join(table.header)},
-            )
-        )
-        return result
+        message = _("The file has no column for: %(columns)s. Found columns: %(found)s.") % {
+            "columns": ", ".join(str(names[m]) for m in missing),
+            "found": ", ".join(table.header),
+        }
+        return _finish(result, [RowError(header_row, "", message)])
     kpis = list(Kpi.objects.filter(organization=organization))
     kpi_by_id = {str(k.pk): k for k in kpis}
     kpi_by_name: dict[str, list[Kpi]] = defaultdict(list)
@@ -128,16 +100,19 @@ def _import_table(table, *, organization, kpi, actor, result: ImportResult, chec
     teams = {normalize(t.name): t for t in Team.objects.filter(organization=organization)}
     limit = settings.ALIGNMENT_IMPORT_MAX_ROWS
     items = []
+    errors: list[RowError] = []
+    row_of: dict[str, int] = {}  # the services name a row by its `where`
 
     def cell(cells, name):
         index = columns.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
     for number, cells in rows:
-        if len(items) + len(result.errors) >= limit:
-            result.errors = [("", _("The file has more than %(limit)d rows; split it up.") % {"limit": limit})]
-            return result
+        if len(items) + len(errors) >= limit:
+            raise ImportRefused(_("The file has more than %(limit)d rows; split it up.") % {"limit": limit})
+        result.rows += 1
         where = _("row %(row)d") % {"row": number}
+        row_of[where] = number
         problems = []
         row_kpi = kpi
         raw_kpi = cell(cells, "kpi")
@@ -181,36 +156,32 @@ def _import_table(table, *, organization, kpi, actor, result: ImportResult, chec
         raw_unit = cell(cells, "unit")
         unit = "" if is_blank(raw_unit) else str(raw_unit).strip()
         if problems:
-            result.errors.extend((where, problem) for problem in problems)
+            result.invalid_rows += 1
+            errors.extend(RowError(number, "", problem) for problem in problems)
             continue
         items.append(services.MeasurementInput(where, row_kpi, day, value, team, unit))
-    if not items and not result.errors:
-        result.errors.append(("", _("The file holds no measurements.")))
+    if not items and not errors:
+        return _finish(result, [RowError(0, "", _("The file holds no measurements."))])
     # Report the rows' problems with their KPIs too, so one round of corrections is enough.
     batch = services.measurement_batch_errors(organization=organization, items=items)
-    result.errors.extend((row["where"], row["message"]) for row in batch)
-    if result.errors:
-        result.errors.sort(key=lambda error: _row_number(error[0]))
-        return _trim(result)
+    errors.extend(RowError(row_of.get(row["where"], 0), "", row["message"]) for row in batch)
+    if errors:
+        return _finish(result, errors)
+    result.valid_rows = len(items)
     if check_only:
-        result.checked, result.preview = len(items), items[:PREVIEW_ROWS]
+        result.preview = items[:PREVIEW_ROWS]
         return result
     try:
         created = services.measurements_create(organization=organization, items=items, actor=actor)
     except services.MeasurementErrors as exc:  # changed in between: report, store nothing
-        result.errors = [(row["where"], row["message"]) for row in exc.rows]
-        return _trim(result)
-    result.created = len(created)
+        return _finish(result, [RowError(row_of.get(row["where"], 0), "", row["message"]) for row in exc.rows])
+    result.created, result.written = len(created), True
     return result
 
 
-def _row_number(where: str) -> int:
-    digits = "".join(ch for ch in where if ch.isdigit())
-    return int(digits) if digits else 0
-
-
-def _trim(result: ImportResult) -> ImportResult:
-    if len(result.errors) > MAX_ERRORS_SHOWN:
-        result.more_errors = len(result.errors) - MAX_ERRORS_SHOWN
-        result.errors = result.errors[:MAX_ERRORS_SHOWN]
+def _finish(result: ImportResult, errors: list[RowError]) -> ImportResult:
+    """Nothing stored: every problem counted, the first MAX_ERRORS_SHOWN kept in row order."""
+    errors.sort(key=lambda error: error.row)
+    result.error_count, result.errors = len(errors), errors[:MAX_ERRORS_SHOWN]
+    result.valid_rows = 0
     return result

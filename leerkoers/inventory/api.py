@@ -20,7 +20,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from leerkoers.inventory import exports, selectors
-from leerkoers.inventory.importing.reader import ImportRefused
+from leerkoers.inventory.importing.keys import person_keys_for_search
+from leerkoers.inventory.importing.runs import import_run_check, import_run_create, import_run_start
 from leerkoers.inventory.models import (
     Activity,
     EvaluationLevel,
@@ -31,22 +32,13 @@ from leerkoers.inventory.models import (
     Participation,
     ParticipationStatus,
 )
-from leerkoers.inventory.services import (
-    activity_delete,
-    activity_save,
-    import_file,
-    import_run_create,
-    import_run_start,
-    participation_delete,
-    participation_save,
-    person_keys_for_search,
-    remove_stored_file,
-)
+from leerkoers.inventory.services import activity_delete, activity_save, participation_delete, participation_save
 from leerkoers.inventory.xapi import XapiConflict, XapiInvalid, statements_store
 from leerkoers.lib.api_body import BodyRefused, JsonBody, body_schema, parse_json, validate_body
 from leerkoers.lib.field_limits import decimal_limits, integer_range
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import Id, IdList, PathId, QueryId, QueryYear
+from leerkoers.lib.tables import ImportRefused
 from leerkoers.orgs.access import LEADERSHIP, STEERING, api_access
 from leerkoers.orgs.models import Team
 
@@ -150,9 +142,17 @@ def _validation_error(exc: ValidationError):
 
 @router.get("/orgs/{org_slug}/activities", response=Page[ActivityOut], summary="Learning activities")
 def activity_list(
-    request, org_slug: str, limit: int = 100, offset: int = 0, q: str = "", kind: str = "", initiator: str = "",
-    team: QueryId = None, year: QueryYear = None, sort: str = "-start_date",
-):  # fmt: skip
+    request,
+    org_slug: str,
+    limit: int = 100,
+    offset: int = 0,
+    q: str = "",
+    kind: str = "",
+    initiator: str = "",
+    team: QueryId = None,
+    year: QueryYear = None,
+    sort: str = "-start_date",
+):
     access = api_access(request, org_slug, LEADERSHIP)
     activities = _activities(access)
     if q:
@@ -192,9 +192,12 @@ def _save_activity(access, request, activity: Activity, payload: ActivityIn) -> 
         setattr(activity, name, value)
     try:
         return activity_save(
-            organization=access.organization, activity=activity, teams=teams, actor=access.token or request.user,
+            organization=access.organization,
+            activity=activity,
+            teams=teams,
+            actor=access.token or request.user,
             source="api",
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         _validation_error(exc)
 
@@ -219,9 +222,11 @@ def activity_detail(request, org_slug: str, activity_id: PathId):
 
 
 @router.put(
-    "/orgs/{org_slug}/activities/{activity_id}", response=ActivityOut, summary="Replace an activity",
+    "/orgs/{org_slug}/activities/{activity_id}",
+    response=ActivityOut,
+    summary="Replace an activity",
     openapi_extra=body_schema(ActivityIn),
-)  # fmt: skip
+)
 def activity_update(request, org_slug: str, activity_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     _activity_or_404(access, activity_id)
@@ -240,9 +245,15 @@ def activity_remove(request, org_slug: str, activity_id: PathId):
 
 @router.get("/orgs/{org_slug}/participations", response=Page[ParticipationOut], summary="Participation records")
 def participation_list(
-    request, org_slug: str, limit: int = 100, offset: int = 0, activity: QueryId = None, team: QueryId = None,
-    status: str = "", person: str = "",
-):  # fmt: skip
+    request,
+    org_slug: str,
+    limit: int = 100,
+    offset: int = 0,
+    activity: QueryId = None,
+    team: QueryId = None,
+    status: str = "",
+    person: str = "",
+):
     access = api_access(request, org_slug, LEADERSHIP)
     rows = access.filter(Participation).order_by("-pk")
     if activity is not None:
@@ -282,9 +293,12 @@ def _save_participation(access, request, participation: Participation, payload: 
         setattr(participation, name, getattr(payload, name))
     try:
         return participation_save(
-            organization=access.organization, participation=participation, person=payload.person,
-            actor=access.token or request.user, source="api",
-        )  # fmt: skip
+            organization=access.organization,
+            participation=participation,
+            person=payload.person,
+            actor=access.token or request.user,
+            source="api",
+        )
     except ValidationError as exc:
         if "__all__" in getattr(exc, "message_dict", {}):
             raise HttpError(409, _("This person already has a record for this activity.")) from None
@@ -292,9 +306,11 @@ def _save_participation(access, request, participation: Participation, payload: 
 
 
 @router.post(
-    "/orgs/{org_slug}/participations", response={201: ParticipationOut}, summary="Add a participation",
+    "/orgs/{org_slug}/participations",
+    response={201: ParticipationOut},
+    summary="Add a participation",
     openapi_extra=body_schema(ParticipationIn),
-)  # fmt: skip
+)
 def participation_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     payload = validate_body(ParticipationIn, payload)
@@ -310,9 +326,11 @@ def participation_detail(request, org_slug: str, participation_id: PathId):
 
 
 @router.put(
-    "/orgs/{org_slug}/participations/{participation_id}", response=ParticipationOut, summary="Replace one",
+    "/orgs/{org_slug}/participations/{participation_id}",
+    response=ParticipationOut,
+    summary="Replace one",
     openapi_extra=body_schema(ParticipationIn),
-)  # fmt: skip
+)
 def participation_update(request, org_slug: str, participation_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, STEERING, write=True)
     participation = access.get(Participation, pk=participation_id)
@@ -352,9 +370,15 @@ class ImportOut(Schema):
 
 @router.post("/orgs/{org_slug}/imports", response={200: dict, 202: ImportOut}, summary="Upload a file to import")
 def import_upload(
-    request, org_slug: str, file: File[UploadedFile] = None, kind: Form[str] = "", mapping: Form[str] = "",
-    sheet: Form[str] = "", skip_invalid: Form[bool] = False, dry_run: Form[bool] = False,
-):  # fmt: skip
+    request,
+    org_slug: str,
+    file: File[UploadedFile] = None,
+    kind: Form[str] = "",
+    mapping: Form[str] = "",
+    sheet: Form[str] = "",
+    skip_invalid: Form[bool] = False,
+    dry_run: Form[bool] = False,
+):
     """Same options as the commands. With `dry_run` the check's report comes back at once;
     otherwise the import runs in the background: poll /jobs/{job} or /imports/{id}."""
     # file and kind are checked here, after the role: a caller without it learns nothing.
@@ -373,29 +397,23 @@ def import_upload(
             raise HttpError(422, _("mapping must be a JSON object."))
         if not all(isinstance(column, str) for column in parsed_mapping.values()):
             raise HttpError(422, _("mapping must be a JSON object of field names to column names."))
+    actor = access.token or request.user
     try:
-        run = import_run_create(organization=access.organization, kind=kind, upload=file, actor=request.user)
+        run = import_run_create(
+            organization=access.organization,
+            kind=kind,
+            upload=file,
+            mapping=parsed_mapping,
+            sheet=sheet,
+            actor=request.user,
+        )
+        if dry_run:  # complete in itself: the report comes back, the file is not kept
+            result = import_run_check(run=run, mapping=parsed_mapping, keep_file=False, actor=actor)
+            return Status(200, result.as_dict())
     except ImportRefused as exc:
         raise HttpError(422, str(exc)) from None
-    run.mapping, run.sheet, run.skip_invalid = parsed_mapping or {}, sheet[:100], skip_invalid
-    if dry_run:
-        try:
-            result = import_file(kind=kind, organization=access.organization, path=run.stored_path, filename=run.filename,
-                                 mapping=parsed_mapping, sheet=run.sheet, dry_run=True)  # fmt: skip
-        except ImportRefused as exc:
-            remove_stored_file(run)
-            run.status, run.summary = ImportRun.Status.FAILED, {"refused": str(exc)}
-            run.save()
-            raise HttpError(422, str(exc)) from None
-        # A dry run through the API is complete in itself: the file is not kept.
-        remove_stored_file(run)
-        run.status, run.errors = ImportRun.Status.VALIDATED, result.errors
-        run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
-        run.save()
-        return Status(200, result.as_dict())
-    run.save(update_fields=["mapping", "sheet"])
-    run = import_run_start(run=run, skip_invalid=skip_invalid, actor=access.token or request.user,
-                           language=translation.get_language() or "nl", checked=False)  # fmt: skip
+    language = translation.get_language() or "nl"
+    run = import_run_start(run=run, skip_invalid=skip_invalid, actor=actor, language=language, checked=False)
     return Status(202, run)
 
 

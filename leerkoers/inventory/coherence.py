@@ -365,7 +365,7 @@ def analyse(
                 activities=[
                     OverlapActivity(a.id, a.title, a.provider, a.cost) for a in g.activities[:MAX_GROUP_ACTIVITIES]
                 ],
-            )  # fmt: skip
+            )
             for g in groups[:MAX_GROUPS]
         ],
         overlap_groups=len(groups),
@@ -452,7 +452,7 @@ def starting_point(analysis: InventoryAnalysis, initiator_labels: dict[str, str]
                 "high_team": rated[0].team,
                 "low": formatting.number(rated[-1].per_employee, 1),
                 "low_team": rated[-1].team,
-            }  # fmt: skip
+            }
         )
     if (share.with_goal.percent or 0) < 50 or (share.with_measured_result.percent or 0) < 50:
         sentences.append(

@@ -8,14 +8,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, ImportRun, Source
-from leerkoers.inventory.services import (
+from leerkoers.inventory.importing.keys import natural_key, pseudonym
+from leerkoers.inventory.importing.writer import (
     PARTICIPATION_COLUMNS,
     bulk_upsert_participations,
-    natural_key,
-    pseudonym,
     refresh_participation_counts,
 )
+from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, ImportRun, Source
 from leerkoers.orgs.models import Membership, Team
 
 # (title, kind, provider, initiator, cost, hours) — the overlapping purchases first.
@@ -57,12 +56,20 @@ def seed(*, demo, other, small: bool) -> None:
         activities = _activities(demo, teams, rng, count=8 if small else 150)
         _participations(demo, activities, members, teams, rng, target=30 if small else 20_000)
         ImportRun.objects.create(
-            organization=demo, kind=ImportKind.PARTICIPATIONS, filename="lms-export-2025.csv", stored_path="",
-            status=ImportRun.Status.DONE, summary={"rows": 0, "created": 0, "updated": 0, "invalid_rows": 0},
-        )  # fmt: skip
+            organization=demo,
+            kind=ImportKind.PARTICIPATIONS,
+            filename="lms-export-2025.csv",
+            stored_path="",
+            status=ImportRun.Status.DONE,
+            summary={"rows": 0, "created": 0, "updated": 0, "invalid_rows": 0},
+        )
         # demo-other gets a single activity so that isolation can be seen.
-        Activity.objects.create(organization=other, title="Introductie nieuwe medewerkers", kind="course",
-                                natural_key=natural_key("Introductie nieuwe medewerkers", "", None))  # fmt: skip
+        Activity.objects.create(
+            organization=other,
+            title="Introductie nieuwe medewerkers",
+            kind="course",
+            natural_key=natural_key("Introductie nieuwe medewerkers", "", None),
+        )
 
 
 def _activities(demo, teams, rng, *, count):
@@ -71,8 +78,17 @@ def _activities(demo, teams, rng, *, count):
         rows.append((title, kind, provider, initiator, Decimal(cost), Decimal(hours), False))
     while len(rows) < count:
         title, kind, provider, initiator, mandatory = rng.choice(SUBJECTS)
-        rows.append((title, kind, provider, initiator, Decimal(rng.randrange(150, 6000, 50)),
-                     Decimal(rng.choice([2, 3, 4, 8, 12, 16, 24])), mandatory))  # fmt: skip
+        rows.append(
+            (
+                title,
+                kind,
+                provider,
+                initiator,
+                Decimal(rng.randrange(150, 6000, 50)),
+                Decimal(rng.choice([2, 3, 4, 8, 12, 16, 24])),
+                mandatory,
+            )
+        )
     rows = rows[:count]
     today = timezone.localdate()
     activities, links = [], []
@@ -81,14 +97,24 @@ def _activities(demo, teams, rng, *, count):
         has_goal = rng.random() < 0.35
         measured = rng.random() < 0.2
         activity = Activity(
-            organization=demo, title=title, kind=kind, provider=provider, initiator=initiator, start_date=start,
-            end_date=start + dt.timedelta(days=rng.choice([0, 0, 1, 30, 90])), hours_per_participant=hours,
-            cost=cost, participants=None, mandatory=mandatory, external_id=f"DEMO-{number + 1:04d}",
+            organization=demo,
+            title=title,
+            kind=kind,
+            provider=provider,
+            initiator=initiator,
+            start_date=start,
+            end_date=start + dt.timedelta(days=rng.choice([0, 0, 1, 30, 90])),
+            hours_per_participant=hours,
+            cost=cost,
+            participants=None,
+            mandatory=mandatory,
+            external_id=f"DEMO-{number + 1:04d}",
             goal="Medewerkers passen de werkwijze toe in het dagelijks werk." if has_goal else "",
             result="Deelnemers scoren gemiddeld 7,8 op de toets." if measured else "",
             result_measure="Toets en evaluatieformulier" if measured else "",
-            evaluation_level=rng.choice([1, 2]) if measured else 0, source=Source.IMPORT,
-        )  # fmt: skip
+            evaluation_level=rng.choice([1, 2]) if measured else 0,
+            source=Source.IMPORT,
+        )
         activity.natural_key = natural_key(title, provider, start)
         activities.append(activity)
     Activity.objects.bulk_create(activities)
@@ -116,18 +142,37 @@ def _participations(demo, activities, members, teams, rng, *, target):
         seen.add((activity.pk, person_key))
         status = rng.choice(statuses)
         date = activity.start_date + dt.timedelta(days=rng.randrange(0, 60)) if status == "completed" else None
-        rows.append((demo.pk, activity.pk, person_key, membership_id, team_id, status, date,
-                     activity.hours_per_participant, Decimal(rng.randrange(55, 100)) if status == "completed" else None,
-                     Source.IMPORT, now, now))  # fmt: skip
+        rows.append(
+            (
+                demo.pk,
+                activity.pk,
+                person_key,
+                membership_id,
+                team_id,
+                status,
+                date,
+                activity.hours_per_participant,
+                Decimal(rng.randrange(55, 100)) if status == "completed" else None,
+                Source.IMPORT,
+                now,
+                now,
+            )
+        )
     assert len(PARTICIPATION_COLUMNS) == len(rows[0])
     from django.db import connection
 
     ops = connection.ops
     adapted = [
-        (*r[:6], ops.adapt_datefield_value(r[6]), ops.adapt_decimalfield_value(r[7], 7, 2),
-         ops.adapt_decimalfield_value(r[8], 7, 2), r[9], ops.adapt_datetimefield_value(r[10]),
-         ops.adapt_datetimefield_value(r[11]))
+        (
+            *r[:6],
+            ops.adapt_datefield_value(r[6]),
+            ops.adapt_decimalfield_value(r[7], 7, 2),
+            ops.adapt_decimalfield_value(r[8], 7, 2),
+            r[9],
+            ops.adapt_datetimefield_value(r[10]),
+            ops.adapt_datetimefield_value(r[11]),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     bulk_upsert_participations(adapted, first=True)
     refresh_participation_counts(demo)

@@ -133,10 +133,15 @@ def analysis_json(data: InventoryAnalysis, starting_point: list[str]) -> dict:
 
     def rows(items):
         return [
-            {"key": r.key, "spend": str(r.spend), "hours": str(r.hours), "completed_hours": str(r.completed_hours),
-             "activities": r.activities}
+            {
+                "key": r.key,
+                "spend": str(r.spend),
+                "hours": str(r.hours),
+                "completed_hours": str(r.completed_hours),
+                "activities": r.activities,
+            }
             for r in items
-        ]  # fmt: skip
+        ]
 
     return {
         "activities": data.activity_count,
@@ -159,7 +164,7 @@ def analysis_json(data: InventoryAnalysis, starting_point: list[str]) -> dict:
                 "per_employee": None if t.per_employee is None else str(t.per_employee),
             }
             for t in data.teams
-        ],  # fmt: skip
+        ],
         "overlap_groups": data.overlap_groups,
         "overlap_spend": str(data.overlap_spend),
         "overlap_saving": {"low": str(data.overlap_saving_low), "high": str(data.overlap_saving_high)},
@@ -173,7 +178,7 @@ def analysis_json(data: InventoryAnalysis, starting_point: list[str]) -> dict:
                 "activities": [a.id for a in g.activities],
             }
             for g in data.overlaps
-        ],  # fmt: skip
+        ],
         "starting_point": starting_point,
     }
 
@@ -184,21 +189,28 @@ def analysis_response(data: InventoryAnalysis, starting_point: list[str], fmt: s
         [_("Activities"), data.shares.total],
         [_("With a goal (%)"), data.shares.with_goal.percent],
         [_("With a measured result (%)"), data.shares.with_measured_result.percent],
-        [_("Linked to a learning goal (%)"),
-         data.shares.linked_to_goal.percent if data.shares.linked_to_goal else _("not yet available")],
+        [
+            _("Linked to a learning goal (%)"),
+            data.shares.linked_to_goal.percent if data.shares.linked_to_goal else _("not yet available"),
+        ],
         [_("Completed hours"), data.completed_hours],
         [_("Booked hours (every enrolment)"), data.booked_hours],
         [_("Possible saving on overlaps, low (volume discount)"), data.overlap_saving_low],
         [_("Possible saving on overlaps, high (only the cheapest purchase)"), data.overlap_saving_high],
-    ]  # fmt: skip
+    ]
     spend_header = [_("Group"), _("Spend (euros)"), _("Booked hours"), _("Completed hours"), _("Activities")]
 
     def spend(rows, labels=None):
         return [
-            [str(labels.get(r.key, r.key)) if labels else r.key or "—", r.spend, r.hours, r.completed_hours,
-             r.activities]
+            [
+                str(labels.get(r.key, r.key)) if labels else r.key or "—",
+                r.spend,
+                r.hours,
+                r.completed_hours,
+                r.activities,
+            ]
             for r in rows
-        ]  # fmt: skip
+        ]
 
     overlap_rows = [
         [g.label, a.title, a.provider, a.cost, g.spend, g.saving_low, g.saving_high]
@@ -206,8 +218,15 @@ def analysis_response(data: InventoryAnalysis, starting_point: list[str], fmt: s
         for a in g.activities
     ]
     team_rows = [[t.team or "—", t.participations, t.people, t.per_employee] for t in data.teams]
-    overlap_header = [_("Subject"), _("Activity"), _("Provider"), _("Cost"), _("Combined spend"),
-                      _("Saving, low"), _("Saving, high")]  # fmt: skip
+    overlap_header = [
+        _("Subject"),
+        _("Activity"),
+        _("Provider"),
+        _("Cost"),
+        _("Combined spend"),
+        _("Saving, low"),
+        _("Saving, high"),
+    ]
     sheets = [
         (_("Starting point"), [_("Starting point")], [[s] for s in starting_point]),
         (_("Figures"), [_("Figure"), _("Value")], figures),

@@ -9,9 +9,23 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "title", "kind", "provider", "initiator", "teams", "start_date", "end_date", "hours_per_participant",
-            "cost", "participants", "goal", "result", "result_measure", "evaluation_level", "mandatory", "external_id",
-        ]  # fmt: skip
+            "title",
+            "kind",
+            "provider",
+            "initiator",
+            "teams",
+            "start_date",
+            "end_date",
+            "hours_per_participant",
+            "cost",
+            "participants",
+            "goal",
+            "result",
+            "result_measure",
+            "evaluation_level",
+            "mandatory",
+            "external_id",
+        ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -63,9 +77,11 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(label=_("File (CSV or Excel .xlsx)"))
     mapping = forms.ModelChoiceField(
-        label=_("Saved column mapping"), queryset=ImportMapping.objects.none(), required=False,
+        label=_("Saved column mapping"),
+        queryset=ImportMapping.objects.none(),
+        required=False,
         empty_label=_("Recognise the columns"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,11 +113,22 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
             measure_length=Length(Trim("result_measure")),
         )
         .values_list(
-            "pk", "title", "provider", "kind", "initiator", "start_date", "cost", "hours_per_participant",
-            "participants", "participation_count", "goal_length", "result_length", "measure_length",
+            "pk",
+            "title",
+            "provider",
+            "kind",
+            "initiator",
+            "start_date",
+            "cost",
+            "hours_per_participant",
+            "participants",
+            "participation_count",
+            "goal_length",
+            "result_length",
+            "measure_length",
             "evaluation_level",
         )
-    )  # fmt: skip
+    )
     return [
         coherence.ActivityFacts(
             id=pk,
@@ -135,7 +146,7 @@ def activity_facts(organization) -> list[coherence.ActivityFacts]:
             has_goal=goal > 0,
             has_result=result > 0,
             result_measured=measure > 0 or level >= 1,
-        )  # fmt: skip
+        )
         for pk, title, provider, kind, initiator, start, cost, hours, participants, count, goal, result, measure, level in rows
     ]
 

@@ -9,30 +9,25 @@ from django.views.decorators.http import require_POST
 from leerkoers.inventory import coherence, exports, selectors
 from leerkoers.inventory.forms import ActivityForm, ParticipationForm, UploadForm
 from leerkoers.inventory.importing import fields as import_fields
-from leerkoers.inventory.importing.reader import ImportRefused, open_table
+from leerkoers.inventory.importing.keys import person_keys_for_search
+from leerkoers.inventory.importing.runs import (
+    import_run_check,
+    import_run_create,
+    import_run_preview,
+    import_run_start,
+)
 from leerkoers.inventory.models import (
     Activity,
     ActivityTeam,
-    ImportMapping,
     ImportRun,
     Initiator,
     Kind,
     Participation,
     ParticipationStatus,
 )
-from leerkoers.inventory.services import (
-    activity_delete,
-    activity_save,
-    import_file,
-    import_run_create,
-    import_run_start,
-    participation_delete,
-    participation_save,
-    person_keys_for_search,
-    remove_stored_file,
-    resolve_mapping,
-)
+from leerkoers.inventory.services import activity_delete, activity_save, participation_delete, participation_save
 from leerkoers.lib.params import query_id, query_year
+from leerkoers.lib.tables import ImportRefused
 from leerkoers.orgs.access import LEADERSHIP, STEERING, org_view
 from leerkoers.orgs.models import Team
 
@@ -56,10 +51,18 @@ def index(request, access):
     return render(
         request,
         "inventory/index.html",
-        {"access": access, "data": data, "starting_point": selectors.starting_point(data), "charts": charts,
-         "initiator_labels": initiator_labels, "kind_labels": kind_labels, "can_edit": access.is_admin,
-         "volume_discount": round(100 * coherence.VOLUME_DISCOUNT), "updating": updating},
-    )  # fmt: skip
+        {
+            "access": access,
+            "data": data,
+            "starting_point": selectors.starting_point(data),
+            "charts": charts,
+            "initiator_labels": initiator_labels,
+            "kind_labels": kind_labels,
+            "can_edit": access.is_admin,
+            "volume_discount": round(100 * coherence.VOLUME_DISCOUNT),
+            "updating": updating,
+        },
+    )
 
 
 def _filtered_activities(access, params):
@@ -91,10 +94,19 @@ def activity_list(request, access):
     return render(
         request,
         "inventory/activity_list.html",
-        {"access": access, "page": page, "query": query, "sort": sort, "kinds": Kind.choices,
-         "initiators": Initiator.choices, "teams": access.filter(Team), "params": request.GET,
-         "filter_query": filters.urlencode(), "can_edit": access.is_admin},
-    )  # fmt: skip
+        {
+            "access": access,
+            "page": page,
+            "query": query,
+            "sort": sort,
+            "kinds": Kind.choices,
+            "initiators": Initiator.choices,
+            "teams": access.filter(Team),
+            "params": request.GET,
+            "filter_query": filters.urlencode(),
+            "can_edit": access.is_admin,
+        },
+    )
 
 
 @org_view(STEERING)
@@ -111,9 +123,11 @@ def _activity_form(request, access, activity):
     form = ActivityForm(request.POST or None, instance=activity, organization=access.organization)
     if request.method == "POST" and form.is_valid():
         saved = activity_save(
-            organization=access.organization, activity=form.save(commit=False), teams=form.cleaned_data["teams"],
+            organization=access.organization,
+            activity=form.save(commit=False),
+            teams=form.cleaned_data["teams"],
             actor=request.user,
-        )  # fmt: skip
+        )
         messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
         return redirect("inventory:activities", org_slug=access.organization.slug)
     return render(request, "inventory/activity_form.html", {"access": access, "form": form, "activity": activity})
@@ -149,10 +163,18 @@ def participation_list(request, access):
     return render(
         request,
         "inventory/participation_list.html",
-        {"access": access, "items": items[:LIST_SIZE], "has_next": len(items) > LIST_SIZE, "number": number,
-         "statuses": ParticipationStatus.choices, "teams": access.filter(Team), "params": request.GET,
-         "filter_query": filters.urlencode(), "can_edit": access.is_admin},
-    )  # fmt: skip
+        {
+            "access": access,
+            "items": items[:LIST_SIZE],
+            "has_next": len(items) > LIST_SIZE,
+            "number": number,
+            "statuses": ParticipationStatus.choices,
+            "teams": access.filter(Team),
+            "params": request.GET,
+            "filter_query": filters.urlencode(),
+            "can_edit": access.is_admin,
+        },
+    )
 
 
 @org_view(STEERING)
@@ -172,9 +194,11 @@ def _participation_form(request, access, participation):
 
         try:
             participation_save(
-                organization=access.organization, participation=form.save(commit=False),
-                person=form.cleaned_data["person"], actor=request.user,
-            )  # fmt: skip
+                organization=access.organization,
+                participation=form.save(commit=False),
+                person=form.cleaned_data["person"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -201,18 +225,18 @@ def participation_remove(request, access, participation_id: int):
 def import_start(request, access):
     form = UploadForm(request.POST or None, request.FILES or None, organization=access.organization)
     if request.method == "POST" and form.is_valid():
+        kind, saved = form.cleaned_data["kind"], form.cleaned_data["mapping"]
         try:
             run = import_run_create(
-                organization=access.organization, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                organization=access.organization,
+                kind=kind,
+                upload=form.cleaned_data["file"],
+                mapping=saved.mapping if saved is not None and saved.kind == kind else None,
                 actor=request.user,
-            )  # fmt: skip
+            )
         except ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            saved = form.cleaned_data["mapping"]
-            if saved is not None and saved.kind == run.kind:
-                run.mapping = saved.mapping
-                run.save(update_fields=["mapping"])
             return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
     runs = access.filter(ImportRun).order_by("-created")[:10]
     return render(request, "inventory/import_start.html", {"access": access, "form": form, "runs": runs})
@@ -231,22 +255,18 @@ def import_detail(request, access, import_run_uuid):
     if request.method == "POST":
         return _import_post(request, access, run)
     try:
-        table = open_table(run.stored_path, kind=run.kind, filename=run.filename, sheet=run.sheet)
-    except (ImportRefused, FileNotFoundError) as exc:
-        context["refused"] = str(exc) if isinstance(exc, ImportRefused) else _("The uploaded file is gone.")
-        # A file that cannot be read is of no use later: it goes now, not after a day.
-        remove_stored_file(run)
-        run.status, run.summary = ImportRun.Status.FAILED, {"refused": context["refused"]}
-        run.save(update_fields=["stored_path", "status", "summary"])
-        return render(request, "inventory/import_detail.html", context)
-    try:
-        mapping = resolve_mapping(table.header, run.mapping or None, run.kind)
+        preview = import_run_preview(run=run)
+    except ImportRefused as exc:
+        context["refused"] = str(exc)
+    else:
         context.update(
-            header=table.header, header_row=table.header_row, preview=table.preview(5), sheets=table.sheets,
-            sheet=table.sheet, mapping=[(column, mapping.get(column, "")) for column in table.header],
-        )  # fmt: skip
-    finally:
-        table.close()
+            header=preview.header,
+            header_row=preview.header_row,
+            preview=preview.rows,
+            sheets=preview.sheets,
+            sheet=preview.sheet,
+            mapping=preview.mapping,
+        )
     return render(request, "inventory/import_detail.html", context)
 
 
@@ -254,40 +274,28 @@ def _import_post(request, access, run):
     if "import" in request.POST:
         # A second click (or a concurrent request) finds the run claimed and just shows it.
         import_run_start(
-            run=run, skip_invalid=request.POST.get("skip_invalid") == "on", actor=request.user,
+            run=run,
+            skip_invalid=request.POST.get("skip_invalid") == "on",
+            actor=request.user,
             language=translation.get_language() or "nl",
-        )  # fmt: skip
+        )
         return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
-    # "check": take the mapping from the form, validate the whole file without writing.
-    allowed = {f.name for f in import_fields.fields_for(run.kind)}
-    mapping = {}
-    for key, value in request.POST.items():
-        if key.startswith("map:") and value in allowed:
-            mapping[key[4:]] = value
-    run.mapping = mapping
-    sheet = request.POST.get("sheet", "")
-    if sheet:
-        run.sheet = sheet[:100]
-    context = {"access": access, "run": run, "fields": import_fields.fields_for(run.kind)}
+    # "check": the mapping from the form, every row validated without writing.
+    fields = import_fields.fields_for(run.kind)
+    allowed = {f.name for f in fields}
+    mapping = {key[4:]: value for key, value in request.POST.items() if key.startswith("map:") and value in allowed}
     try:
-        result = import_file(
-            kind=run.kind, organization=access.organization, path=run.stored_path, filename=run.filename,
-            mapping=mapping, sheet=run.sheet, dry_run=True,
-        )  # fmt: skip
+        report = import_run_check(
+            run=run,
+            mapping=mapping,
+            sheet=request.POST.get("sheet", ""),
+            save_as=request.POST.get("save_as", "").strip(),
+            actor=request.user,
+        )
     except ImportRefused as exc:
-        run.save(update_fields=["mapping", "sheet"])
         messages.error(request, str(exc))
         return redirect("inventory:import_detail", org_slug=access.organization.slug, import_run_uuid=run.uuid)
-    name = request.POST.get("save_as", "").strip()[:100]
-    if name:
-        ImportMapping.objects.update_or_create(
-            organization=access.organization, kind=run.kind, name=name, defaults={"mapping": mapping}
-        )
-    run.status = ImportRun.Status.VALIDATED
-    run.errors = result.errors
-    run.summary = {k: v for k, v in result.as_dict().items() if k not in ("errors", "header")}
-    run.save(update_fields=["mapping", "sheet", "status", "errors", "summary"])
-    context["report"] = result
+    context = {"access": access, "run": run, "fields": fields, "report": report}
     return render(request, "inventory/import_detail.html", context)
 
 

@@ -20,10 +20,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from leerkoers.audit.services import audit_record
+from leerkoers.inventory.importing.keys import People, natural_key
+from leerkoers.inventory.importing.writer import refresh_participation_counts
 from leerkoers.inventory.models import Activity, Participation, ParticipationStatus, Source, XapiStatement
-from leerkoers.inventory.services import People, _changed, natural_key, refresh_participation_counts
+from leerkoers.inventory.selectors import bump_revision
 
-ADL = "http://adlnet.gov/expapi/verbs/"
 VERB_STATUS = {
     "completed": ParticipationStatus.COMPLETED, "passed": ParticipationStatus.COMPLETED,
     "mastered": ParticipationStatus.COMPLETED, "failed": ParticipationStatus.FAILED,
@@ -161,8 +162,18 @@ def _validate(index: int, statement, errors: list[dict]) -> _Statement | None:
     status = VERB_STATUS.get(name, ParticipationStatus.IN_PROGRESS)
     if name == "completed" and isinstance(result, dict) and result.get("success") is False:
         status = ParticipationStatus.FAILED
-    return _Statement(statement_id, person, verb_id, status, iri, (title or iri)[:300], score, hours, timestamp,
-                      content_hash(statement))  # fmt: skip
+    return _Statement(
+        statement_id,
+        person,
+        verb_id,
+        status,
+        iri,
+        (title or iri)[:300],
+        score,
+        hours,
+        timestamp,
+        content_hash(statement),
+    )
 
 
 def _score(score, fail) -> Decimal | None:
@@ -203,8 +214,15 @@ def statements_store(*, organization, payload, dry_run: bool = False, actor=None
     if not statements:
         raise XapiInvalid([{"statement": 0, "field": "", "message": _("There are no statements.")}])
     if len(statements) > MAX_STATEMENTS:
-        raise XapiInvalid([{"statement": 0, "field": "", "message": _("Send at most %(max)d statements at once.")
-                            % {"max": MAX_STATEMENTS}}])  # fmt: skip
+        raise XapiInvalid(
+            [
+                {
+                    "statement": 0,
+                    "field": "",
+                    "message": _("Send at most %(max)d statements at once.") % {"max": MAX_STATEMENTS},
+                }
+            ]
+        )
     errors: list[dict] = []
     valid = [_validate(i, s, errors) for i, s in enumerate(statements)]
     seen: dict[uuid.UUID, str] = {}
@@ -241,15 +259,22 @@ def statements_store(*, organization, payload, dry_run: bool = False, actor=None
             participation = _apply(organization, s, people)
             touched.add(participation.activity_id)
             XapiStatement.objects.create(
-                organization=organization, statement_id=s.id, content_hash=s.content_hash, participation=participation,
+                organization=organization,
+                statement_id=s.id,
+                content_hash=s.content_hash,
+                participation=participation,
                 verb=s.verb[:500],
-            )  # fmt: skip
+            )
             result.stored += 1
         if result.stored:
             refresh_participation_counts(organization, sorted(touched))
-            audit_record(organization=organization, actor=actor, action="inventory.xapi",
-                         summary=f"{result.stored} xAPI statements stored")  # fmt: skip
-            transaction.on_commit(lambda: _changed(organization))
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action="inventory.xapi",
+                summary=f"{result.stored} xAPI statements stored",
+            )
+            transaction.on_commit(lambda: bump_revision(organization))
     return result
 
 
@@ -257,14 +282,20 @@ def _apply(organization, s: _Statement, people: People) -> Participation:
     activity = Activity.objects.filter(organization=organization, external_id=s.activity_iri).first()
     if activity is None:
         activity = Activity.objects.create(
-            organization=organization, title=s.title, external_id=s.activity_iri, kind="e_learning",
-            source=Source.XAPI, natural_key=natural_key(s.title, "", None),
-        )  # fmt: skip
+            organization=organization,
+            title=s.title,
+            external_id=s.activity_iri,
+            kind="e_learning",
+            source=Source.XAPI,
+            natural_key=natural_key(s.title, "", None),
+        )
     person_key, membership_id, team_id = people.resolve(s.person)
     participation, _created = Participation.objects.get_or_create(
-        organization=organization, activity=activity, person_key=person_key,
+        organization=organization,
+        activity=activity,
+        person_key=person_key,
         defaults={"membership_id": membership_id, "team_id": team_id, "status": s.status, "source": Source.XAPI},
-    )  # fmt: skip
+    )
     # A later "attempted" does not undo a completion.
     if RANK.get(s.status, 0) >= RANK.get(participation.status, 0):
         participation.status = s.status

@@ -84,7 +84,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_row(admin_client, 
     response = _upload(admin_client, org, "m.csv", csv)
     assert response.status_code == 200
     errors = response.context["result"].errors
-    rows = {where for where, _message in errors}
+    rows = {error.where for error in errors}
     assert rows == {"row 3", "row 4", "row 5", "row 6", "row 7", "row 8", "row 9"}, errors
     content = response.content.decode()
     assert "Unknown KPI" in content and "does not match the KPI’s unit" in content

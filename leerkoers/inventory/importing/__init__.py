@@ -1,6 +1,11 @@
-"""Reading learning-activity files as organisations have them: CSV of any common dialect and
-encoding, XLSX, xAPI statements. Parsing and validation are shared by the web UI, the
-management commands and the API; nothing is written here (see inventory.services).
-"""
+"""The inventory's import pipeline, one code path for the page, the commands and the API.
 
-from leerkoers.inventory.importing.reader import ImportRefused, Table, open_table  # noqa: F401
+- `pipeline.import_file`: a file of activities or participations, all or nothing;
+- `fields` and `values`: the columns an import recognises and how their cells are read;
+- `rows`: the mapping compiled against a header, every row parsed and checked;
+- `keys`: what a row updates (activity natural keys, participant pseudonyms, people, teams);
+- `writer`: activities through the ORM, participations with database-specific bulk upserts;
+- `runs`: an upload's way through preview → check → background import.
+
+Files are opened by the generic reader `leerkoers.lib.tables`.
+"""

@@ -186,5 +186,10 @@ def recognise(header: list[str], kind: str) -> dict[str, str]:
     return mapping
 
 
-def recognised_count(cells: list, kind: str) -> int:
-    return len(recognise([str(c) for c in cells if not values.is_blank(c)], kind))
+def header_test(kind: str):
+    """The reader's test for this kind's header row: two or more recognised column names."""
+
+    def is_header(cells: list) -> bool:
+        return len(recognise([str(c) for c in cells if not values.is_blank(c)], kind)) >= 2
+
+    return is_header

@@ -12,22 +12,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from leerkoers.inventory.importing.fields import Field, fields_for
-from leerkoers.inventory.importing.reader import ImportRefused
+from leerkoers.inventory.importing.fields import Field, fields_for, recognise
 from leerkoers.inventory.models import ImportKind
+from leerkoers.lib.tables import ImportRefused, RowError
 
 MAX_REPORTED_ERRORS = 1000
-_FAILED = object()
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -71,8 +60,9 @@ class _Cache(dict):
 
 @dataclass
 class Parsed:
-    """The valid rows, column by column (`columns[i]` belongs to `plan.names[i]`)."""
+    """The valid rows, column by column (`columns[i]` belongs to `names[i]`)."""
 
+    names: list[str] = field(default_factory=list)
     columns: list[list] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -91,6 +81,30 @@ class Parsed:
     @property
     def rows(self) -> list[tuple]:
         return list(zip(*self.columns, strict=True))
+
+    def column(self, name: str) -> list:
+        """The values of one field (None for every row when the file has no column for it)."""
+        if name in self.names:
+            return self.columns[self.names.index(name)]
+        return [None] * self.valid_count
+
+
+def resolve_mapping(header: list[str], mapping: dict | None, kind: str) -> dict[str, str]:
+    """The mapping to use: given as {column: field} or {field: column}, or recognised.
+
+    Columns a given mapping leaves out are still recognised, so that a saved mapping for the
+    odd columns of a system does not need to repeat the obvious ones.
+    """
+    recognised = recognise(header, kind)
+    if not mapping:
+        return recognised
+    field_names = {f.name for f in fields_for(kind)}
+    if all(key in field_names for key in mapping) and not all(key in header for key in mapping):
+        mapping = {column: name for name, column in mapping.items() if column}
+    result = {column: name for column, name in recognised.items() if name not in set(mapping.values())}
+    result = {column: name for column, name in result.items() if column not in mapping}
+    result.update({column: name for column, name in mapping.items() if name})
+    return result
 
 
 def compile_mapping(header: list[str], mapping: dict[str, str], kind: str) -> Plan:
@@ -136,7 +150,7 @@ def parse_rows(
     involve more than one cell (an end date before the start date). Rows are read in chunks
     and parsed column by column, so that memory holds one chunk of raw text at a time.
     """
-    parsed = Parsed(columns=[[] for _name in plan.names])
+    parsed = Parsed(names=list(plan.names), columns=[[] for _name in plan.names])
     caches = [_Cache(parse) for _index, _column, parse in plan.columns]
     chunk: list[list] = []
     numbers: list[int] = []

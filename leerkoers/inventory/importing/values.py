@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from leerkoers.lib.tables import is_blank
+
 MONTHS = {
     # Dutch
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4, "apr": 4,
@@ -33,10 +35,6 @@ def normalize(text: str) -> str:
     """Lower case, accents off, everything but letters and digits removed (for matching)."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def is_blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _date_from_parts(year: int, month: int, day: int) -> dt.date:

@@ -46,8 +46,22 @@ def write_zip_bomb(tmp_path, *, megabytes: int, name="bomb.xlsx"):
     return str(path)
 
 
-ACTIVITY_HEADER = ["Titel", "Soort", "Aanbieder", "Initiatiefnemer", "Afdeling", "Startdatum", "Einddatum",
-                   "Uren per deelnemer", "Kosten", "Aantal deelnemers", "Doel", "Resultaat", "Verplicht", "Code"]  # fmt: skip
+ACTIVITY_HEADER = [
+    "Titel",
+    "Soort",
+    "Aanbieder",
+    "Initiatiefnemer",
+    "Afdeling",
+    "Startdatum",
+    "Einddatum",
+    "Uren per deelnemer",
+    "Kosten",
+    "Aantal deelnemers",
+    "Doel",
+    "Resultaat",
+    "Verplicht",
+    "Code",
+]
 
 
 def activity_rows():

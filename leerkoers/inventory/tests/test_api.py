@@ -36,8 +36,22 @@ def test_it_lists_activities_paginated_with_filters(reader, org, django_assert_m
     assert body["count"] == Activity.objects.filter(organization=org, title__icontains="klant").count()
     assert len(body["items"]) == min(3, body["count"])
     first = body["items"][0]
-    assert set(first) >= {"id", "title", "kind", "provider", "initiator", "teams", "start_date", "end_date",
-                          "participants", "hours_per_participant", "cost", "goal", "result", "external_id"}  # fmt: skip
+    assert set(first) >= {
+        "id",
+        "title",
+        "kind",
+        "provider",
+        "initiator",
+        "teams",
+        "start_date",
+        "end_date",
+        "participants",
+        "hours_per_participant",
+        "cost",
+        "goal",
+        "result",
+        "external_id",
+    }
     assert reader.get(f"{API}/activities", {"sort": "password"}).status_code == 422
 
 
@@ -45,10 +59,16 @@ def test_it_creates_reads_updates_and_deletes_an_activity(writer, org):
     team = Team.objects.filter(organization=org).first()
     created = writer.post(
         f"{API}/activities",
-        {"title": "API-training", "kind": "workshop", "initiator": "manager", "teams": [team.pk], "cost": "99.50",
-         "external_id": "API-1"},
+        {
+            "title": "API-training",
+            "kind": "workshop",
+            "initiator": "manager",
+            "teams": [team.pk],
+            "cost": "99.50",
+            "external_id": "API-1",
+        },
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.content
     data = created.json()
     assert data["teams"] == [team.pk] and data["cost"] == "99.50"
@@ -90,9 +110,10 @@ def test_it_manages_participations(writer, org):
     data = created.json()
     assert data["person_key"].startswith("~") and data["member"] is None
     again = writer.post(
-        f"{API}/participations", {"activity": activity.pk, "person": "EXTERN@elders.example"},
+        f"{API}/participations",
+        {"activity": activity.pk, "person": "EXTERN@elders.example"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert again.status_code == 409
     listed = writer.get(f"{API}/participations", {"activity": activity.pk, "limit": 500}).json()
     assert data["id"] in [p["id"] for p in listed["items"]]

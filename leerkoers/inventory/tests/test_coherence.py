@@ -121,10 +121,19 @@ def _analysis(acts, teams=(), linked=None):
 
 def test_it_writes_a_starting_point_in_plain_language():
     acts = [
-        _a(1, "Klantgericht werken", provider="A", cost=D("1000"), initiator="manager", has_goal=True,
-           hours_per_participant=D(4), participation_count=3, completed_count=2),
+        _a(
+            1,
+            "Klantgericht werken",
+            provider="A",
+            cost=D("1000"),
+            initiator="manager",
+            has_goal=True,
+            hours_per_participant=D(4),
+            participation_count=3,
+            completed_count=2,
+        ),
         _a(2, "Klantgerichtheid", provider="B", cost=D("500"), initiator="hr"),
-    ]  # fmt: skip
+    ]
     with translation.override("en"):
         text = starting_point(_analysis(acts), {"manager": "Manager", "hr": "HR"})
     with translation.override("nl"):

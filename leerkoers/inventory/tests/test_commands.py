@@ -25,16 +25,32 @@ def test_import_activities_fails_and_writes_nothing_with_an_invalid_row(org, tmp
         call_command("import_activities", write_csv(tmp_path, rows), "--org", "demo", stderr=err, stdout=io.StringIO())
     assert "row 2, column Uren per deelnemer" in err.getvalue()
     assert not Activity.objects.filter(organization=org, external_id="A-2").exists()
-    call_command("import_activities", write_csv(tmp_path, rows), "--org", "demo", "--skip-invalid",
-                 stderr=io.StringIO(), stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "import_activities",
+        write_csv(tmp_path, rows),
+        "--org",
+        "demo",
+        "--skip-invalid",
+        stderr=io.StringIO(),
+        stdout=io.StringIO(),
+    )
     assert Activity.objects.filter(organization=org, external_id="A-2").exists()
 
 
 def test_import_participations_takes_a_mapping_and_a_sheet(org, tmp_path):
     rows = [["Wie", "Wat"], ["E1", "Cursus via commando"]]
     path = write_xlsx(tmp_path, {"Leeg": [["niets"]], "Data": rows})
-    call_command("import_participations", path, "--org", "demo", "--sheet", "Data",
-                 "--mapping", json.dumps({"Wie": "person", "Wat": "activity"}), stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "import_participations",
+        path,
+        "--org",
+        "demo",
+        "--sheet",
+        "Data",
+        "--mapping",
+        json.dumps({"Wie": "person", "Wat": "activity"}),
+        stdout=io.StringIO(),
+    )
     assert Participation.objects.filter(organization=org, activity__title="Cursus via commando").count() == 1
 
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from leerkoers.inventory.importing.reader import ImportRefused
+from leerkoers.inventory.importing.pipeline import import_file
 from leerkoers.inventory.models import Activity, ActivityTeam
-from leerkoers.inventory.services import import_file
 from leerkoers.inventory.tests.files import ACTIVITY_HEADER, activity_rows, write_csv, write_xlsx
+from leerkoers.lib.tables import ImportRefused, RowError
 from leerkoers.orgs.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_it_skips_blank_lines_but_keeps_spreadsheet_row_numbers(org, tmp_path):
     rows[3][5] = "31-2-2026"
     result = _import(org, write_csv(tmp_path, rows))
     assert not result.written
-    assert result.errors == [{"row": 4, "column": "Startdatum", "message": "“31-2-2026” is not an existing date."}]
+    assert result.errors == [RowError(4, "Startdatum", "“31-2-2026” is not an existing date.")]
 
 
 def test_it_writes_nothing_when_any_row_is_invalid(org, tmp_path):
@@ -61,7 +61,7 @@ def test_it_writes_nothing_when_any_row_is_invalid(org, tmp_path):
     before = Activity.objects.filter(organization=org).count()
     result = _import(org, write_csv(tmp_path, rows))
     assert not result.written and result.invalid_rows == 1
-    assert result.errors[0]["row"] == 3 and result.errors[0]["column"] == "Kosten"
+    assert result.errors[0].row == 3 and result.errors[0].column == "Kosten"
     assert Activity.objects.filter(organization=org).count() == before
 
 
@@ -95,7 +95,7 @@ def test_it_rejects_an_end_date_before_the_start(org, tmp_path):
     rows = activity_rows()
     rows[1][6] = "1-1-2026"
     result = _import(org, write_csv(tmp_path, rows))
-    assert result.errors[0]["column"] == "Einddatum"
+    assert result.errors[0].column == "Einddatum"
 
 
 def test_it_reads_xlsx_with_title_rows_real_dates_and_several_sheets(org, tmp_path):
@@ -103,9 +103,23 @@ def test_it_reads_xlsx_with_title_rows_real_dates_and_several_sheets(org, tmp_pa
         ["Overzicht opleidingen 2026"],
         [],
         ACTIVITY_HEADER,
-        ["Excel-training", "cursus", "Office BV", "medewerker", "", dt.datetime(2026, 5, 1), None, 3.5, 799.95, 8,
-         "", "", False, "X-1"],
-    ]  # fmt: skip
+        [
+            "Excel-training",
+            "cursus",
+            "Office BV",
+            "medewerker",
+            "",
+            dt.datetime(2026, 5, 1),
+            None,
+            3.5,
+            799.95,
+            8,
+            "",
+            "",
+            False,
+            "X-1",
+        ],
+    ]
     path = write_xlsx(tmp_path, {"Toelichting": [["Dit blad uitleg"]], "Opleidingen": rows})
     result = _import(org, path)
     assert result.written, result.errors

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from leerkoers.inventory.importing.reader import ImportRefused
+from leerkoers.inventory.importing.pipeline import import_file
 from leerkoers.inventory.models import Activity
-from leerkoers.inventory.services import import_file
 from leerkoers.inventory.tests.files import ACTIVITY_HEADER, write_csv, write_zip_bomb
+from leerkoers.lib.tables import ImportRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,10 @@ def media(settings, tmp_path):
 
 def test_it_counts_and_shows_rows_that_update_an_earlier_row_of_the_file(admin_client, org, tmp_path):
     data = Path(write_csv(tmp_path, ROWS)).read_bytes()
-    response = admin_client.post(reverse("inventory:import", kwargs={"org_slug": "demo"}),
-                                 {"kind": "participations", "file": SimpleUploadedFile("p.csv", data)})  # fmt: skip
+    response = admin_client.post(
+        reverse("inventory:import", kwargs={"org_slug": "demo"}),
+        {"kind": "participations", "file": SimpleUploadedFile("p.csv", data)},
+    )
     url = response["Location"]
     page = admin_client.get(url)
     report = admin_client.post(url, {"check": "1", **{f"map:{c}": f for c, f in page.context["mapping"]}})

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from leerkoers.inventory.importing.keys import pseudonym
+from leerkoers.inventory.importing.pipeline import import_file
 from leerkoers.inventory.models import Activity, Participation
-from leerkoers.inventory.services import import_file, pseudonym
 from leerkoers.inventory.tests.files import write_csv, write_xlsx
 from leerkoers.orgs.models import Membership
 
@@ -24,8 +25,8 @@ def test_it_imports_participations_and_pseudonymises_non_members(org, tmp_path):
         ["E999999", "Nieuwe cursus X", "Onbekend team", "bezig", "", "2", ""],
     ]
     result = _import(org, write_csv(tmp_path, rows))
-    assert result.written and result.created == 2 and result.new_activities == 1
-    assert result.unknown_teams == ["Onbekend team"]
+    assert result.written and result.created == 2 and result.details["new_activities"] == 1
+    assert result.details["unknown_teams"] == ["Onbekend team"]
     activity = Activity.objects.get(organization=org, title="Nieuwe cursus X")
     assert activity.participation_count == 2
     mine = Participation.objects.get(organization=org, activity=activity, membership=member)
@@ -42,7 +43,7 @@ def test_it_updates_on_reimport_without_duplicates(org, tmp_path):
     _import(org, write_csv(tmp_path, rows))
     rows[1][3], rows[1][4] = "afgerond", "2026-01-05"
     again = _import(org, write_csv(tmp_path, rows, name="again.csv"))
-    assert again.created == 0 and again.updated == 2 and again.new_activities == 0
+    assert again.created == 0 and again.updated == 2 and again.details["new_activities"] == 0
     records = Participation.objects.filter(organization=org, activity__title="Herhaalcursus")
     assert records.count() == 2
     assert records.get(person_key=pseudonym("e1")).status == "completed"
@@ -57,9 +58,12 @@ def test_it_reports_bad_rows_with_spreadsheet_numbers_and_writes_nothing(org, tm
     before = Participation.objects.count()
     result = _import(org, write_csv(tmp_path, rows))
     assert not result.written and Participation.objects.count() == before
-    assert [(e["row"], e["column"]) for e in result.errors] == [
-        (2, "Afgerond op"), (3, "Personeelsnummer"), (3, "Status"), (3, "Uren"),
-    ]  # fmt: skip
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "Afgerond op"),
+        (3, "Personeelsnummer"),
+        (3, "Status"),
+        (3, "Uren"),
+    ]
     assert not Activity.objects.filter(organization=org, title="Cursus A").exists()
 
 
@@ -72,7 +76,7 @@ def test_it_reads_participations_from_xlsx_with_real_dates(org, tmp_path):
 
 
 def test_it_needs_an_activity_column(org, tmp_path):
-    from leerkoers.inventory.importing.reader import ImportRefused
+    from leerkoers.lib.tables import ImportRefused
 
     with pytest.raises(ImportRefused, match="Activity"):
         _import(org, write_csv(tmp_path, [["Personeelsnummer", "Uren"], ["E1", "2"]]))
@@ -91,10 +95,16 @@ def test_it_updates_changed_values_leaves_unchanged_rows_and_recounts_many_activ
     assert again.created == 0 and again.updated == 511 and records.count() == 511
     changed = records.get(person_key=pseudonym("e0"))
     assert (changed.status, changed.completion_date, changed.hours, changed.score) == (
-        "completed", dt.date(2026, 1, 5), Decimal("3"), None,
-    )  # fmt: skip
+        "completed",
+        dt.date(2026, 1, 5),
+        Decimal("3"),
+        None,
+    )
     assert records.get(person_key=pseudonym("e9"), activity__title="Veel cursus 0").score == Decimal("8")
     assert records.get(person_key=pseudonym("e1")).updated == untouched.updated
-    counts = dict(Activity.objects.filter(organization=org, title__startswith="Veel cursus ").values_list(
-        "title", "participation_count"))  # fmt: skip
+    counts = dict(
+        Activity.objects.filter(organization=org, title__startswith="Veel cursus ").values_list(
+            "title", "participation_count"
+        )
+    )
     assert len(counts) == 510 and counts["Veel cursus 0"] == 2 and set(counts.values()) == {1, 2}

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leerkoers.audit.models import AuditEvent
+from leerkoers.inventory.importing.runs import import_run_start
 from leerkoers.inventory.models import ImportRun
-from leerkoers.inventory.services import import_run_start
 from leerkoers.inventory.tests.files import activity_rows, write_csv
 from leerkoers.jobs.models import Job
 
@@ -28,8 +28,10 @@ def media(settings, tmp_path):
 
 def _uploaded(admin_client, tmp_path, data=None):
     data = Path(write_csv(tmp_path, activity_rows())).read_bytes() if data is None else data
-    response = admin_client.post(reverse("inventory:import", kwargs={"org_slug": "demo"}),
-                                 {"kind": "activities", "file": SimpleUploadedFile("a.csv", data)})  # fmt: skip
+    response = admin_client.post(
+        reverse("inventory:import", kwargs={"org_slug": "demo"}),
+        {"kind": "activities", "file": SimpleUploadedFile("a.csv", data)},
+    )
     return ImportRun.objects.latest("created"), response["Location"]
 
 

@@ -47,8 +47,9 @@ def _assert_workbook_stored(org):
 
 
 def test_it_imports_a_real_workbook_through_the_page(admin_client, org, media):
-    response = admin_client.post(reverse("inventory:import", kwargs={"org_slug": "demo"}),
-                                 {"kind": "activities", "file": _upload()})  # fmt: skip
+    response = admin_client.post(
+        reverse("inventory:import", kwargs={"org_slug": "demo"}), {"kind": "activities", "file": _upload()}
+    )
     assert response.status_code == 302
     page = admin_client.get(response["Location"])
     assert page.status_code == 200 and "refused" not in page.context
@@ -121,8 +122,9 @@ def test_it_refuses_participation_hours_the_model_cannot_hold(writer, org, tmp_p
 def test_it_keeps_every_page_working_after_a_refused_file_of_huge_numbers(admin_client, writer, tmp_path):
     rows = [["Titel", "Kosten", "Uren", "Deelnemers"], ["Enorm", "99999999999999999999", "99999999,99", "3"]]
     data = Path(write_csv(tmp_path, rows)).read_bytes()
-    writer.post(f"{API}/imports", {"kind": "activities", "file": SimpleUploadedFile("a.csv", data),
-                                   "skip_invalid": "true"})  # fmt: skip
+    writer.post(
+        f"{API}/imports", {"kind": "activities", "file": SimpleUploadedFile("a.csv", data), "skip_invalid": "true"}
+    )
     for url in ("/o/demo/", "/o/demo/inventory/", "/o/demo/inventory/activities/", "/o/demo/alignment/"):
         assert admin_client.get(url).status_code == 200, url
     for url in (f"{API}/analysis", f"{API}/golden-thread"):
@@ -143,12 +145,12 @@ def test_it_rounds_a_spreadsheet_fraction_to_the_stored_decimals(writer, org, tm
 
 
 def test_a_task_that_dies_leaves_its_job_and_run_failed_and_its_file_removed(writer, org, tmp_path, monkeypatch, media):
-    from leerkoers.inventory import services
+    from leerkoers.inventory.importing import runs
 
     def explode(**kwargs):
         raise RuntimeError("the worker lost its database")
 
-    monkeypatch.setattr(services, "import_file", explode)
+    monkeypatch.setattr(runs, "import_file", explode)
     data = Path(write_csv(tmp_path, [["Titel"], ["Wordt niet geschreven"]])).read_bytes()
     response = writer.post(f"{API}/imports", {"kind": "activities", "file": SimpleUploadedFile("a.csv", data)})
     assert response.status_code == 202

@@ -64,9 +64,16 @@ def test_it_keeps_the_list_query_count_flat_as_activities_grow(admin_client, org
 def test_it_creates_and_edits_an_activity_by_hand(admin_client, org):
     response = admin_client.post(
         _url("activity_create"),
-        {"title": "Nieuwe training", "kind": "training", "initiator": "hr", "cost": "1250.50",
-         "evaluation_level": "0", "start_date": "2026-02-03", "end_date": "2026-02-01"},
-    )  # fmt: skip
+        {
+            "title": "Nieuwe training",
+            "kind": "training",
+            "initiator": "hr",
+            "cost": "1250.50",
+            "evaluation_level": "0",
+            "start_date": "2026-02-03",
+            "end_date": "2026-02-01",
+        },
+    )
     assert response.status_code == 200
     assert "The end date lies before the start date." in response.content.decode()
     response = admin_client.post(

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from leerkoers.inventory.importing.keys import pseudonym
 from leerkoers.inventory.models import Activity, Participation, XapiStatement
-from leerkoers.inventory.services import pseudonym
 from leerkoers.orgs.services import api_token_create
 
 URL = "/api/v1/orgs/demo/xapi/statements"

@@ -4,8 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from leerkoers.inventory.importing.reader import ImportRefused
-from leerkoers.inventory.services import import_file
+from leerkoers.inventory.importing.pipeline import import_file
+from leerkoers.lib.tables import ImportRefused
 from leerkoers.orgs.models import Organization
 
 
@@ -34,22 +34,27 @@ class ImportCommand(BaseCommand):
                 raise CommandError("--mapping must be a JSON object.")
         try:
             result = import_file(
-                kind=self.kind, organization=organization, path=options["file"], filename=options["file"],
-                mapping=mapping, sheet=options["sheet"], skip_invalid=options["skip_invalid"],
+                kind=self.kind,
+                organization=organization,
+                path=options["file"],
+                filename=options["file"],
+                mapping=mapping,
+                sheet=options["sheet"],
+                skip_invalid=options["skip_invalid"],
                 dry_run=options["dry_run"],
-            )  # fmt: skip
+            )
         except FileNotFoundError:
             raise CommandError(f"File not found: {options['file']}") from None
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         for error in result.errors:
-            self.stderr.write(f"row {error['row']}, column {error['column']}: {error['message']}")
+            self.stderr.write(f"row {error.row}, column {error.column}: {error.message}")
         if result.error_count > len(result.errors):
             self.stderr.write(f"… and {result.error_count - len(result.errors)} more problems")
         self.stdout.write(
             f"{result.rows} rows read, {result.valid_rows} valid, {result.invalid_rows} invalid; "
             f"{result.created} created, {result.updated} updated"
-            + (f", {result.new_activities} activities added" if result.new_activities else "")
+            + (f", {new} activities added" if (new := result.details.get("new_activities")) else "")
             + (f"; {result.merged} rows update an earlier row of the same file" if result.merged else "")
             + ("" if result.written else " — nothing written")
         )

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from leerkoers.inventory.services import import_runs_expire
+from leerkoers.inventory.importing.runs import import_runs_expire
 
 
 class Command(BaseCommand):

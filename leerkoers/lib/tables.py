@@ -1,8 +1,15 @@
 """Open an uploaded file as a table of rows, refusing hostile or broken files early.
 
+Any import of a spreadsheet uses this: the inventory's activities and participations, the KPI
+measurements, and what later steps import. The caller says what its header looks like
+(`is_header(cells) -> bool`); the reader finds that row among the top rows (skipping title
+rows above it) and, in a workbook, the first sheet that has one.
+
 Memory stays bounded: CSV is streamed through the csv module, XLSX through openpyxl in
 read-only mode after the zip directory has been checked for what it would decompress to.
 Row numbers are those a spreadsheet shows: the first line of the file is row 1.
+
+`RowError` and `ImportResult` are what every import reports with.
 """
 
 import codecs
@@ -12,14 +19,12 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
-
-from leerkoers.inventory.importing import fields as import_fields
-from leerkoers.inventory.importing.values import is_blank
 
 SAMPLE_BYTES = 64 * 1024
 HEADER_SEARCH_ROWS = 20
@@ -28,6 +33,72 @@ DELIMITERS = (";", ",", "\t", "|")
 
 class ImportRefused(Exception):
     """The file cannot be read at all; the message is for the user."""
+
+
+HeaderTest = Callable[[list], bool]
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem of one row: its spreadsheet row number (0: the file as a whole), the column
+    header as the file names it (or ""), and a message in the user's language."""
+
+    row: int
+    column: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return _("row %(row)d") % {"row": self.row} if self.row else ""
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or for a check (`dry_run`) would do. `error_count` is exact;
+    `errors` holds the first of them. `merged`: valid rows that update an earlier row of the
+    same file. `details`: what one kind of import adds (kept flat in `as_dict`)."""
+
+    kind: str = ""
+    header: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    valid_rows: int = 0
+    invalid_rows: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    written: bool = False
+    dry_run: bool = False
+    preview: list = field(default_factory=list)  # the first rows as they would be stored (a check)
+    details: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    @property
+    def checked(self) -> int:
+        """Rows found correct by a check (which stores nothing)."""
+        return self.valid_rows if self.dry_run else 0
+
+    @property
+    def more_errors(self) -> int:
+        return self.error_count - len(self.errors)
+
+    def as_dict(self) -> dict:
+        """JSON-ready: the counts, the errors as dicts and the details beside the counts."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in ("preview", "details")}
+        data["errors"] = [error.as_dict() for error in self.errors]
+        return data | self.details
 
 
 @dataclass
@@ -56,8 +127,12 @@ def _max_bytes() -> int:
     return settings.IMPORT_MAX_FILE_BYTES
 
 
-def open_table(path: str, *, kind: str, filename: str = "", sheet: str = "") -> Table:
-    """Open `path` (CSV or XLSX) and find its header row; raise ImportRefused when unusable."""
+def open_table(path: str, *, is_header: HeaderTest, filename: str = "", sheet: str = "") -> Table:
+    """Open `path` (CSV or XLSX) and find its header row; raise ImportRefused when unusable.
+
+    The header is the first of the top rows for which `is_header(cells)` holds, or else the
+    first row with two or more filled cells; a workbook's sheet is `sheet`, or else the first
+    whose top rows hold a header."""
     size = os.path.getsize(path)
     if size == 0:
         raise ImportRefused(_("The file is empty."))
@@ -69,10 +144,10 @@ def open_table(path: str, *, kind: str, filename: str = "", sheet: str = "") -> 
         head = handle.read(SAMPLE_BYTES)
     name = filename.lower()
     if head.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm")):
-        return _open_xlsx(path, head, kind=kind, sheet=sheet)
+        return _open_xlsx(path, head, is_header=is_header, sheet=sheet)
     if head.startswith((b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8")):
         raise ImportRefused(_("This is not a CSV or Excel (.xlsx) file. Save it as CSV or .xlsx and upload it again."))
-    return _open_csv(path, head, kind=kind)
+    return _open_csv(path, head, is_header=is_header)
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -87,9 +162,12 @@ def _looks_binary(head: bytes) -> bool:
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)  # fmt: skip
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # A lead byte followed by a continuation byte: text that someone wrote as UTF-8.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
@@ -201,7 +279,7 @@ def _choose_delimiter(sample: str) -> str:
     return best
 
 
-def _open_csv(path: str, head: bytes, *, kind: str) -> Table:
+def _open_csv(path: str, head: bytes, *, is_header: HeaderTest) -> Table:
     # UTF-16 and UTF-32 text is full of NUL bytes: only text without a byte-order mark is
     # judged by its bytes.
     if not _bom_encoding(head) and _looks_binary(head):
@@ -220,8 +298,14 @@ def _open_csv(path: str, head: bytes, *, kind: str) -> Table:
             raise ImportRefused(_("The file cannot be read as CSV: %(error)s") % {"error": exc}) from None
 
     try:
-        return _with_header(numbered(), kind=kind, file_type="csv", encoding=encoding, delimiter=delimiter,
-                            close=handle.close)  # fmt: skip
+        return _with_header(
+            numbered(),
+            is_header=is_header,
+            file_type="csv",
+            encoding=encoding,
+            delimiter=delimiter,
+            close=handle.close,
+        )
     except BaseException:
         handle.close()
         raise
@@ -252,11 +336,10 @@ def _check_zip(path: str) -> None:
         raise ImportRefused(_("The file is not a valid Excel (.xlsx) file; it may be damaged."))
 
 
-def _open_xlsx(path: str, head: bytes, *, kind: str, sheet: str) -> Table:
+def _open_xlsx(path: str, head: bytes, *, is_header: HeaderTest, sheet: str) -> Table:
     if not head.startswith(b"PK\x03\x04"):
         raise ImportRefused(_("The file is not a valid Excel (.xlsx) file; it may be damaged."))
     _check_zip(path)
-    import openpyxl
 
     # openpyxl refuses a path whose name does not end in .xlsx (an upload is stored under a
     # random name), but reads any open file: the content decided that this is a workbook.
@@ -281,8 +364,9 @@ def _open_xlsx(path: str, head: bytes, *, kind: str, sheet: str) -> Table:
                 )
             chosen = sheet
         else:
-            chosen = _best_sheet(workbook, names, kind)
-        table = _with_header(_xlsx_rows(workbook[chosen]), kind=kind, file_type="xlsx", close=close, sheet=chosen)
+            chosen = _best_sheet(workbook, names, is_header)
+        rows = _xlsx_rows(workbook[chosen])
+        table = _with_header(rows, is_header=is_header, file_type="xlsx", close=close, sheet=chosen)
         table.sheets = names
         return table
     except ImportRefused:
@@ -308,11 +392,11 @@ def _xlsx_rows(worksheet) -> Iterator[tuple[int, list]]:
         raise ImportRefused(_("The file is not a valid Excel (.xlsx) file; it may be damaged.")) from None
 
 
-def _best_sheet(workbook, names: list[str], kind: str) -> str:
+def _best_sheet(workbook, names: list[str], is_header: HeaderTest) -> str:
     """The first sheet whose top rows hold recognisable headers (else the first sheet)."""
     for name in names:
         for _number, row in zip(range(HEADER_SEARCH_ROWS), _xlsx_rows(workbook[name]), strict=False):
-            if import_fields.recognised_count(row[1], kind) >= 2:
+            if is_header(row[1]):
                 return name
     return names[0]
 
@@ -320,9 +404,9 @@ def _best_sheet(workbook, names: list[str], kind: str) -> str:
 # --- header --------------------------------------------------------------------------
 
 
-def _with_header(rows: Iterator[tuple[int, list]], *, kind: str, file_type: str, **extra) -> Table:
-    """Find the header: the first of the top rows with two or more recognised column names,
-    or else the first row with two or more filled cells (title rows above it are skipped)."""
+def _with_header(rows: Iterator[tuple[int, list]], *, is_header: HeaderTest, file_type: str, **extra) -> Table:
+    """Find the header: the first of the top rows that `is_header` accepts, or else the first
+    row with two or more filled cells (title rows above it are skipped)."""
     buffered: list[tuple[int, list]] = []
     for number, cells in rows:
         buffered.append((number, cells))
@@ -330,9 +414,7 @@ def _with_header(rows: Iterator[tuple[int, list]], *, kind: str, file_type: str,
             break
     if not any(any(not is_blank(c) for c in cells) for _n, cells in buffered):
         raise ImportRefused(_("The file is empty."))
-    chosen = next(
-        (i for i, (_n, cells) in enumerate(buffered) if import_fields.recognised_count(cells, kind) >= 2), None
-    )
+    chosen = next((i for i, (_n, cells) in enumerate(buffered) if is_header(cells)), None)
     if chosen is None:
         chosen = next((i for i, (_n, c) in enumerate(buffered) if sum(not is_blank(x) for x in c) >= 2), 0)
     header_number, header_cells = buffered[chosen]
