@@ -101,7 +101,7 @@ def main() -> None:
         ids = [a.pk for a in activities]
         rows = [
             (org.pk, ids[i % len(ids)], f"~p{i // len(ids) * 7 + i % 7:08d}", None, teams[i % 40].pk, "completed",
-             "2026-01-15", "2", "80", "import", now, now)
+             "2026-01-15", "2", "80", "import", now, now, None, "2026-01-15")
             for i in range(args.participations)
         ]  # fmt: skip
         bulk_upsert_participations(rows, first=True)

@@ -97,6 +97,7 @@ class ParticipationOut(Schema):
     member: int | None
     team: int | None
     status: str
+    enrolled_on: dt.date | None
     completion_date: dt.date | None
     hours: Decimal | None
     score: Decimal | None
@@ -120,6 +121,7 @@ class ParticipationIn(Schema):
     person: str = Field(min_length=1, max_length=254, description="employee number or e-mail address")
     team: Id | None = None
     status: ParticipationStatus = ParticipationStatus.COMPLETED
+    enrolled_on: dt.date | None = None
     completion_date: dt.date | None = None
     hours: Decimal | None = Field(None, ge=0, **decimal_limits(Participation, "hours"))
     score: Decimal | None = Field(None, **decimal_limits(Participation, "score"))
@@ -289,7 +291,7 @@ def _save_participation(access, request, participation: Participation, payload: 
         raise HttpError(422, _("Unknown activity or team."))
     participation.activity = activity
     participation.team = team
-    for name in ("status", "completion_date", "hours", "score"):
+    for name in ("status", "enrolled_on", "completion_date", "hours", "score"):
         setattr(participation, name, getattr(payload, name))
     try:
         return participation_save(
@@ -301,7 +303,7 @@ def _save_participation(access, request, participation: Participation, payload: 
         )
     except ValidationError as exc:
         if "__all__" in getattr(exc, "message_dict", {}):
-            raise HttpError(409, _("This person already has a record for this activity.")) from None
+            raise HttpError(409, _("This person already has a participation in this activity on this date.")) from None
         _validation_error(exc)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from leerkoers.inventory.importing.keys import natural_key, pseudonym
@@ -14,7 +14,7 @@ from leerkoers.inventory.importing.writer import (
     bulk_upsert_participations,
     refresh_participation_counts,
 )
-from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, ImportRun, Source
+from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, ImportRun, Source, occasion_of
 from leerkoers.orgs.models import Membership, Team
 
 # (title, kind, provider, initiator, cost, hours) — the overlapping purchases first.
@@ -156,11 +156,11 @@ def _participations(demo, activities, members, teams, rng, *, target):
                 Source.IMPORT,
                 now,
                 now,
+                None,
+                occasion_of(date, None),
             )
         )
     assert len(PARTICIPATION_COLUMNS) == len(rows[0])
-    from django.db import connection
-
     ops = connection.ops
     adapted = [
         (
@@ -171,6 +171,8 @@ def _participations(demo, activities, members, teams, rng, *, target):
             r[9],
             ops.adapt_datetimefield_value(r[10]),
             ops.adapt_datetimefield_value(r[11]),
+            None,
+            ops.adapt_datefield_value(r[13]),
         )
         for r in rows
     ]

@@ -112,8 +112,8 @@ def activities_response(activities, fmt: str):
 
 PARTICIPATION_COLUMNS = [
     ("person_key", "Person"), ("activity__title", "Activity"), ("activity__external_id", "Activity (external id)"),
-    ("team__name", "Team"), ("status", "Status"), ("completion_date", "Completion date"), ("hours", "Hours"),
-    ("score", "Score"),
+    ("team__name", "Team"), ("status", "Status"), ("enrolled_on", "Enrolment date"),
+    ("completion_date", "Completion date"), ("hours", "Hours"), ("score", "Score"),
 ]  # fmt: skip
 
 

@@ -60,8 +60,11 @@ class ParticipationForm(forms.ModelForm):
 
     class Meta:
         model = Participation
-        fields = ["activity", "team", "status", "completion_date", "hours", "score"]
-        widgets = {"completion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["activity", "team", "status", "enrolled_on", "completion_date", "hours", "score"]
+        widgets = {
+            "enrolled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "completion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

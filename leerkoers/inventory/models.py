@@ -4,6 +4,7 @@ Every table carries `organization` (child tables too) and it is part of every un
 constraint, so that no lookup or key can cross from one organisation into another.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -135,6 +136,16 @@ class ActivityTeam(models.Model):
         ]
 
 
+# The occasion of a participation with neither a completion nor an enrolment date: a key
+# column needs a value (NULLs never conflict, so a re-import could not find the record).
+NO_DATE = dt.date(1, 1, 1)
+
+
+def occasion_of(completion_date: dt.date | None, enrolled_on: dt.date | None) -> dt.date:
+    """The occasion that tells a person's participations in one activity apart."""
+    return completion_date or enrolled_on or NO_DATE
+
+
 class ParticipationStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -174,6 +185,11 @@ class Participation(models.Model):
         _("status"), max_length=20, choices=ParticipationStatus.choices, default=ParticipationStatus.COMPLETED
     )
     completion_date = models.DateField(_("completion date"), null=True, blank=True)
+    enrolled_on = models.DateField(_("enrolment date"), null=True, blank=True)
+    # Which time this person took part: the completion date, else the enrolment date, else
+    # NO_DATE (see occasion_of). Part of the unique key, so that a retake or a yearly refresher
+    # is a participation of its own; the services set it.
+    occasion = models.DateField(default=NO_DATE, editable=False)
     hours = models.DecimalField(
         _("hours"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -190,9 +206,13 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            # Re-imports update the record of the same person in the same activity.
+            # One record per person, activity and occasion: re-imports update it, a retake on
+            # another date is another record. Led by the activity, so that counting an
+            # activity's participations reads only this index.
             models.UniqueConstraint(
-                fields=["activity", "person_key", "organization"], name="participation_unique_person_per_activity"
+                fields=["activity", "person_key", "occasion", "organization"],
+                name="participation_unique_occasion",
+                violation_error_message=_("This person already has a participation in this activity on this date."),
             ),
             models.UniqueConstraint(
                 fields=["organization", "statement_id"],

@@ -9,7 +9,7 @@ from django.db import transaction
 from leerkoers.audit.services import audit_record
 from leerkoers.inventory.importing.keys import People, natural_key
 from leerkoers.inventory.importing.writer import refresh_participation_counts
-from leerkoers.inventory.models import Activity, ActivityTeam, Participation, Source
+from leerkoers.inventory.models import Activity, ActivityTeam, Participation, Source, occasion_of
 from leerkoers.inventory.selectors import bump_revision
 
 
@@ -63,6 +63,7 @@ def participation_save(
     participation.membership_id = membership_id
     if participation.team_id is None:
         participation.team_id = member_team
+    participation.occasion = occasion_of(participation.completion_date, participation.enrolled_on)
     if creating:
         participation.source = source
     with transaction.atomic():

@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from leerkoers.audit.services import audit_record
 from leerkoers.inventory.importing.keys import People, natural_key
 from leerkoers.inventory.importing.writer import refresh_participation_counts
-from leerkoers.inventory.models import Activity, Participation, ParticipationStatus, Source, XapiStatement
+from leerkoers.inventory.models import (
+    Activity,
+    Participation,
+    ParticipationStatus,
+    Source,
+    XapiStatement,
+    occasion_of,
+)
 from leerkoers.inventory.selectors import bump_revision
 
 VERB_STATUS = {
@@ -290,17 +297,23 @@ def _apply(organization, s: _Statement, people: People) -> Participation:
             natural_key=natural_key(s.title, "", None),
         )
     person_key, membership_id, team_id = people.resolve(s.person)
-    participation, _created = Participation.objects.get_or_create(
-        organization=organization,
-        activity=activity,
-        person_key=person_key,
-        defaults={"membership_id": membership_id, "team_id": team_id, "status": s.status, "source": Source.XAPI},
-    )
+    participation = _participation_for(organization, activity, person_key, s)
+    if participation is None:
+        participation = Participation(
+            organization=organization,
+            activity=activity,
+            person_key=person_key,
+            membership_id=membership_id,
+            team_id=team_id,
+            status=s.status,
+            source=Source.XAPI,
+        )
     # A later "attempted" does not undo a completion.
-    if RANK.get(s.status, 0) >= RANK.get(participation.status, 0):
+    if participation.pk is None or RANK.get(s.status, 0) >= RANK.get(participation.status, 0):
         participation.status = s.status
         if s.status in (ParticipationStatus.COMPLETED, ParticipationStatus.FAILED):
             participation.completion_date = s.timestamp.date() if s.timestamp else participation.completion_date
+    participation.occasion = occasion_of(participation.completion_date, participation.enrolled_on)
     if s.score is not None:
         participation.score = s.score
     if s.hours is not None:
@@ -308,3 +321,19 @@ def _apply(organization, s: _Statement, people: People) -> Participation:
     participation.statement_id = s.id
     participation.save()
     return participation
+
+
+def _participation_for(organization, activity, person_key: str, s: _Statement) -> Participation | None:
+    """The participation a statement is about: for a completion on a date, the one with that
+    completion date, else the person's open one (no completion date yet); for anything else,
+    the open one, else the latest. None: a new participation (a first one, or a retake)."""
+    mine = Participation.objects.filter(organization=organization, activity=activity, person_key=person_key)
+    ends = s.status in (ParticipationStatus.COMPLETED, ParticipationStatus.FAILED) and s.timestamp
+    if ends:
+        same_day = mine.filter(completion_date=s.timestamp.date()).first()
+        if same_day is not None:
+            return same_day
+    open_one = mine.filter(completion_date__isnull=True).order_by("-pk").first()
+    if open_one is not None or ends:
+        return open_one
+    return mine.order_by("-completion_date", "-pk").first()

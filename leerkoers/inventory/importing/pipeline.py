@@ -80,7 +80,7 @@ def _import_file(*, kind, organization, path, filename, mapping, sheet, skip_inv
         used_mapping = resolve_mapping(table.header, mapping, kind)
         plan = compile_mapping(table.header, used_mapping, kind)
         result = ImportResult(kind=kind, header=table.header, mapping=used_mapping, dry_run=dry_run)
-        result.details = {"new_activities": 0, "unknown_teams": []}
+        result.details = {"new_activities": 0, "unknown_teams": [], "retakes": 0}
         clock = writer.Clock()
         parsed = parse_rows(
             table.rows,

@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from leerkoers.inventory.importing.keys import People, natural_key, split_teams, team_lookup
 from leerkoers.inventory.importing.values import normalize
-from leerkoers.inventory.models import Activity, ActivityTeam, ImportKind, Participation, Source
+from leerkoers.inventory.models import (
+    NO_DATE,
+    Activity,
+    ActivityTeam,
+    ImportKind,
+    Participation,
+    Source,
+    occasion_of,
+)
 
 BATCH_ROWS = 50_000
 logger = logging.getLogger(__name__)
@@ -42,13 +50,19 @@ def count_without_writing(*, kind: str, organization, parsed, result) -> None:
     update an earlier row of the same file (shown before anything is written)."""
     if kind != ImportKind.ACTIVITIES:
         people = People(organization)
-        keys = zip(
-            (normalize(text or "") for text in parsed.column("activity")),
-            parsed.column("activity_external_id"),
-            (people.resolve(person)[0] for person in parsed.column("person")),
-            strict=True,
+        activities = list(
+            zip(
+                (normalize(text or "") for text in parsed.column("activity")),
+                parsed.column("activity_external_id"),
+                strict=True,
+            )
         )
-        result.merged = parsed.valid_count - len(set(keys))
+        persons = [people.resolve(person)[0] for person in parsed.column("person")]
+        keys = set(
+            participation_keys(activities, persons, parsed.column("completion_date"), parsed.column("enrolled_on"))
+        )
+        result.merged = parsed.valid_count - len(keys)
+        result.details["retakes"] = retakes(keys)
         return
     keys = _activity_keys(organization)
     targets = {_activity_target(keys, dict(zip(parsed.names, row, strict=True))) for row in parsed.rows}
@@ -185,12 +199,41 @@ PARTICIPATION_COLUMNS = [
     "source",
     "created",
     "updated",
+    "enrolled_on",
+    "occasion",
 ]
-UPDATED_ON_CONFLICT = ["membership_id", "team_id", "status", "completion_date", "hours", "score", "updated"]
+UNIQUE_KEY = ["activity_id", "person_key", "occasion", "organization_id"]
+UPDATED_ON_CONFLICT = [
+    "membership_id",
+    "team_id",
+    "status",
+    "completion_date",
+    "enrolled_on",
+    "hours",
+    "score",
+    "updated",
+]
+_ACTIVITY, _PERSON, _COMPLETION, _ENROLLED, _OCCASION = 1, 2, 6, 12, 13
 
 
-def participation_records(organization, parsed, activity_ids: list, *, unknown_teams: set) -> list[tuple]:
-    """Rows in PARTICIPATION_COLUMNS order, one per (activity, person): the last row wins.
+def participation_keys(activities: list, persons: list, completions: list, enrolments: list) -> list[tuple]:
+    """The key of each row: (activity, person, occasion). Rows of one file with the same key are
+    one participation (the last row wins); rows with another occasion are another one."""
+    if not any(enrolments):
+        occasions = [date or NO_DATE for date in completions]
+    else:
+        occasions = list(map(occasion_of, completions, enrolments))
+    return list(zip(activities, persons, occasions, strict=True))
+
+
+def retakes(keys) -> int:
+    """Participations beyond a person's first in an activity (a retake, a yearly refresher)."""
+    return len(keys) - len({(activity, person) for activity, person, _occasion in keys})
+
+
+def participation_records(organization, parsed, activity_ids: list, *, unknown_teams: set) -> dict[tuple, tuple]:
+    """Rows in PARTICIPATION_COLUMNS order by their key, one per (activity, person, occasion):
+    the last row of the file wins.
 
     Built column by column with memoised conversions (people, teams, dates, decimals repeat
     endlessly in an LMS export), so that a million rows cost about a second.
@@ -210,7 +253,8 @@ def participation_records(organization, parsed, activity_ids: list, *, unknown_t
 
     row_teams = list(map(functools.cache(team_of), parsed.column("team")))
     team_ids = [t if t is not None else p[2] for t, p in zip(row_teams, persons, strict=True)]
-    dates = parsed.column("completion_date")
+    dates, enrolments = parsed.column("completion_date"), parsed.column("enrolled_on")
+    keys = participation_keys(activity_ids, person_keys, dates, enrolments)
     statuses = [
         status or ("completed" if date else "enrolled")
         for status, date in zip(parsed.column("status"), dates, strict=True)
@@ -232,50 +276,125 @@ def participation_records(organization, parsed, activity_ids: list, *, unknown_t
         [Source.IMPORT] * count,
         [now] * count,
         [now] * count,
+        list(map(adapt_date, enrolments)),
+        [adapt_date(key[2]) for key in keys],
     ]
-    records = dict(zip(zip(activity_ids, person_keys, strict=True), zip(*columns, strict=True), strict=True))
-    return list(records.values())
+    records = dict(zip(keys, zip(*columns, strict=True), strict=True))
+    return records
 
 
 def write_participations(*, organization, parsed, result, progress=None) -> None:
-    """Insert or update the parsed participations; unknown activities are created."""
+    """Insert or update the parsed participations; unknown activities are created.
+
+    A row with a completion date that is not stored yet completes the person's stored open
+    enrolment in that activity (no completion date, enrolled on or before it), unless this
+    file still lists that enrolment as open: the enrolment is updated, not duplicated."""
     clock = Clock()
     activity_ids, result.details["new_activities"] = _resolve_activities(organization, parsed)
     clock.lap("activities resolved")
     unknown_teams: set[str] = set()
-    records = participation_records(organization, parsed, activity_ids, unknown_teams=unknown_teams)
-    result.merged = parsed.valid_count - len(records)
+    by_key = participation_records(organization, parsed, activity_ids, unknown_teams=unknown_teams)
+    result.merged = parsed.valid_count - len(by_key)
+    result.details["retakes"] = retakes(by_key)
+    records = list(by_key.values())
+    del by_key
     parsed.columns = []  # the raw values are not needed any more; free them before writing
     clock.lap("records built")
     result.details["unknown_teams"] = sorted(unknown_teams)[:50]
     before = Participation.objects.filter(organization=organization).count()
     if progress:
         progress(0, len(records), _("Writing participations"), force=True)
+    total = len(records)
+    if before:
+        records = _complete_open_enrolments(organization, records)
+    clock.lap("open enrolments completed")
     bulk_upsert_participations(records, progress=progress, first=before == 0)
     clock.lap("rows written")
     after = Participation.objects.filter(organization=organization).count()
     result.created = after - before
-    result.updated = len(records) - result.created
+    result.updated = total - result.created
     refresh_participation_counts(organization, sorted(set(activity_ids)))
     clock.lap("counts refreshed")
+
+
+def _complete_open_enrolments(organization, records: list[tuple]) -> list[tuple]:
+    """Apply the records that complete a stored open enrolment to it (by id); return the rest.
+
+    An enrolment is completed by the earliest completion of the file on or after its
+    enrolment date (any, without one), and only by a completion that is not stored itself."""
+    adapt = connection.ops.adapt_datefield_value
+    open_rows: dict[tuple, list] = {}
+    for pk, activity_id, person_key, enrolled_on, occasion in Participation.objects.filter(
+        organization=organization, completion_date__isnull=True
+    ).values_list("pk", "activity_id", "person_key", "enrolled_on", "occasion"):
+        open_rows.setdefault((activity_id, person_key), []).append((adapt(enrolled_on), adapt(occasion), pk))
+    candidates = [r for r in records if r[_COMPLETION] is not None and (r[_ACTIVITY], r[_PERSON]) in open_rows]
+    if not candidates:
+        return records
+    in_file = {(r[_ACTIVITY], r[_PERSON], r[_OCCASION]) for r in records}
+    stored = {(a, p, occasion) for (a, p), rows in open_rows.items() for _e, occasion, _pk in rows}
+    pairs = sorted({(r[_ACTIVITY], r[_PERSON]) for r in candidates})
+    for start in range(0, len(pairs), 400):  # within every database's limit of query parameters
+        chunk = pairs[start : start + 400]
+        found = Participation.objects.filter(
+            organization=organization,
+            activity_id__in={a for a, _p in chunk},
+            person_key__in={p for _a, p in chunk},
+            completion_date__isnull=False,
+        ).values_list("activity_id", "person_key", "occasion")
+        stored.update((a, p, adapt(occasion)) for a, p, occasion in found)
+    used: set[int] = set()
+    updates, applied = [], set()
+    for record in sorted(candidates, key=itemgetter(_COMPLETION)):
+        activity_id, person_key, completed = record[_ACTIVITY], record[_PERSON], record[_COMPLETION]
+        if (activity_id, person_key, record[_OCCASION]) in stored:
+            continue
+        enrolments = [
+            (enrolled or "", pk)
+            for enrolled, occasion, pk in open_rows[(activity_id, person_key)]
+            if pk not in used
+            and (activity_id, person_key, occasion) not in in_file
+            and (enrolled is None or enrolled <= completed)
+        ]
+        if not enrolments:
+            continue
+        _enrolled, pk = max(enrolments, key=lambda e: (str(e[0]), e[1]))
+        used.add(pk)
+        applied.add(id(record))
+        values = dict(zip(PARTICIPATION_COLUMNS, record, strict=True))
+        updates.append(
+            [values["occasion"], values["enrolled_on"]]
+            + [values[c] for c in UPDATED_ON_CONFLICT if c != "enrolled_on"]
+            + [pk]
+        )
+    if updates:
+        sets = ", ".join(f"{c} = %s" for c in UPDATED_ON_CONFLICT if c != "enrolled_on")
+        table = Participation._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET occasion = %s, enrolled_on = COALESCE(%s, enrolled_on), {sets} "  # noqa: S608
+                f"WHERE id = %s",
+                updates,
+            )
+    return [r for r in records if id(r) not in applied]
 
 
 def bulk_upsert_participations(rows: list[tuple], *, progress: Callable | None = None, first: bool = False) -> None:
     """Insert or update participation rows (PARTICIPATION_COLUMNS order) in big batches.
 
     `first` says the organisation has no participations yet: plain inserts, no upsert.
-    The rows must be unique by (activity, person); the list is sorted in place. Records whose
+    The rows must be unique by (activity, person, occasion); the list is sorted in place. Records whose
     values are unchanged are not rewritten."""
     table = Participation._meta.db_table
     columns = ", ".join(PARTICIPATION_COLUMNS)
-    conflict = "activity_id, person_key, organization_id"
+    conflict = ", ".join(UNIQUE_KEY)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     # A re-import mostly repeats what is stored: rows whose values did not change are left
     # alone (no new row version, no index entries, `updated` keeps its meaning).
     changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in UPDATED_ON_CONFLICT if c != "updated")
     updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT) + f" WHERE {changed}"
     # Sorted by the unique key, inserts append to that index instead of jumping around it.
-    rows.sort(key=itemgetter(1, 2))
+    rows.sort(key=itemgetter(_ACTIVITY, _PERSON, _OCCASION))
     if connection.vendor == "postgresql":
         _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, first)
         return
@@ -320,7 +439,7 @@ def _copy_upsert_postgres(rows, table, columns, conflict, updates, progress, fir
             # One hash join drops the rows that are stored unchanged before the upsert: ON
             # CONFLICT would lock (and so rewrite) every one of them even when it updates none.
             staged = ", ".join(f"s.{c}" for c in PARTICIPATION_COLUMNS)
-            key = " AND ".join(f"p.{c} = s.{c}" for c in ("activity_id", "person_key", "organization_id"))
+            key = " AND ".join(f"p.{c} = s.{c}" for c in UNIQUE_KEY)
             differs = " OR ".join(f"p.{c} IS DISTINCT FROM s.{c}" for c in UPDATED_ON_CONFLICT if c != "updated")
             cursor.execute("ANALYZE participation_stage")
             cursor.execute(

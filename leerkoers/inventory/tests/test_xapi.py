@@ -112,3 +112,23 @@ def test_the_command_stores_statements_from_a_file(org, tmp_path):
     bad.write_text(json.dumps([statement(id="x")]))
     with pytest.raises(CommandError):
         call_command("import_xapi", str(bad), "--org", "demo")
+
+
+def test_a_completion_on_another_date_is_a_retake_and_an_attempt_completes_nothing_twice(lrs, org):
+    registered = "http://adlnet.gov/expapi/verbs/registered"
+    attempted = "http://adlnet.gov/expapi/verbs/attempted"
+    assert (
+        _post(lrs, statement(verb={"id": registered}, result={}, timestamp="2025-02-01T09:00:00Z")).status_code == 200
+    )
+    assert _post(lrs, statement(timestamp="2025-03-01T10:00:00Z")).status_code == 200  # completes the enrolment
+    assert _post(lrs, statement(verb={"id": attempted}, result={}, timestamp="2025-04-01T10:00:00Z")).status_code == 200
+    assert _post(lrs, statement(timestamp="2026-03-02T10:00:00Z")).status_code == 200  # the yearly refresher
+    records = Participation.objects.filter(organization=org, person_key=pseudonym("leerling@elders.example"))
+    assert sorted((str(r.completion_date), r.status) for r in records) == [
+        ("2025-03-01", "completed"),
+        ("2026-03-02", "completed"),
+    ]
+    assert (
+        Activity.objects.get(organization=org, external_id="https://lms.example/courses/privacy").participation_count
+        == 2
+    )
