@@ -124,6 +124,7 @@ PAGES = {
     "vision/rounds/<uuid:vision_round_id>/answers/": "dme",
     "vision/rounds/<uuid:vision_round_id>/draft/": "dme",
     "vision/rounds/<uuid:vision_round_id>/ratings.csv": "me",
+    "vision/rounds/<uuid:vision_round_id>/report.pdf": "me",
     "vision/statements/<uuid:vision_statement_id>/moderate/": "dme",
     "vision/statements/<uuid:vision_statement_id>/merge/": "dme",
     "vision/versions/<uuid:vision_version_id>/": "me",

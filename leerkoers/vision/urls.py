@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<uuid:vision_round_id>/answers/", views.answers, name="answers"),
     path("rounds/<uuid:vision_round_id>/draft/", views.draft, name="draft"),
     path("rounds/<uuid:vision_round_id>/ratings.csv", views.round_export, name="round_export"),
+    path("rounds/<uuid:vision_round_id>/report.pdf", views.round_report, name="round_report"),
     path("statements/<uuid:vision_statement_id>/moderate/", views.statement_moderate_view, name="moderate"),
     path("statements/<uuid:vision_statement_id>/merge/", views.statement_merge_view, name="merge"),
     path("versions/<uuid:vision_version_id>/", views.version_detail, name="version"),

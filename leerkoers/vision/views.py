@@ -9,6 +9,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from leerkoers.jobs.invitations import invitations_job, invitations_start
 from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
-from leerkoers.vision import consensus, export, results
+from leerkoers.vision import consensus, export, pdf, results
 from leerkoers.vision.models import Support, VisionApproval, VisionRound, VisionStatement, VisionVersion
 from leerkoers.vision.services import (
     DEFAULT_QUESTIONS,
@@ -312,3 +313,17 @@ def round_export(request, access, vision_round_id):
     """CSV of the anonymised rating matrix: statement × layer counts, thresholds applied."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
     return export.ratings_response(results.round_results(vision_round))
+
+
+@org_view(LEADERSHIP)
+def round_report(request, access, vision_round_id):
+    """The round's results as a PDF, thresholds applied as on the page."""
+    vision_round = access.get(VisionRound, public_id=vision_round_id)
+    content = pdf.round_report(
+        results.round_results(vision_round),
+        results.opinion_groups(vision_round),
+        organization_name=access.organization.name,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vision-{vision_round.public_id}.pdf"'
+    return response

@@ -41,3 +41,12 @@ def actions(statement):
         found.append(("hold", _("Hold back")))
         found.append(("unpin", _("Unpin")) if statement.pinned else ("pin", _("Pin")))
     return found
+
+
+@register.filter
+def interval(bounds):
+    """A 95 % interval of a share as '58–88%'; empty for None."""
+    if bounds is None:
+        return ""
+    low, high = journey_percent(bounds[0]).rstrip("%\u00a0 "), journey_percent(bounds[1])
+    return f"{low}–{high}"
