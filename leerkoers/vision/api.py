@@ -241,6 +241,8 @@ class StatementResultOut(Schema):
 
 class VisionResultsOut(Schema):
     round: UUID
+    computed_at: datetime.datetime | None = Field(..., description="when these figures were computed")
+    updating: bool = Field(..., description="newer ratings or moderation are being taken in (background task)")
     consensus_threshold: float
     min_ratings: int
     participants: dict[str, int | str]
@@ -278,9 +280,12 @@ def _row_out(row: results.StatementRow) -> dict:
 def round_results(request, org_slug: str, vision_round_uuid: UUID):
     access = api_access(request, org_slug, LEADERSHIP)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
-    result = results.round_results(vision_round)
+    figures = results.computed(vision_round)
+    result = figures.results
     return {
         "round": vision_round.public_id,
+        "computed_at": figures.computed_at,
+        "updating": figures.updating,
         "consensus_threshold": vision_round.consensus_threshold,
         "min_ratings": vision_round.shown_minimum,
         "participants": {c.layer: c.as_json() for c in result.participants},
@@ -296,7 +301,7 @@ def round_results(request, org_slug: str, vision_round_uuid: UUID):
 def round_ratings_csv(request, org_slug: str, vision_round_uuid: UUID):
     access = api_access(request, org_slug, STEERING)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
-    return export.ratings_response(results.round_results(vision_round))
+    return export.ratings_response(results.computed(vision_round).results)
 
 
 class VersionIn(Schema):

@@ -125,6 +125,7 @@ def seed(*, demo, other, small: bool) -> None:
                     participant=participant,
                     layer=participant.layer,
                     vote=vote,
+                    verified=participant.verified,
                 )
             )
     VisionRating.objects.bulk_create(ratings)

@@ -17,14 +17,14 @@ from leerkoers.lib import formatting
 from leerkoers.scan.models import Layer
 from leerkoers.scan.pdf import _doc as document
 from leerkoers.scan.pdf import _table as table
-from leerkoers.vision.results import OpinionGroups, RoundResults, StatementRow
-from leerkoers.vision.templatetags.vision_tags import interval
+from leerkoers.vision.results import Computed, StatementRow
+from leerkoers.vision.templatetags.vision_tags import interval, percent
 
 
 def _cell(cell) -> str:
     if not cell.shown:
         return "—"
-    return f"{formatting.percent(cell.agree)}\n{interval(cell.interval)}\nn = {cell.votes}"
+    return f"{percent(cell.agree)}\n{interval(cell.interval)}\nn = {cell.votes}"
 
 
 def _statements(rows: list[StatementRow], body, *, split: bool):
@@ -33,16 +33,17 @@ def _statements(rows: list[StatementRow], body, *, split: bool):
     for row in rows:
         line = [Paragraph(escape(row.statement.text), body)] + [_cell(cell) for cell in row.cells]
         if split:
-            line.append(formatting.percent(row.result.split))
+            line.append(percent(row.result.split))
         lines.append(line)
     widths = [6.2 * cm] + [2.2 * cm] * len(Layer.choices) + ([2 * cm] if split else [])
     return table(lines, widths)
 
 
-def round_report(result: RoundResults, opinion: OpinionGroups, *, organization_name: str) -> bytes:
+def round_report(figures: Computed, *, organization_name: str) -> bytes:
     """The PDF of a round's results: participants per layer, the statements by kind with each
     layer's smoothed agree share, its 95 % interval and the number of ratings, and the opinion
     groups; thresholds applied as on the page."""
+    result, opinion = figures.results, figures.opinion
     vision_round = result.round
     styles = getSampleStyleSheet()
     body, heading = styles["BodyText"], styles["Heading2"]
@@ -52,12 +53,13 @@ def round_report(result: RoundResults, opinion: OpinionGroups, *, organization_n
     story = [
         Paragraph(escape(title), styles["Title"]),
         Paragraph(escape(organization_name), body),
+        Paragraph(_("Figures computed at %(when)s.") % {"when": formatting.datetime_(figures.computed_at)}, body),
         Paragraph(
             _(
                 "Fixed when the round opened: broad support means at least %(threshold)s agreement in every "
                 "layer; a layer counts on a statement from %(n)s ratings."
             )
-            % {"threshold": formatting.percent(vision_round.consensus_threshold), "n": vision_round.shown_minimum},
+            % {"threshold": percent(vision_round.consensus_threshold), "n": vision_round.shown_minimum},
             body,
         ),
         Spacer(0, 0.3 * cm),
@@ -131,7 +133,7 @@ def round_report(result: RoundResults, opinion: OpinionGroups, *, organization_n
                 else _("fewer than %(n)s") % {"n": vision_round.anonymity_threshold}
             )
             typical = [
-                f"{escape(statement.text)} ({formatting.percent(inside)} · {formatting.percent(outside)})"
+                f"{escape(statement.text)} ({percent(inside)} · {percent(outside)})"
                 for statement, inside, outside in group.typical
             ]
             lines.append([_("Group %(n)s") % {"n": group.number}, size, Paragraph("<br/>".join(typical) or "—", body)])

@@ -98,11 +98,12 @@ def round_create(request, access):
 @org_view(LEADERSHIP)
 def round_detail(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    result = results.round_results(vision_round)
-    opinion = results.opinion_groups(vision_round)
+    figures = results.computed(vision_round)
+    result, opinion = figures.results, figures.opinion
     context = {
         "access": access,
         "round": vision_round,
+        "figures": figures,
         "result": result,
         "opinion": opinion,
         "scatter": {
@@ -252,7 +253,7 @@ def draft(request, access, vision_round_id):
         except ValidationError as exc:
             _errors(request, exc)
         return _round_redirect(access, vision_round, "vision:draft")
-    result = results.round_results(vision_round)
+    result = results.computed(vision_round).results
     return render(
         request,
         "vision/draft.html",
@@ -312,18 +313,15 @@ def version_approve_view(request, access, vision_version_id):
 def round_export(request, access, vision_round_id):
     """CSV of the anonymised rating matrix: statement × layer counts, thresholds applied."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    return export.ratings_response(results.round_results(vision_round))
+    return export.ratings_response(results.computed(vision_round).results)
 
 
 @org_view(LEADERSHIP)
 def round_report(request, access, vision_round_id):
     """The round's results as a PDF, thresholds applied as on the page."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    content = pdf.round_report(
-        results.round_results(vision_round),
-        results.opinion_groups(vision_round),
-        organization_name=access.organization.name,
-    )
+    figures = results.computed(vision_round)
+    content = pdf.round_report(figures, organization_name=access.organization.name)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="vision-{vision_round.public_id}.pdf"'
     return response

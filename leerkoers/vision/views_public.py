@@ -107,13 +107,13 @@ def rate(request, token: str):
     except ValueError:
         vote = None
     try:
-        rating = rating_submit(participant=participant, statement_id=request.POST.get("statement", ""), vote=vote)
+        rated = rating_submit(participant=participant, statement_id=request.POST.get("statement", ""), vote=vote)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "closed":
             return _closed(request, " ".join(exc.messages))
         return _back_with_errors(request, participant, token, exc)
     url = redirect("vision_public:participate", token=token).url
-    return redirect(f"{url}?rated={rating.statement.public_id}#just-rated")
+    return redirect(f"{url}?rated={rated}#just-rated")
 
 
 @require_POST

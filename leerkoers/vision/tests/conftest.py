@@ -45,4 +45,5 @@ def add_votes(vision_round, statement, layer: str, agree=0, disagree=0, passes=0
                 participant=participant,
                 layer=layer,
                 vote=vote,
+                verified=verified,
             )
