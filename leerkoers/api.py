@@ -201,6 +201,7 @@ def _mount_routers() -> None:
     from leerkoers.inventory.api import router as inventory_router
     from leerkoers.jobs.api import router as jobs_router
     from leerkoers.orgs.api import router as orgs_router
+    from leerkoers.ownership.api import router as ownership_router
     from leerkoers.scan.api import router as scan_router
     from leerkoers.vision.api import router as vision_router
 
@@ -212,6 +213,7 @@ def _mount_routers() -> None:
         alignment_router,
         booking_router,
         vision_router,
+        ownership_router,
     ):
         _document_errors(router)
         api.add_router("", router)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from leerkoers.alignment import journey as alignment
 from leerkoers.inventory import journey as inventory
 from leerkoers.lib.journey import Status, StepReport
+from leerkoers.ownership import journey as ownership
 from leerkoers.pilots import journey as pilots
 from leerkoers.scan import journey as scan
 from leerkoers.vision import journey as vision
@@ -75,6 +76,15 @@ STEPS: list[Step] = [
         _("Goals and strategy"),
     ),
     Step(
+        "ownership",
+        4,
+        _("Ownership in all layers"),
+        _("Managers, employees and HR each own their part."),
+        "ownership:index",
+        ownership.report,
+        _("Ownership"),
+    ),
+    Step(
         "pilots",
         5,
         _("Start small, test and learn"),
@@ -86,7 +96,6 @@ STEPS: list[Step] = [
 ]
 
 COMING: list[ComingStep] = [
-    ComingStep(4, _("Ownership in all layers"), _("Managers, employees and HR each own their part.")),
     ComingStep(None, _("Learning policy document"), _("The policy plan, assembled from all steps.")),
 ]
 

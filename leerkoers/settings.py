@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "leerkoers.booking",
     "leerkoers.vision",
     "leerkoers.pilots",
+    "leerkoers.ownership",
 ]
 
 MIDDLEWARE = [

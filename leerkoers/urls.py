@@ -16,6 +16,7 @@ org_patterns = [
     path("sessions/", include("leerkoers.booking.urls")),
     path("vision/", include("leerkoers.vision.urls")),
     path("pilots/", include("leerkoers.pilots.urls")),
+    path("ownership/", include("leerkoers.ownership.urls")),
 ]
 
 urlpatterns = [

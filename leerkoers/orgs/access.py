@@ -32,6 +32,9 @@ STEERING = frozenset({Role.ADMIN, ADVISOR})
 LEADERSHIP = STEERING | {Role.DIRECTOR}
 #: the director / board alone: they approve what the organisation commits to (the vision)
 BOARD = frozenset({Role.DIRECTOR})
+#: the steering roles and the managers: they change team learning plans (a manager only
+#: those of their own teams, decided in leerkoers.ownership.visibility)
+MANAGING = STEERING | {Role.MANAGER}
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -28,6 +28,7 @@ from leerkoers.orgs.models import (
     Team,
     hash_token,
 )
+from leerkoers.ownership import demo as ownership_demo
 from leerkoers.pilots import demo as pilots_demo
 from leerkoers.scan import demo as scan_demo
 from leerkoers.vision import demo as vision_demo
@@ -120,6 +121,7 @@ SEEDERS = [
     ("booking", booking_demo.seed),
     ("vision", vision_demo.seed),
     ("pilots", pilots_demo.seed),
+    ("ownership", ownership_demo.seed),
 ]
 
 

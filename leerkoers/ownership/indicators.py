@@ -1,0 +1,105 @@
+"""Ownership indicators (pure functions over plain data, no database).
+
+Definitions (docs/ownership.md repeats them):
+
+- team plan coverage: teams with at least one member that have a current plan (status
+  active, for the year in question) ÷ those teams;
+- POP coverage: members with an agreed POP for the year (agreed, in progress or completed)
+  ÷ members; per team, a team of fewer than `minimum` members is hidden, and so is, where
+  needed, the next smallest team so that no hidden team can be worked out from the total
+  (leerkoers.lib.anonymity.suppress);
+- initiative share: activities of the inventory started by managers or employees ÷
+  activities whose initiator is known; per quarter of their start date.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from leerkoers.lib import anonymity
+
+AGREED_STATES = frozenset({"agreed", "in_progress", "completed"})
+OWN_INITIATORS = frozenset({"manager", "employee"})
+
+
+@dataclass(frozen=True)
+class Share:
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True)
+class TeamCoverage:
+    team: str
+    members: int | None  # None: hidden (fewer than the threshold, or needed to protect one)
+    agreed: Share | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PopCoverage:
+    overall: Share | None  # None when the whole organisation is below the threshold
+    teams: list[TeamCoverage]
+    minimum: int
+
+
+def team_plan_coverage(teams: Iterable[tuple[int, bool]]) -> Share:
+    """`teams`: (members, has a current plan) per team; teams without members do not count."""
+    counted = [has_plan for members, has_plan in teams if members > 0]
+    return Share(sum(counted), len(counted))
+
+
+def pop_coverage(teams: Iterable[tuple[str, int, int]], minimum: int) -> PopCoverage:
+    """`teams`: (name, members, members with an agreed POP) per team. Small teams hidden."""
+    rows = list(teams)
+    hidden = anonymity.suppress({name: members for name, members, _agreed in rows}, minimum)
+    total_members = sum(members for _name, members, _agreed in rows)
+    total_agreed = sum(agreed for _name, _members, agreed in rows)
+    overall = Share(total_agreed, total_members) if total_members >= minimum or total_members == 0 else None
+    shown = []
+    for name, members, agreed in rows:
+        if name in hidden or overall is None:
+            shown.append(TeamCoverage(name, None, None, hidden.get(name, anonymity.PRIMARY)))
+        else:
+            shown.append(TeamCoverage(name, members, Share(agreed, members)))
+    return PopCoverage(overall, shown, minimum)
+
+
+def quarter_of(day: datetime.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class InitiativeShare:
+    overall: Share
+    by_quarter: list[tuple[str, Share]]  # in order of the quarters; only quarters with activities
+
+
+def initiative_share(activities: Iterable[tuple[str, datetime.date | None]]) -> InitiativeShare:
+    """`activities`: (initiator, start date) of the inventory's activities. Activities
+    without a known initiator are left out; without a start date they count overall only."""
+    known = [(initiator, start) for initiator, start in activities if initiator]
+    overall = Share(sum(1 for initiator, _start in known if initiator in OWN_INITIATORS), len(known))
+    quarters: dict[str, list[int]] = {}
+    for initiator, start in known:
+        if start is not None:
+            cell = quarters.setdefault(quarter_of(start), [0, 0])
+            cell[0] += initiator in OWN_INITIATORS
+            cell[1] += 1
+    return InitiativeShare(overall, [(q, Share(*quarters[q])) for q in sorted(quarters)])
+
+
+def agreed_by_quarter(first_agreed: Iterable[datetime.date], members: int, year: int) -> list[tuple[str, Share]]:
+    """Cumulative share of `members` with an agreed POP at the end of each quarter of `year`
+    (`first_agreed`: the date each POP of that year was first agreed)."""
+    dates = sorted(first_agreed)
+    result = []
+    for quarter in range(1, 5):
+        end = datetime.date(year, quarter * 3, 1) + datetime.timedelta(days=31)
+        end = end.replace(day=1) - datetime.timedelta(days=1)
+        result.append((f"{year}-Q{quarter}", Share(sum(1 for d in dates if d <= end), members)))
+    return result

@@ -1,0 +1,198 @@
+"""Reads of step 4: the matrix, the open work of the Responsible layer, the indicators of
+the step page and the summary the policy document uses."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leerkoers.inventory.models import Activity
+from leerkoers.orgs.models import Membership, Team
+from leerkoers.ownership import indicators, raci
+from leerkoers.ownership.models import (
+    LAYER_OF_ROLE,
+    Layer,
+    LearningProcess,
+    PlanStatus,
+    Pop,
+    PopStatus,
+    PopVersion,
+    Raci,
+)
+from leerkoers.ownership.teams import TeamTree
+from leerkoers.ownership.visibility import shared_with_me, team_plans_visible
+
+
+def matrix(organization) -> list[LearningProcess]:
+    """The rows of the matrix; the template's (unsaved) while the organisation has none.
+
+    Reading never writes: the template is stored with the first change."""
+    rows = list(LearningProcess.objects.filter(organization=organization))
+    return rows or template_rows(organization)
+
+
+def template_rows(organization) -> list[LearningProcess]:
+    return [
+        LearningProcess(organization=organization, key=row.key, name=row.key, position=position, **row.letters)
+        for position, row in enumerate(raci.TEMPLATE)
+    ]
+
+
+def linked_learning_goals(pop: Pop) -> list[str]:
+    """The titles of the organisation learning goals a POP is tied to (what HR may know).
+    Reads `pop.goals` with their learning goals: prefetch them for a list."""
+    return sorted({goal.learning_goal.title for goal in pop.goals.all() if goal.learning_goal_id})
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    process: str
+    label: str
+    count: int
+    url: str
+
+
+def open_work(
+    access, tree: TeamTree, rows: list[LearningProcess], today: datetime.date | None = None
+) -> list[OpenWork]:
+    """What is open in each process where the caller's layer is Responsible (R), within what
+    the caller may see: a manager's own teams and reports, an employee's own POP, the whole
+    organisation for HR and the board. Processes without work Leerkoers can count are left out."""
+    layer = LAYER_OF_ROLE.get(access.role)
+    if layer is None:
+        return []
+    today = today or timezone.localdate()
+    slug = access.organization.slug
+    plans = team_plans_visible(access, tree).filter(year=today.year)
+    if layer == Layer.MANAGERS:
+        teams = access.filter(Team, pk__in=tree.managed_by(access.membership.pk))
+    else:
+        teams = access.filter(Team)
+    plans_url = reverse("ownership:plans", kwargs={"org_slug": slug})
+    pops_url = reverse("ownership:pops", kwargs={"org_slug": slug})
+    found = []
+    for row in rows:
+        if getattr(row, layer) != Raci.RESPONSIBLE:
+            continue
+        if row.key == "needs_analysis":
+            missing = teams.exclude(learning_plans__year=today.year).count()
+            found.append(OpenWork(str(row), _("Teams without a learning plan this year"), missing, plans_url))
+        elif row.key == "budget":
+            count = plans.filter(budget__isnull=True).count()
+            found.append(OpenWork(str(row), _("Team plans without a budget"), count, plans_url))
+        elif row.key == "activity_choice":
+            if layer == Layer.EMPLOYEES:
+                count = access.filter(
+                    Pop, member=access.membership, status__in=[PopStatus.DRAFT, PopStatus.SENT_BACK]
+                ).count()
+                found.append(OpenWork(str(row), _("Your plans still to share"), count, pops_url))
+            else:
+                count = shared_with_me(access, tree).filter(status=PopStatus.SHARED).count()
+                found.append(OpenWork(str(row), _("Plans waiting for your agreement"), count, pops_url))
+        elif row.key == "planning":
+            count = plans.filter(status=PlanStatus.DRAFT).count()
+            found.append(OpenWork(str(row), _("Team plans still in draft"), count, plans_url))
+        elif row.key == "evaluation":
+            count = plans.filter(status=PlanStatus.ACTIVE, review_date__lt=today).count()
+            found.append(OpenWork(str(row), _("Team plans past their review date"), count, plans_url))
+    return found
+
+
+@dataclass(frozen=True)
+class Indicators:
+    year: int
+    team_plans: indicators.Share
+    pops: indicators.PopCoverage
+    pop_trend: list[tuple[str, indicators.Share]]  # empty when the overall figure is hidden
+    initiatives: indicators.InitiativeShare
+
+
+def indicators_for(organization, year: int | None = None) -> Indicators:
+    """The ownership indicators of `organization` for `year` (this year by default), in a
+    fixed number of queries whatever its size."""
+    year = year or timezone.localdate().year
+    agreed = list(indicators.AGREED_STATES)
+    teams = list(
+        Team.objects.filter(organization=organization)
+        .annotate(
+            members_count=Count("members", distinct=True),
+            current=Count(
+                "learning_plans", filter=Q(learning_plans__year=year, learning_plans__status=PlanStatus.ACTIVE)
+            ),
+        )
+        .order_by("name")
+        .values_list("name", "members_count", "current")
+    )
+    agreed_per_team = dict(
+        Pop.objects.filter(organization=organization, year=year, status__in=agreed)
+        .values("member__team__name")
+        .annotate(n=Count("member", distinct=True))
+        .values_list("member__team__name", "n")
+    )
+    without_team = Membership.objects.filter(organization=organization, team__isnull=True).count()
+    rows = [(name, members, agreed_per_team.get(name, 0)) for name, members, _current in teams]
+    if without_team:
+        rows.append((_("No team"), without_team, agreed_per_team.get(None, 0)))
+    coverage = indicators.pop_coverage(rows, settings.ANONYMITY_THRESHOLD)
+    first = (
+        PopVersion.objects.filter(organization=organization, pop__year=year)
+        .values("pop")
+        .annotate(first=Min("agreed_on"))
+        .values_list("first", flat=True)
+    )
+    members = sum(members for _name, members, _agreed in rows)
+    trend = indicators.agreed_by_quarter(first, members, year) if coverage.overall is not None else []
+    activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
+    return Indicators(
+        year=year,
+        team_plans=indicators.team_plan_coverage((members, current > 0) for _name, members, current in teams),
+        pops=coverage,
+        pop_trend=trend,
+        initiatives=indicators.initiative_share(activities),
+    )
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    process: str
+    letters: dict[str, str]  # layer → R, A, C, I or ""
+
+
+@dataclass(frozen=True)
+class PolicySummary:
+    """Step 4 as the policy document needs it: nothing that singles out a person."""
+
+    layers: list[tuple[str, str]]  # (layer key, label) in the matrix's column order
+    matrix: list[MatrixRow]
+    year: int
+    team_plans: indicators.Share
+    pops: indicators.PopCoverage
+    pop_states: dict[str, int | None]  # state → count of this year's POPs; None when hidden
+    initiatives: indicators.InitiativeShare
+
+
+def policy_summary(organization, year: int | None = None) -> PolicySummary:
+    """The responsibility matrix, team plan and POP coverage (small groups suppressed) and
+    the initiative share of `organization`, for the policy document (app `policy`)."""
+    found = indicators_for(organization, year)
+    states = dict(
+        Pop.objects.filter(organization=organization, year=found.year)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    counts = {state: states.get(state, 0) for state in PopStatus.values}
+    hidden = indicators.anonymity.suppress(counts, settings.ANONYMITY_THRESHOLD)
+    return PolicySummary(
+        layers=[(layer.value, str(layer.label)) for layer in Layer],
+        matrix=[MatrixRow(str(row), row.letters()) for row in matrix(organization)],
+        year=found.year,
+        team_plans=found.team_plans,
+        pops=found.pops,
+        pop_states={state: None if state in hidden else n for state, n in counts.items()},
+        initiatives=found.initiatives,
+    )

@@ -1,0 +1,454 @@
+"""Step 4 pages: the responsibility matrix, team learning plans and POPs.
+
+Thin adapters: who sees what is decided in leerkoers.ownership.visibility, every change
+is a service of leerkoers.ownership.services."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.alignment.models import LearningGoal
+from leerkoers.inventory.models import Activity
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, org_view
+from leerkoers.orgs.models import Role, Team
+from leerkoers.ownership import raci, selectors, services
+from leerkoers.ownership.models import (
+    Layer,
+    LearningProcess,
+    PlanStatus,
+    Pop,
+    PopActivity,
+    PopGoal,
+    Raci,
+    TeamPlanActivity,
+    TeamPlanGoal,
+)
+from leerkoers.ownership.selectors import linked_learning_goals
+from leerkoers.ownership.teams import TeamTree
+from leerkoers.ownership.visibility import (
+    own_pops,
+    plan_for,
+    plan_teams_writable,
+    pop_for,
+    shared_with_me,
+    team_plans_visible,
+)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _back(access, name: str, **kwargs):
+    return redirect(name, org_slug=access.organization.slug, **kwargs)
+
+
+def _optional(access, model, value):
+    """The organisation's row `model` with pk `value`, None for an empty choice (404 for another's)."""
+    return access.get(model, pk=value) if value else None
+
+
+@org_view(EVERYONE)
+def index(request, access):
+    tree = TeamTree.of(access.organization)
+    rows = selectors.matrix(access.organization)
+    context = {
+        "access": access,
+        "layers": list(Layer),
+        "rows": rows,
+        "open_work": selectors.open_work(access, tree, rows),
+        "can_edit_matrix": access.role in STEERING,
+    }
+    if access.role in LEADERSHIP or access.role == Role.MANAGER:
+        context["indicators"] = found = selectors.indicators_for(access.organization)
+        context["trend_bars"] = _bars(found.pop_trend)
+    return render(request, "ownership/index.html", context)
+
+
+def _bars(shares) -> list[dict]:
+    """Columns of 100 units high for an inline SVG chart of shares (x in steps of 100)."""
+    bars = []
+    for position, (label, share) in enumerate(shares):
+        height = round(100 * (share.value or 0))
+        bars.append({"label": label, "x": position * 100, "y": 110 - height, "height": height})
+    return bars
+
+
+@org_view(read=EVERYONE, write=STEERING)
+def matrix_edit(request, access):
+    if request.method == "POST":
+        letters = {
+            key.removeprefix("row-"): {layer: request.POST.get(f"{key}-{layer}", "") for layer in Layer.values}
+            for key in request.POST.getlist("rows")
+        }
+        try:
+            services.matrix_update(organization=access.organization, letters=letters, actor=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Responsibility matrix saved."))
+        return _back(access, "ownership:matrix")
+    return render(
+        request,
+        "ownership/matrix.html",
+        {
+            "access": access,
+            "layers": list(Layer),
+            "rows": selectors.matrix(access.organization),
+            "letters": Raci.choices,
+            "can_edit": access.role in STEERING,
+            "template_keys": raci.TEMPLATE_KEYS,
+        },
+    )
+
+
+@org_view(STEERING)
+@require_POST
+def process_add(request, access):
+    try:
+        services.process_add(
+            organization=access.organization,
+            name=request.POST.get("name", ""),
+            letters={layer: request.POST.get(layer, "") for layer in Layer.values},
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Process added."))
+    return _back(access, "ownership:matrix")
+
+
+@org_view(STEERING)
+@require_POST
+def process_delete(request, access, learning_process_id):
+    process = access.get(LearningProcess, public_id=learning_process_id)
+    try:
+        services.process_delete(process=process, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:matrix")
+
+
+# Team plans ---------------------------------------------------------------------------------
+
+
+@org_view(read=EVERYONE, write=MANAGING)
+def plans(request, access):
+    tree = TeamTree.of(access.organization)
+    writable = plan_teams_writable(access, tree)
+    if request.method == "POST":
+        try:
+            if not request.POST.get("team"):
+                raise ValidationError(_("Choose the team."))
+            team = access.get(Team, pk=request.POST.get("team"))
+            if writable is not None and team.pk not in writable:
+                raise PermissionDenied
+            plan = services.team_plan_create(
+                organization=access.organization, team=team, year=_year(request.POST.get("year")), actor=request.user
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return _back(access, "ownership:plans")
+        return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+    listed = team_plans_visible(access, tree).select_related("team__manager__user").prefetch_related("goals")
+    teams = access.filter(Team) if writable is None else access.filter(Team, pk__in=writable)
+    return render(
+        request,
+        "ownership/plans.html",
+        {
+            "access": access,
+            "page": Paginator(listed, 50).get_page(request.GET.get("page")),
+            "teams": teams,
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+def _year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter the year as a number, e.g. 2026.")) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Enter a year between 2000 and 2100."))
+    return year
+
+
+@org_view(read=EVERYONE, write=MANAGING)
+def plan_detail(request, access, team_plan_id):
+    plan, editable = plan_for(access, team_plan_id, write=request.method == "POST")
+    if request.method == "POST":
+        post = request.POST
+        try:
+            services.team_plan_update(
+                plan=plan,
+                actor=request.user,
+                status=post.get("status", plan.status),
+                review_date=_date(post.get("review_date")),
+                budget=services.as_decimal(post.get("budget")),
+                spend=services.as_decimal(post.get("spend")) or 0,
+                notes=post.get("notes", ""),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Team plan saved."))
+        return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+    planned = sum((entry.cost or 0) for entry in plan.activities.all())
+    return render(
+        request,
+        "ownership/plan.html",
+        {
+            "access": access,
+            "plan": plan,
+            "editable": editable,
+            "goals": plan.goals.select_related("learning_goal"),
+            "entries": plan.activities.select_related("activity"),
+            "planned": planned,
+            "statuses": PlanStatus.choices,
+            "learning_goals": access.filter(LearningGoal).only("pk", "title") if editable else [],
+            "activities": access.filter(Activity).only("pk", "title").order_by("title")[:500] if editable else [],
+        },
+    )
+
+
+def _date(value) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Enter the date as a date, e.g. 2026-06-30.")) from None
+
+
+@org_view(MANAGING)
+@require_POST
+def plan_goal_add(request, access, team_plan_id):
+    plan, _editable = plan_for(access, team_plan_id, write=True)
+    try:
+        services.team_plan_goal_add(
+            plan=plan,
+            title=request.POST.get("title", ""),
+            learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+
+
+@org_view(MANAGING)
+@require_POST
+def plan_activity_add(request, access, team_plan_id):
+    plan, _editable = plan_for(access, team_plan_id, write=True)
+    try:
+        services.team_plan_activity_add(
+            plan=plan,
+            activity=_optional(access, Activity, request.POST.get("activity")),
+            title=request.POST.get("title", ""),
+            cost=services.as_decimal(request.POST.get("cost")),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+
+
+@org_view(MANAGING)
+@require_POST
+def plan_goal_remove(request, access, team_plan_goal_id):
+    goal = access.get(TeamPlanGoal, public_id=team_plan_goal_id)
+    plan, _editable = plan_for(access, goal.plan.public_id, write=True)
+    services.plan_item_remove(item=goal, actor=request.user)
+    return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+
+
+@org_view(MANAGING)
+@require_POST
+def plan_activity_remove(request, access, team_plan_activity_id):
+    entry = access.get(TeamPlanActivity, public_id=team_plan_activity_id)
+    plan, _editable = plan_for(access, entry.plan.public_id, write=True)
+    services.plan_item_remove(item=entry, actor=request.user)
+    return _back(access, "ownership:plan", team_plan_id=plan.public_id)
+
+
+# POPs ---------------------------------------------------------------------------------------
+
+
+@org_view(EVERYONE)
+def pops(request, access):
+    if request.method == "POST":
+        try:
+            pop = services.pop_create(
+                member=access.membership, year=_year(request.POST.get("year")), actor=request.user
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return _back(access, "ownership:pops")
+        return _back(access, "ownership:pop", pop_id=pop.public_id)
+    tree = TeamTree.of(access.organization)
+    context = {
+        "access": access,
+        "mine": own_pops(access),
+        "shared": shared_with_me(access, tree)
+        .select_related("member__user", "member__team")
+        .order_by("status", "member__user__full_name"),
+        "this_year": timezone.localdate().year,
+        "is_member": access.membership is not None,
+    }
+    if access.role == Role.ADMIN:
+        # HR: that a POP exists, its state and its organisation goals — never its content here.
+        listed = (
+            access.filter(Pop)
+            .select_related("member__user", "member__team")
+            .prefetch_related("goals__learning_goal")
+            .order_by("-year", "member__user__full_name", "pk")
+        )
+        context["overview"] = Paginator(listed, 50).get_page(request.GET.get("page"))
+    return render(request, "ownership/pops.html", context)
+
+
+@org_view(EVERYONE)
+def pop_detail(request, access, pop_id):
+    pop, view = pop_for(access, pop_id)
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if "share_with_hr_only" in post:
+                fields = {"share_with_hr": post.get("share_with_hr") == "on"}
+            else:
+                fields = {
+                    "support_needed": post.get("support_needed", ""),
+                    "hours_asked": services.as_decimal(post.get("hours_asked")),
+                    "budget_asked": services.as_decimal(post.get("budget_asked")),
+                    "share_with_hr": post.get("share_with_hr") == "on",
+                }
+            services.pop_update(pop=pop, by=access.membership, actor=request.user, **fields)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+        return _back(access, "ownership:pop", pop_id=pop.public_id)
+    team_goals = []
+    if view.is_owner and pop.member.team_id:
+        team_goals = TeamPlanGoal.objects.filter(
+            organization=access.organization, plan__team_id=pop.member.team_id, plan__year=pop.year
+        )
+    return render(
+        request,
+        "ownership/pop.html",
+        {
+            "access": access,
+            "pop": pop,
+            "view": view,
+            "goals": pop.goals.select_related("learning_goal", "team_goal") if view.content else [],
+            "org_goals": linked_learning_goals(pop),
+            "entries": pop.activities.select_related("activity") if view.content else [],
+            "versions": pop.versions.all() if view.versions else [],
+            "learning_goals": access.filter(LearningGoal).only("pk", "title") if view.is_owner else [],
+            "team_goals": team_goals,
+            "activities": access.filter(Activity).only("pk", "title").order_by("title")[:500] if view.is_owner else [],
+            "steps": _steps(pop, view),
+        },
+    )
+
+
+def _steps(pop: Pop, view) -> list[tuple[str, str]]:
+    """The steps the caller can take now, as (action, button label)."""
+    labels = {
+        "share": _("Share with my manager"),
+        "agree": _("Agree"),
+        "send_back": _("Send back"),
+        "start": _("Start"),
+        "complete": _("Mark as completed"),
+        "revise": _("Revise (new draft)"),
+    }
+    who = services.OWNER if view.is_owner else services.MANAGER if view.is_manager else None
+    return [
+        (action, labels[action])
+        for action, (role, sources, _target) in services.TRANSITIONS.items()
+        if role == who and pop.status in sources
+    ]
+
+
+@org_view(EVERYONE)
+@require_POST
+def pop_step(request, access, pop_id):
+    pop, _view = pop_for(access, pop_id)
+    try:
+        services.pop_transition(
+            pop=pop,
+            action=request.POST.get("action", ""),
+            by=access.membership,
+            comment=request.POST.get("comment", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:pop", pop_id=pop.public_id)
+
+
+@org_view(EVERYONE)
+@require_POST
+def pop_goal_add(request, access, pop_id):
+    pop, _view = pop_for(access, pop_id)
+    try:
+        services.pop_goal_add(
+            pop=pop,
+            by=access.membership,
+            title=request.POST.get("title", ""),
+            learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
+            team_goal=_optional(access, TeamPlanGoal, request.POST.get("team_goal")),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:pop", pop_id=pop.public_id)
+
+
+@org_view(EVERYONE)
+@require_POST
+def pop_activity_add(request, access, pop_id):
+    pop, _view = pop_for(access, pop_id)
+    try:
+        services.pop_activity_add(
+            pop=pop,
+            by=access.membership,
+            activity=_optional(access, Activity, request.POST.get("activity")),
+            title=request.POST.get("title", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:pop", pop_id=pop.public_id)
+
+
+@org_view(EVERYONE)
+@require_POST
+def pop_goal_remove(request, access, pop_goal_id):
+    goal = access.get(PopGoal, public_id=pop_goal_id)
+    pop, _view = pop_for(access, goal.pop.public_id)
+    try:
+        services.pop_item_remove(item=goal, by=access.membership, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:pop", pop_id=pop.public_id)
+
+
+@org_view(EVERYONE)
+@require_POST
+def pop_activity_remove(request, access, pop_activity_id):
+    entry = access.get(PopActivity, public_id=pop_activity_id)
+    pop, _view = pop_for(access, entry.pop.public_id)
+    try:
+        services.pop_item_remove(item=entry, by=access.membership, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(access, "ownership:pop", pop_id=pop.public_id)
