@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from leerkoers.alignment.models import LearningGoal
+from leerkoers.audit.models import AuditEvent
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Membership, Role, Team
 from leerkoers.ownership import services
@@ -49,6 +50,9 @@ def seed(*, demo, other, small: bool) -> None:
         team = Team.objects.filter(organization=other).first()
         if team is not None:
             services.team_plan_create(organization=other, team=team, year=year, actor=None)
+    # The demo is made through the services (so it passes their checks), but it is not a
+    # change anybody made: keep it out of the audit trail the demo admin reads.
+    AuditEvent.objects.filter(organization__in=[demo, other], action__startswith="ownership.", actor=None).delete()
 
 
 def _team_plans(demo, year: int, today: datetime.date) -> None:

@@ -1,8 +1,10 @@
 """Step 4 on the journey page: status and figures from the matrix, team plans and POPs."""
 
+from django.db.models import Exists
 from django.utils.translation import gettext as _
 
 from leerkoers.lib import journey
+from leerkoers.orgs.models import Organization
 from leerkoers.ownership.models import LearningProcess, Pop, TeamPlan
 from leerkoers.ownership.selectors import indicators_for
 
@@ -12,15 +14,19 @@ def report(organization) -> journey.StepReport:
     (at least 80 %) have a current plan and half the members an agreed POP; else in progress.
     The POP figure is hidden (–) when the organisation is below the anonymity threshold."""
     started = (
-        LearningProcess.objects.filter(organization=organization).exists()
-        or TeamPlan.objects.filter(organization=organization).exists()
-        or Pop.objects.filter(organization=organization).exists()
+        Organization.objects.filter(pk=organization.pk)
+        .filter(
+            Exists(LearningProcess.objects.filter(organization=organization))
+            | Exists(TeamPlan.objects.filter(organization=organization))
+            | Exists(Pop.objects.filter(organization=organization))
+        )
+        .exists()
     )
     if not started:
         return journey.StepReport(
             journey.Status.NOT_STARTED, [], _("Agree who is responsible for each learning process")
         )
-    found = indicators_for(organization)
+    found = indicators_for(organization, trend=False)
     plans, pops = found.team_plans, found.pops.overall
     figures = [
         journey.Figure(_("Teams with a current plan"), journey.percent(plans.value) if plans.whole else "–"),

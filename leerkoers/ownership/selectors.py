@@ -111,9 +111,10 @@ class Indicators:
     initiatives: indicators.InitiativeShare
 
 
-def indicators_for(organization, year: int | None = None) -> Indicators:
+def indicators_for(organization, year: int | None = None, *, trend: bool = True) -> Indicators:
     """The ownership indicators of `organization` for `year` (this year by default), in a
-    fixed number of queries whatever its size."""
+    fixed number of queries whatever its size; `trend=False` leaves out the quarters of the
+    POP figure (one query less, for the journey)."""
     year = year or timezone.localdate().year
     agreed = list(indicators.AGREED_STATES)
     teams = list(
@@ -138,20 +139,22 @@ def indicators_for(organization, year: int | None = None) -> Indicators:
     if without_team:
         rows.append((_("No team"), without_team, agreed_per_team.get(None, 0)))
     coverage = indicators.pop_coverage(rows, settings.ANONYMITY_THRESHOLD)
-    first = (
-        PopVersion.objects.filter(organization=organization, pop__year=year)
-        .values("pop")
-        .annotate(first=Min("agreed_on"))
-        .values_list("first", flat=True)
-    )
     members = sum(members for _name, members, _agreed in rows)
-    trend = indicators.agreed_by_quarter(first, members, year) if coverage.overall is not None else []
+    quarters = []
+    if trend and coverage.overall is not None:
+        first = (
+            PopVersion.objects.filter(organization=organization, pop__year=year)
+            .values("pop")
+            .annotate(first=Min("agreed_on"))
+            .values_list("first", flat=True)
+        )
+        quarters = indicators.agreed_by_quarter(first, members, year)
     activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
     return Indicators(
         year=year,
         team_plans=indicators.team_plan_coverage((members, current > 0) for _name, members, current in teams),
         pops=coverage,
-        pop_trend=trend,
+        pop_trend=quarters,
         initiatives=indicators.initiative_share(activities),
     )
 
