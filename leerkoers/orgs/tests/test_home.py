@@ -10,7 +10,7 @@ HOME = reverse("orgs:home", args=["demo"])
 
 
 def test_it_shows_the_steps_that_exist_with_their_status(admin_client, django_assert_max_num_queries):
-    # The foundation needs 5 queries; each of the steps' reporters may add up to 5 (six steps: 35).
+    # The foundation needs 5 queries; the six steps' reporters about 6 each.
     with django_assert_max_num_queries(45):
         response = admin_client.get(HOME)
     assert response.status_code == 200
