@@ -45,6 +45,16 @@ def _errors(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+def _attempt(request, service, **kwargs) -> bool:
+    """Call `service` as the signed-in user; a refusal becomes an error message."""
+    try:
+        service(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return False
+    return True
+
+
 def _back(access, name: str, **kwargs):
     return redirect(name, org_slug=access.organization.slug, **kwargs)
 
@@ -129,10 +139,7 @@ def process_add(request, access):
 @require_POST
 def process_delete(request, access, learning_process_id):
     process = access.get(LearningProcess, public_id=learning_process_id)
-    try:
-        services.process_delete(process=process, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(request, services.process_delete, process=process)
     return _back(access, "ownership:matrix")
 
 
@@ -232,15 +239,13 @@ def _date(value) -> datetime.date | None:
 @require_POST
 def plan_goal_add(request, access, team_plan_id):
     plan, _editable = plan_for(access, team_plan_id, write=True)
-    try:
-        services.team_plan_goal_add(
-            plan=plan,
-            title=request.POST.get("title", ""),
-            learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(
+        request,
+        services.team_plan_goal_add,
+        plan=plan,
+        title=request.POST.get("title", ""),
+        learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
+    )
     return _back(access, "ownership:plan", team_plan_id=plan.public_id)
 
 
@@ -249,15 +254,18 @@ def plan_goal_add(request, access, team_plan_id):
 def plan_activity_add(request, access, team_plan_id):
     plan, _editable = plan_for(access, team_plan_id, write=True)
     try:
-        services.team_plan_activity_add(
+        cost = services.as_decimal(request.POST.get("cost"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        _attempt(
+            request,
+            services.team_plan_activity_add,
             plan=plan,
             activity=_optional(access, Activity, request.POST.get("activity")),
             title=request.POST.get("title", ""),
-            cost=services.as_decimal(request.POST.get("cost")),
-            actor=request.user,
+            cost=cost,
         )
-    except ValidationError as exc:
-        _errors(request, exc)
     return _back(access, "ownership:plan", team_plan_id=plan.public_id)
 
 
@@ -382,16 +390,14 @@ def _steps(pop: Pop, view) -> list[tuple[str, str]]:
 @require_POST
 def pop_step(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    try:
-        services.pop_transition(
-            pop=pop,
-            action=request.POST.get("action", ""),
-            by=access.membership,
-            comment=request.POST.get("comment", ""),
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(
+        request,
+        services.pop_transition,
+        pop=pop,
+        action=request.POST.get("action", ""),
+        by=access.membership,
+        comment=request.POST.get("comment", ""),
+    )
     return _back(access, "ownership:pop", pop_id=pop.public_id)
 
 
@@ -399,17 +405,15 @@ def pop_step(request, access, pop_id):
 @require_POST
 def pop_goal_add(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    try:
-        services.pop_goal_add(
-            pop=pop,
-            by=access.membership,
-            title=request.POST.get("title", ""),
-            learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
-            team_goal=_optional(access, TeamPlanGoal, request.POST.get("team_goal")),
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(
+        request,
+        services.pop_goal_add,
+        pop=pop,
+        by=access.membership,
+        title=request.POST.get("title", ""),
+        learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
+        team_goal=_optional(access, TeamPlanGoal, request.POST.get("team_goal")),
+    )
     return _back(access, "ownership:pop", pop_id=pop.public_id)
 
 
@@ -417,16 +421,14 @@ def pop_goal_add(request, access, pop_id):
 @require_POST
 def pop_activity_add(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    try:
-        services.pop_activity_add(
-            pop=pop,
-            by=access.membership,
-            activity=_optional(access, Activity, request.POST.get("activity")),
-            title=request.POST.get("title", ""),
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(
+        request,
+        services.pop_activity_add,
+        pop=pop,
+        by=access.membership,
+        activity=_optional(access, Activity, request.POST.get("activity")),
+        title=request.POST.get("title", ""),
+    )
     return _back(access, "ownership:pop", pop_id=pop.public_id)
 
 
@@ -435,10 +437,7 @@ def pop_activity_add(request, access, pop_id):
 def pop_goal_remove(request, access, pop_goal_id):
     goal = access.get(PopGoal, public_id=pop_goal_id)
     pop, _view = pop_for(access, goal.pop.public_id)
-    try:
-        services.pop_item_remove(item=goal, by=access.membership, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(request, services.pop_item_remove, item=goal, by=access.membership)
     return _back(access, "ownership:pop", pop_id=pop.public_id)
 
 
@@ -447,8 +446,5 @@ def pop_goal_remove(request, access, pop_goal_id):
 def pop_activity_remove(request, access, pop_activity_id):
     entry = access.get(PopActivity, public_id=pop_activity_id)
     pop, _view = pop_for(access, entry.pop.public_id)
-    try:
-        services.pop_item_remove(item=entry, by=access.membership, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
+    _attempt(request, services.pop_item_remove, item=entry, by=access.membership)
     return _back(access, "ownership:pop", pop_id=pop.public_id)

@@ -65,6 +65,9 @@ def test_the_manager_edits_their_plan(manager_client, noord_plan, org):
     assert (noord_plan.status, str(noord_plan.budget), noord_plan.notes) == (PlanStatus.ACTIVE, "12500.00", "Q1")
     manager_client.post(_url(noord_plan, "activities/"), {"title": "Nieuwe workshop", "cost": "250"})
     assert noord_plan.activities.filter(title="Nieuwe workshop", activity__isnull=True).exists()
+    response = manager_client.post(_url(noord_plan, "activities/"), {"title": "Duur", "cost": "veel"}, follow=True)
+    assert "Enter an amount as a number" in response.content.decode()
+    assert not noord_plan.activities.filter(title="Duur").exists()
 
 
 def test_an_active_plan_needs_a_review_date(manager_client, noord_plan):
