@@ -202,6 +202,7 @@ def _mount_routers() -> None:
     from leerkoers.jobs.api import router as jobs_router
     from leerkoers.orgs.api import router as orgs_router
     from leerkoers.ownership.api import router as ownership_router
+    from leerkoers.pilots.api import router as pilots_router
     from leerkoers.scan.api import router as scan_router
     from leerkoers.vision.api import router as vision_router
 
@@ -214,6 +215,7 @@ def _mount_routers() -> None:
         booking_router,
         vision_router,
         ownership_router,
+        pilots_router,
     ):
         _document_errors(router)
         api.add_router("", router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("scan/", include("leerkoers.scan.urls_public")),
     path("sessie/", include("leerkoers.booking.urls_public")),
     path("visie/", include("leerkoers.vision.urls_public")),
+    path("pilot/", include("leerkoers.pilots.urls_public")),
 ]
 
 handler400 = org_views.bad_request

@@ -64,8 +64,8 @@ def _num(value) -> str:
 
 
 def fully_loaded_cost(*, fees: Decimal, hours: Decimal, hourly_cost: Decimal, materials: Decimal) -> Decimal:
-    """Fees + hours × hourly cost + materials (all in euros)."""
-    return fees + hours * hourly_cost + materials
+    """Fees + hours × hourly cost + materials (all in euros), to the cent."""
+    return (fees + hours * hourly_cost + materials).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

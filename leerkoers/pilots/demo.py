@@ -14,6 +14,7 @@ from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Team
 from leerkoers.pilots import services
 from leerkoers.pilots.decision import Outcome
+from leerkoers.pilots.evaluation import Audience, Level
 from leerkoers.pilots.models import Pilot, PilotKpi
 
 FINISHED = "Klantgericht communiceren in de verpleeghuizen"
@@ -36,6 +37,25 @@ def _series(demo, kpi, teams, *, level, spread, start, drop, months, rng, today)
             value = base + rng.gauss(0, spread / 3) + (drop.get(team.name, 0) if day >= start else 0)
             rows.append(Measurement(organization=demo, kpi=kpi, team=team, date=day, value=Decimal(f"{value:.2f}")))
     Measurement.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# (level, audience, invited, responses, typical answer): the managers' form stays below the
+# anonymity threshold, to show it hidden.
+FORMS = [
+    (Level.REACTION, Audience.PARTICIPANT, 18, 15, 4),
+    (Level.LEARNING, Audience.PARTICIPANT, 18, 13, 4),
+    (Level.BEHAVIOUR, Audience.PARTICIPANT, 18, 9, 3),
+    (Level.BEHAVIOUR, Audience.MANAGER, 3, 3, 4),
+]
+
+
+def _forms(pilot, rng) -> None:
+    for level, audience, invited, responses, typical in FORMS:
+        form = services.evaluation_form_create(pilot=pilot, level=level, audience=audience, invited=invited, actor=None)
+        keys = [key for key, _text in services.evaluation_form_questions(form)]
+        for _n in range(responses):
+            answers = {key: min(5, max(1, typical + rng.choice((-1, 0, 0, 1)))) for key in keys}
+            services.evaluation_response_submit(form=form, answers=answers)
 
 
 def seed(*, demo, other, small: bool) -> None:
@@ -97,6 +117,7 @@ def seed(*, demo, other, small: bool) -> None:
     )
     PilotKpi.objects.filter(organization=demo, pilot=finished).update(value_per_unit=Decimal(4000))
     services.pilot_start(pilot=finished, actor=None)
+    _forms(finished, rng)
     services.pilot_evaluate(pilot=finished, actor=None)
     services.pilot_decide(
         pilot=finished,

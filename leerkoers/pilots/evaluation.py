@@ -110,7 +110,7 @@ def evaluate(forms: list[FormData], *, minimum: int, results_shown: bool) -> Eva
     are one table whose cells are suppressed by leerkoers.lib.anonymity (fewer than `minimum`
     responses hides a form, and a second one when the first could be worked out)."""
     hidden: dict[object, str] = {}
-    for level in {f.level for f in forms}:
+    for level in sorted({f.level for f in forms}):
         cells = {f.key: len(f.answers) for f in forms if f.level == level}
         hidden |= (
             suppress(cells, minimum) if len(cells) > 1 else {k: "primary" for k, n in cells.items() if 0 < n < minimum}

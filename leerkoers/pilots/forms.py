@@ -8,6 +8,7 @@ from leerkoers.alignment.models import Kpi, LearningGoal
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Team
 from leerkoers.pilots.decision import Outcome
+from leerkoers.pilots.evaluation import SCALE, Audience, Level
 from leerkoers.pilots.models import Pilot
 from leerkoers.pilots.presets import PRESETS
 from leerkoers.pilots.services import DESIGN_FIELDS, RULE_FIELDS
@@ -127,3 +128,34 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scale_up_teams"].queryset = Team.objects.filter(organization=organization)
+
+
+class EvaluationFormForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices[:3], coerce=int)
+    audience = forms.ChoiceField(label=_("Who answers"), choices=Audience.choices)
+    invited = forms.IntegerField(
+        label=_("People asked"),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=_("For the response rate."),
+    )
+
+
+class ResponseForm(forms.Form):
+    """The questions of one evaluation form, each on a scale of 1 to 5."""
+
+    def __init__(self, *args, questions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        scale = [(n, label) for n, label in zip(SCALE, SCALE_LABELS, strict=True)]
+        for key, text in questions:
+            self.fields[key] = forms.TypedChoiceField(label=text, choices=scale, coerce=int, widget=forms.RadioSelect)
+
+
+SCALE_LABELS = [
+    _("1 – disagree completely"),
+    _("2 – disagree"),
+    _("3 – neutral"),
+    _("4 – agree"),
+    _("5 – agree completely"),
+]

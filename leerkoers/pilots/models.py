@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from leerkoers.pilots.decision import Outcome, Rule, fully_loaded_cost
+from leerkoers.pilots.evaluation import Audience, Level
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal(0), "validators": [MinValueValidator(0)]}
 
@@ -207,3 +208,41 @@ class PilotRuleChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
+
+
+class EvaluationForm(models.Model):
+    """A short form of one Kirkpatrick level for one audience, answered through a private
+    link (no account). Its token is the link; `invited` is how many people were asked, for
+    the response rate."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="forms")
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    audience = models.CharField(_("who answers"), max_length=20, choices=Audience.choices)
+    token = models.CharField(max_length=64, unique=True)
+    invited = models.PositiveIntegerField(
+        _("people asked"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    closed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["level", "audience", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "pilot", "level", "audience"], name="pilots_form_unique_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot} · {self.get_level_display()} · {self.get_audience_display()}"
+
+
+class EvaluationResponse(models.Model):
+    """One anonymous response: the answers only. A random UUID key and no timestamp, so that
+    neither the order nor the time of the rows points to a person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(EvaluationForm, on_delete=models.CASCADE, related_name="responses")
+    answers = models.JSONField()

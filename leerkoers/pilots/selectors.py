@@ -12,14 +12,15 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from leerkoers.alignment.models import Kpi, Measurement
-from leerkoers.pilots import design
+from leerkoers.pilots import design, evaluation
 from leerkoers.pilots.decision import Outcome, Roi, roi, rule_outcome, rule_text
 from leerkoers.pilots.effect import team_change
-from leerkoers.pilots.models import Arm, Pilot, PilotKpi, PilotTeam
+from leerkoers.pilots.models import Arm, EvaluationForm, EvaluationResponse, Pilot, PilotKpi, PilotTeam
 
 DEFAULT_BASELINE_MEASUREMENTS = 3
 
@@ -196,6 +197,43 @@ def _kpi_analysis(pilot, link, kpi, better, series, before_span, after_span, tod
 
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class FormRow:
+    form: EvaluationForm
+    result: evaluation.FormResult
+    questions: list[tuple[str, str, float | None]]  # key, question, mean (None when suppressed)
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    rows: list[FormRow]
+    highest_level: int | None
+    minimum: int
+
+
+def evaluation_of(pilot: Pilot, kpis: list[KpiAnalysis]) -> EvaluationReport:
+    """The pilot's forms with their response counts, rates and mean answers (small groups
+    suppressed), and how far up the four levels the shown evidence reaches (two queries)."""
+    forms = list(EvaluationForm.objects.filter(organization=pilot.organization, pilot=pilot))
+    answers = defaultdict(list)
+    for form_id, given in EvaluationResponse.objects.filter(
+        organization=pilot.organization, form__pilot=pilot
+    ).values_list("form_id", "answers"):
+        answers[form_id].append(given)
+    asked = {f.pk: evaluation.questions(f.level, f.audience, pilot.template) for f in forms}
+    data = [
+        evaluation.FormData(f.pk, f.level, f.audience, f.invited, [k for k, _q in asked[f.pk]], answers[f.pk])
+        for f in forms
+    ]
+    shown = any(k.result.verdict != design.Verdict.TOO_EARLY for k in kpis)
+    result = evaluation.evaluate(data, minimum=settings.ANONYMITY_THRESHOLD, results_shown=shown)
+    rows = [
+        FormRow(f, r, [(key, str(text), r.means.get(key)) for key, text in asked[f.pk]])
+        for f, r in zip(forms, result.forms, strict=True)
+    ]
+    return EvaluationReport(rows, result.highest_level, result.minimum)
 
 
 # --- for the policy document ---------------------------------------------------------------

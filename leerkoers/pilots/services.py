@@ -17,8 +17,19 @@ from django.utils.translation import gettext as _
 
 from leerkoers.audit.services import audit_record
 from leerkoers.orgs.models import Organization, Team
+from leerkoers.pilots import evaluation
 from leerkoers.pilots.decision import Outcome
-from leerkoers.pilots.models import Arm, Pilot, PilotActivity, PilotKpi, PilotLearningGoal, PilotRuleChange, PilotTeam
+from leerkoers.pilots.models import (
+    Arm,
+    EvaluationForm,
+    EvaluationResponse,
+    Pilot,
+    PilotActivity,
+    PilotKpi,
+    PilotLearningGoal,
+    PilotRuleChange,
+    PilotTeam,
+)
 
 DESIGN_FIELDS = (
     "title",
@@ -362,3 +373,66 @@ def _follow_up(pilot: Pilot, teams: list[Team], actor) -> Pilot:
         )
     _audit(follow, actor, "create", {"follow_up_of": str(pilot.public_id)})
     return follow
+
+
+# --- evaluation forms ---------------------------------------------------------------------
+
+FORMS_OPEN = (Pilot.Status.RUNNING, Pilot.Status.EVALUATING)
+
+
+def evaluation_form_create(*, pilot: Pilot, level: int, audience: str, invited: int | None, actor) -> EvaluationForm:
+    """A short form of one level for one audience with its private link, while the pilot
+    runs or is being evaluated. Refuses a level the audience is not asked (reaction and
+    learning are for participants) and a second form of the same level and audience."""
+    if pilot.status not in FORMS_OPEN:
+        raise ValidationError(_("Forms are for a running pilot or one being evaluated."), code=STATE)
+    if not evaluation.allowed(level, audience):
+        raise ValidationError({"level": _("Reaction and learning are asked of participants only.")})
+    if EvaluationForm.objects.filter(
+        organization=pilot.organization, pilot=pilot, level=level, audience=audience
+    ).exists():
+        raise ValidationError({"level": _("This pilot already has a form of this level for them.")})
+    form = EvaluationForm(
+        organization=pilot.organization,
+        pilot=pilot,
+        level=level,
+        audience=audience,
+        invited=invited,
+        token=secrets.token_urlsafe(24),
+    )
+    form.full_clean()
+    with transaction.atomic():
+        form.save()
+        _audit(pilot, actor, "form_create", {"level": level, "audience": audience, "invited": invited})
+    return form
+
+
+def evaluation_form_questions(form: EvaluationForm) -> list[tuple[str, str]]:
+    return evaluation.questions(form.level, form.audience, form.pilot.template)
+
+
+def evaluation_response_submit(*, form: EvaluationForm, answers: dict) -> EvaluationResponse:
+    """Store one anonymous response: every question of the form answered 1…5, nothing else.
+    Not written to the audit trail (a timestamped trail would date each response)."""
+    if form.closed or form.pilot.status not in FORMS_OPEN:
+        raise ValidationError(_("This form is closed."), code=STATE)
+    keys = [key for key, _text in evaluation_form_questions(form)]
+    clean, errors = {}, {}
+    for key in keys:
+        try:
+            value = int(answers.get(key))
+        except (TypeError, ValueError):
+            value = None
+        if value not in evaluation.SCALE:
+            errors[key] = _("Choose an answer from 1 to 5.")
+        else:
+            clean[key] = value
+    if set(answers) - set(keys):
+        errors["__all__"] = _("The answers name a question this form does not ask.")
+    if errors:
+        raise ValidationError(errors)
+    response = EvaluationResponse(organization=form.organization, form=form, answers=clean)
+    response.full_clean()
+    with transaction.atomic():
+        response.save()
+    return response

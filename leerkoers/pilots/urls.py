@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:pilot_id>/rule/", views.pilot_rule, name="rule"),
     path("<uuid:pilot_id>/evaluate/", views.pilot_evaluate, name="evaluate"),
     path("<uuid:pilot_id>/decide/", views.pilot_decide, name="decide"),
+    path("<uuid:pilot_id>/forms/", views.evaluation_form_new, name="form_new"),
 ]

@@ -12,7 +12,7 @@ from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.pilots import chart, selectors, services
 from leerkoers.pilots.decision import Outcome, rule_text
-from leerkoers.pilots.forms import DecisionForm, DrawForm, PilotForm, RuleForm
+from leerkoers.pilots.forms import DecisionForm, DrawForm, EvaluationFormForm, PilotForm, RuleForm
 from leerkoers.pilots.models import Pilot
 from leerkoers.pilots.presets import BY_KEY, PRESETS
 
@@ -100,13 +100,20 @@ def pilot_detail(request, access, pilot_id):
         "statuses": Pilot.Status.choices,
         "rule_changes": list(pilot.rule_changes.all()),
         "can_edit": can_edit,
-        "draw_form": DrawForm(organization=access.organization) if can_edit and pilot.in_design else None,
+        "draw_form": DrawForm(organization=access.organization, auto_id="draw_%s")
+        if can_edit and pilot.in_design
+        else None,
         "rule_form": RuleForm(
-            initial={"scale_up_min": pilot.scale_up_min, "max_p": pilot.max_p, "stop_max": pilot.stop_max}
+            auto_id="rule_%s",
+            initial={"scale_up_min": pilot.scale_up_min, "max_p": pilot.max_p, "stop_max": pilot.stop_max},
         )
         if can_edit and pilot.status != Pilot.Status.DECIDED
         else None,
-        "decision_form": DecisionForm(organization=access.organization)
+        "evaluation": selectors.evaluation_of(pilot, analysis.kpis),
+        "evaluation_form": EvaluationFormForm(auto_id="form_%s")
+        if can_edit and pilot.status in services.FORMS_OPEN
+        else None,
+        "decision_form": DecisionForm(organization=access.organization, auto_id="decision_%s")
         if can_edit and pilot.status == Pilot.Status.EVALUATING
         else None,
     }
@@ -163,3 +170,11 @@ def pilot_evaluate(request, access, pilot_id):
 def pilot_decide(request, access, pilot_id):
     form = DecisionForm(request.POST, organization=access.organization)
     return _act(request, access, _pilot(access, pilot_id), services.pilot_decide, _("Decision recorded."), form)
+
+
+@org_view(LEADERSHIP)
+@require_POST
+def evaluation_form_new(request, access, pilot_id):
+    form = EvaluationFormForm(request.POST)
+    success = _("Form made. Share its private link with the people who answer.")
+    return _act(request, access, _pilot(access, pilot_id), services.evaluation_form_create, success, form)

@@ -77,3 +77,23 @@ def test_it_covers_the_true_effect_about_95_percent_of_the_time_on_simulated_pil
         hits += interval.low <= true_effect <= interval.high
     # The percentile bootstrap runs slightly narrow at 25 teams a group; 400 runs give ±2 %.
     assert 0.90 <= hits / runs <= 0.98
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("better", [1, -1])
+def test_it_agrees_with_scipys_exact_permutation_test(seed, better):
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    pilot, comparison = rng.normal(0.8, 1, 4), rng.normal(0, 1, 5)
+    theirs = stats.permutation_test(
+        (pilot, comparison),
+        lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+        permutation_type="independent",
+        n_resamples=np.inf,
+        alternative="greater" if better == 1 else "less",
+        vectorized=True,
+    )
+    ours = effect.permutation_test(list(pilot), list(comparison), better=better)
+    assert ours.assignments == 126 and ours.p_value == pytest.approx(theirs.pvalue, rel=1e-9)
+    assert effect.difference_in_differences(list(pilot), list(comparison)) == pytest.approx(theirs.statistic)

@@ -1,0 +1,50 @@
+"""The evaluation form behind its private link: no account, one response per browser."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from leerkoers.lib.forms import add_service_errors
+from leerkoers.pilots.forms import ResponseForm
+from leerkoers.pilots.models import EvaluationForm
+from leerkoers.pilots.services import FORMS_OPEN, evaluation_form_questions, evaluation_response_submit
+from leerkoers.ratelimit.limiter import retry_after
+
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _cookie(form: EvaluationForm) -> str:
+    return f"pf-{form.public_id.hex[:12]}"
+
+
+def respond(request, token: str):
+    form = EvaluationForm.objects.filter(token=token).select_related("pilot", "organization").first()
+    if form is None:
+        raise Http404
+    context = {"form_row": form, "pilot": form.pilot}
+    if form.closed or form.pilot.status not in FORMS_OPEN:
+        context["message"] = _("This form is closed.")
+        return render(request, "pilots/respond_done.html", context, status=410)
+    if request.get_signed_cookie(_cookie(form), default=None, salt="pilot-form"):
+        context["message"] = _("You have already answered this form. Thank you!")
+        return render(request, "pilots/respond_done.html", context)
+    questions = evaluation_form_questions(form)
+    answers = ResponseForm(request.POST or None, questions=questions)
+    if request.method == "POST":
+        wait = retry_after(request, "pilot-form", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
+        if wait is not None:
+            response = render(request, "scan/rate_limited.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if answers.is_valid():
+            try:
+                evaluation_response_submit(form=form, answers=answers.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(answers, exc)
+            else:
+                context["message"] = _("Thank you! Your answers are stored without your name.")
+                response = render(request, "pilots/respond_done.html", context)
+                response.set_signed_cookie(_cookie(form), "1", salt="pilot-form", max_age=COOKIE_AGE, httponly=True)
+                return response
+    return render(request, "pilots/respond.html", {**context, "form": answers})
