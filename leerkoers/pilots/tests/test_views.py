@@ -148,3 +148,10 @@ def test_it_answers_404_to_a_member_of_another_organisation(client, outsider, or
     client.force_login(outsider)
     pilot = Pilot.objects.get(organization=org, title=RUNNING)
     assert client.get(_url("pilot", pilot)).status_code == 404
+
+
+def test_it_shows_a_pilot_page_in_a_fixed_number_of_queries(admin_client, org, django_assert_max_num_queries):
+    pilot = Pilot.objects.get(organization=org, title=FINISHED)
+    with django_assert_max_num_queries(30):
+        response = admin_client.get(_url("pilot", pilot))
+    assert response.status_code == 200
