@@ -208,6 +208,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Anonymity threshold for group results (never below 5).
 ANONYMITY_THRESHOLD = max(5, env_int("ANONYMITY_THRESHOLD", 5))
+# Days before a conversation of the HR cycle that its manager is reminded (ownership app).
+CONVERSATION_REMINDER_DAYS = env_int("CONVERSATION_REMINDER_DAYS", 7)
 
 # Upload limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

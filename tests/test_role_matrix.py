@@ -104,6 +104,11 @@ PAGES = {
     "ownership/plans/<uuid:team_plan_id>/activities/": "de",
     "ownership/plans/goals/<uuid:team_plan_goal_id>/delete/": "de",
     "ownership/plans/activities/<uuid:team_plan_activity_id>/delete/": "de",
+    "ownership/bulk-start/": "dme",
+    "ownership/cycle/": ("", "de"),
+    "ownership/cycle/onboarding/": "de",
+    "ownership/cycle/conversations.ics": "",
+    "ownership/cycle/<uuid:conversation_id>/": ("", "de"),
     "ownership/pops/": "",
     "ownership/pops/<uuid:pop_id>/": "",
     "ownership/pops/<uuid:pop_id>/steps/": "",
@@ -254,6 +259,8 @@ OPERATIONS = {
     ("POST", "/orgs/{org_slug}/ownership/pops/{pop_uuid}/activities"): "",
     ("POST", "/orgs/{org_slug}/ownership/pops/{pop_uuid}/transitions"): "",
     ("GET", "/orgs/{org_slug}/ownership/indicators"): "me",
+    ("GET", "/orgs/{org_slug}/ownership/conversations"): "",
+    ("POST", "/orgs/{org_slug}/ownership/conversations"): "de",
 }
 
 MISSING_ID = "2147483000"

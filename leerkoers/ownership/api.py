@@ -18,12 +18,14 @@ from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, api_access
 from leerkoers.orgs.models import Role, Team
 from leerkoers.ownership import selectors, services
-from leerkoers.ownership.models import Layer, PlanStatus, Pop, TeamPlan, TeamPlanGoal
+from leerkoers.ownership.models import ConversationKind, Layer, PlanStatus, Pop, TeamPlan, TeamPlanGoal
 from leerkoers.ownership.teams import TeamTree
 from leerkoers.ownership.visibility import (
+    conversations_visible,
     own_pops,
     plan_for,
     plan_teams_writable,
+    plannable_members,
     pop_for,
     pop_view,
     shared_with_me,
@@ -455,6 +457,7 @@ class IndicatorsOut(Schema):
     pops_by_quarter: dict[str, ShareOut]
     initiatives: ShareOut
     initiatives_by_quarter: dict[str, ShareOut]
+    conversations: ShareOut = Field(..., description="held conversations of the year with a follow-up ÷ held")
     anonymity_threshold: int
 
 
@@ -476,5 +479,66 @@ def indicators(request, org_slug: str, year: int | None = None):
         "pops_by_quarter": {quarter: _share(share) for quarter, share in found.pop_trend},
         "initiatives": _share(found.initiatives.overall),
         "initiatives_by_quarter": {quarter: _share(share) for quarter, share in found.initiatives.by_quarter},
+        "conversations": _share(found.conversations),
         "anonymity_threshold": found.pops.minimum,
     }
+
+
+class ConversationOut(Schema):
+    id: UUID
+    kind: str
+    member_id: int
+    member: str
+    manager_id: int | None
+    planned_on: datetime.date
+    held_on: datetime.date | None
+    follow_up: str
+
+
+def _conversation_out(c) -> dict:
+    return {
+        "id": c.public_id,
+        "kind": c.kind,
+        "member_id": c.member_id,
+        "member": c.member.user.full_name or c.member.user.email,
+        "manager_id": c.manager_id,
+        "planned_on": c.planned_on,
+        "held_on": c.held_on,
+        "follow_up": c.follow_up,
+    }
+
+
+@router.get(
+    "/orgs/{org_slug}/ownership/conversations",
+    response=list[ConversationOut],
+    summary="Conversations of the HR cycle you take part in or manage (HR: all)",
+)
+def conversation_list(request, org_slug: str, limit: int = 200, offset: int = 0):
+    access = api_access(request, org_slug, EVERYONE)
+    listed = conversations_visible(access, TeamTree.of(access.organization)).select_related("member__user")
+    offset, limit = max(offset, 0), max(1, min(limit, 1000))
+    return [_conversation_out(c) for c in listed[offset : offset + limit]]
+
+
+class ConversationIn(Schema):
+    member_id: int
+    kind: ConversationKind
+    planned_on: datetime.date
+
+
+@router.post(
+    "/orgs/{org_slug}/ownership/conversations",
+    response={201: ConversationOut, 422: ErrorOut},
+    summary="Plan a conversation with a member of your teams (HR: anyone)",
+    openapi_extra=body_schema(ConversationIn),
+)
+def conversation_create(request, org_slug: str, payload: JsonBody):
+    access = api_access(request, org_slug, MANAGING, write=True)
+    data = validate_body(ConversationIn, payload)
+    member = plannable_members(access, TeamTree.of(access.organization)).filter(pk=data.member_id).first()
+    if member is None:
+        raise ValidationError({"member_id": _("Choose a member of your teams.")})
+    conversation = services.conversation_plan(
+        organization=access.organization, member=member, kind=data.kind, planned_on=data.planned_on, actor=request.auth
+    )
+    return Status(201, _conversation_out(conversation))

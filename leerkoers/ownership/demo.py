@@ -13,7 +13,7 @@ from leerkoers.audit.models import AuditEvent
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Membership, Role, Team
 from leerkoers.ownership import services
-from leerkoers.ownership.models import LearningProcess, PlanStatus, Pop, TeamPlan
+from leerkoers.ownership.models import Conversation, ConversationKind, LearningProcess, PlanStatus, Pop, TeamPlan
 from leerkoers.ownership.teams import TeamTree
 
 TEAM_GOALS = [
@@ -46,6 +46,8 @@ def seed(*, demo, other, small: bool) -> None:
         _team_plans(demo, year, today)
     if not Pop.objects.filter(organization=demo).exists():
         _pops(demo, year, today)
+    if not Conversation.objects.filter(organization=demo).exists():
+        _conversations(demo, today)
     if not TeamPlan.objects.filter(organization=other).exists():
         team = Team.objects.filter(organization=other).first()
         if team is not None:
@@ -147,3 +149,37 @@ def _pops(demo, year: int, today: datetime.date) -> None:
             pop = services.pop_transition(pop=pop, action="start", by=member, actor=None)
         if state == "completed":
             pop = services.pop_transition(pop=pop, action="complete", by=member, actor=None)
+
+
+def _conversations(demo, today: datetime.date) -> None:
+    """A cycle for the demo manager's team: planning conversations held (most with a
+    follow-up), progress conversations coming up, and one onboarding under way."""
+    members = list(
+        Membership.objects.filter(organization=demo, role__in=[Role.EMPLOYEE, Role.MANAGER])
+        .select_related("team")
+        .order_by("user__email")
+    )
+    for index, member in enumerate(members):
+        held = services.conversation_plan(
+            organization=demo,
+            member=member,
+            kind=ConversationKind.PLANNING,
+            planned_on=today - datetime.timedelta(days=60 + index),
+            actor=None,
+        )
+        services.conversation_hold(
+            conversation=held,
+            held_on=held.planned_on,
+            follow_up="" if index % 4 == 3 else "POP-doelen besproken; over drie maanden voortgang.",
+            actor=None,
+        )
+        services.conversation_plan(
+            organization=demo,
+            member=member,
+            kind=ConversationKind.PROGRESS,
+            planned_on=today + datetime.timedelta(days=3 + index % 20),
+            actor=None,
+        )
+    newcomer = next((m for m in members if m.user.email.startswith("medewerker0")), None)
+    if newcomer is not None:
+        services.onboarding_start(member=newcomer, start=today - datetime.timedelta(days=10), actor=None)

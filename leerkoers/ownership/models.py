@@ -321,3 +321,43 @@ class PopVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "pop", "number"], name="ownership_popversion_unique"),
         ]
+
+
+class ConversationKind(models.TextChoices):
+    PLANNING = "planning", _("Planning conversation")
+    PROGRESS = "progress", _("Progress conversation")
+    APPRAISAL = "appraisal", _("Appraisal conversation")
+    ONBOARDING_WEEK = "onboarding_week", _("Onboarding: after 1 week")
+    ONBOARDING_MONTH = "onboarding_month", _("Onboarding: after 1 month")
+    ONBOARDING_QUARTER = "onboarding_quarter", _("Onboarding: after 3 months")
+
+
+class Conversation(models.Model):
+    """One conversation of the HR cycle between a member and their manager, with its
+    learning agenda (leerkoers.ownership.cycle) and the follow-up agreed in it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="conversations")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=ConversationKind.choices)
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("member")
+    )
+    manager = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("manager")
+    )
+    planned_on = models.DateField(_("planned on"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    follow_up = models.TextField(_("follow-up agreed"), blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "member", "kind", "planned_on"], name="ownership_conversation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.planned_on}"

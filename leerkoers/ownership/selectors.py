@@ -15,6 +15,7 @@ from leerkoers.orgs.models import Membership, Team
 from leerkoers.ownership import indicators, raci
 from leerkoers.ownership.models import (
     LAYER_OF_ROLE,
+    Conversation,
     Layer,
     LearningProcess,
     PlanStatus,
@@ -109,6 +110,7 @@ class Indicators:
     pops: indicators.PopCoverage
     pop_trend: list[tuple[str, indicators.Share]]  # empty when the overall figure is hidden
     initiatives: indicators.InitiativeShare
+    conversations: indicators.Share  # held conversations with a follow-up ÷ held, in the year
 
 
 def indicators_for(organization, year: int | None = None, *, trend: bool = True) -> Indicators:
@@ -150,12 +152,16 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         )
         quarters = indicators.agreed_by_quarter(first, members, year)
     activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
+    held = Conversation.objects.filter(organization=organization, held_on__year=year).aggregate(
+        held=Count("pk"), with_agenda=Count("pk", filter=~Q(follow_up=""))
+    )
     return Indicators(
         year=year,
         team_plans=indicators.team_plan_coverage((members, current > 0) for _name, members, current in teams),
         pops=coverage,
         pop_trend=quarters,
         initiatives=indicators.initiative_share(activities),
+        conversations=indicators.Share(held["with_agenda"], held["held"]),
     )
 
 
@@ -176,6 +182,7 @@ class PolicySummary:
     pops: indicators.PopCoverage
     pop_states: dict[str, int | None]  # state → count of this year's POPs; None when hidden
     initiatives: indicators.InitiativeShare
+    conversations: indicators.Share  # held conversations of the HR cycle with a follow-up ÷ held
 
 
 def policy_summary(organization, year: int | None = None) -> PolicySummary:
@@ -198,4 +205,5 @@ def policy_summary(organization, year: int | None = None) -> PolicySummary:
         pops=found.pops,
         pop_states={state: None if state in hidden else n for state, n in counts.items()},
         initiatives=found.initiatives,
+        conversations=found.conversations,
     )

@@ -15,6 +15,7 @@ from leerkoers.audit.services import audit_record
 from leerkoers.orgs.models import Membership, Team
 from leerkoers.ownership import raci
 from leerkoers.ownership.models import (
+    Conversation,
     Layer,
     LearningProcess,
     PlanStatus,
@@ -370,3 +371,104 @@ def as_decimal(value) -> Decimal | None:
         return Decimal(str(value).replace(",", "."))
     except ArithmeticError:
         raise ValidationError(_("Enter an amount as a number, e.g. 1250 or 1250.50.")) from None
+
+
+# The HR cycle -------------------------------------------------------------------------------
+
+
+def conversation_plan(*, organization, member: Membership, kind: str, planned_on, actor) -> Conversation:
+    """Plan a conversation of the cycle with `member`; their manager (teams.py) holds it."""
+    if member.organization_id != organization.pk:
+        raise ValidationError({"member": _("Choose a member of this organisation.")})
+    tree = TeamTree.of(organization)
+    conversation = Conversation(
+        organization=organization,
+        member=member,
+        kind=kind,
+        planned_on=planned_on,
+        manager_id=tree.manager_of(member.pk, member.team_id),
+    )
+    if Conversation.objects.filter(organization=organization, member=member, kind=kind, planned_on=planned_on).exists():
+        raise ValidationError(_("This conversation is already planned on that day."))
+    with transaction.atomic():
+        _save(conversation)
+        _audit(organization, actor, "conversation_plan", conversation, str(conversation))
+    return conversation
+
+
+def conversation_hold(*, conversation: Conversation, held_on, follow_up: str, actor) -> Conversation:
+    """Record that the conversation was held, with the follow-up agreed in it."""
+    if held_on is None:
+        raise ValidationError({"held_on": _("Give the date the conversation was held.")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A conversation cannot be held in the future.")})
+    conversation.held_on, conversation.follow_up = held_on, (follow_up or "").strip()
+    with transaction.atomic():
+        _save(conversation)
+        _audit(conversation.organization, actor, "conversation_hold", conversation, str(conversation))
+    return conversation
+
+
+def onboarding_start(*, member: Membership, start: datetime.date, actor) -> list[Conversation]:
+    """Plan a new member's onboarding conversations (1 week, 1 month, 3 months after
+    `start`) and give them a starter POP for that year, unless they have one."""
+    from leerkoers.ownership import cycle
+
+    if start is None:
+        raise ValidationError({"start": _("Give the first working day.")})
+    with transaction.atomic():
+        planned = [
+            conversation_plan(organization=member.organization, member=member, kind=kind, planned_on=day, actor=actor)
+            for kind, day in cycle.onboarding_dates(start)
+        ]
+        if not Pop.objects.filter(organization_id=member.organization_id, member=member, year=start.year).exists():
+            pop = pop_create(member=member, year=start.year, actor=actor)
+            for title in cycle.STARTER_GOALS:
+                PopGoal.objects.create(organization=pop.organization, pop=pop, title=str(title))
+    return planned
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """E-mail each manager about the conversations due within CONVERSATION_REMINDER_DAYS;
+    every conversation's reminder goes at most once (claimed by one UPDATE before it is sent,
+    so two workers cannot both send it). Returns the number sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from leerkoers.ownership import cycle
+
+    today = today or timezone.localdate()
+    days = settings.CONVERSATION_REMINDER_DAYS
+    candidates = Conversation.objects.filter(
+        held_on__isnull=True,
+        reminder_sent_at__isnull=True,
+        manager__isnull=False,
+        planned_on__gte=today,
+        planned_on__lte=today + datetime.timedelta(days=days),
+    ).select_related("organization", "member__user", "manager__user")
+    sent = 0
+    for conversation in candidates:
+        if not cycle.reminder_due(conversation.planned_on, today, days):
+            continue
+        claimed = Conversation.objects.filter(pk=conversation.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"conversation": conversation, "prompts": [str(p) for p in cycle.PROMPTS[conversation.kind]]}
+            send_mail(
+                subject=_("Coming up: %(kind)s with %(name)s on %(date)s")
+                % {
+                    "kind": conversation.get_kind_display(),
+                    "name": conversation.member.user.full_name or conversation.member.user.email,
+                    "date": conversation.planned_on.isoformat(),
+                },
+                message=render_to_string("ownership/email/reminder.txt", context),
+                from_email=None,
+                recipient_list=[conversation.manager.user.email],
+            )
+        sent += 1
+    return sent

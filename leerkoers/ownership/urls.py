@@ -1,12 +1,13 @@
 from django.urls import path
 
-from leerkoers.ownership import views
+from leerkoers.ownership import views, views_cycle
 
 app_name = "ownership"
 
 # Organisation pages, mounted under /o/<org_slug>/ownership/.
 urlpatterns = [
     path("", views.index, name="index"),
+    path("bulk-start/", views.bulk_start, name="bulk_start"),
     path("matrix/", views.matrix_edit, name="matrix"),
     path("matrix/processes/", views.process_add, name="process_add"),
     path("matrix/processes/<uuid:learning_process_id>/delete/", views.process_delete, name="process_delete"),
@@ -25,4 +26,8 @@ urlpatterns = [
     path("pops/<uuid:pop_id>/activities/", views.pop_activity_add, name="pop_activity_add"),
     path("pops/goals/<uuid:pop_goal_id>/delete/", views.pop_goal_remove, name="pop_goal_remove"),
     path("pops/activities/<uuid:pop_activity_id>/delete/", views.pop_activity_remove, name="pop_activity_remove"),
+    path("cycle/", views_cycle.calendar, name="cycle"),
+    path("cycle/onboarding/", views_cycle.onboarding, name="onboarding"),
+    path("cycle/conversations.ics", views_cycle.calendar_file, name="cycle_ics"),
+    path("cycle/<uuid:conversation_id>/", views_cycle.conversation_detail, name="conversation"),
 ]

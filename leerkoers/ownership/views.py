@@ -17,7 +17,7 @@ from leerkoers.alignment.models import LearningGoal
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, org_view
 from leerkoers.orgs.models import Role, Team
-from leerkoers.ownership import raci, selectors, services
+from leerkoers.ownership import bulk, raci, selectors, services
 from leerkoers.ownership.models import (
     Layer,
     LearningProcess,
@@ -75,6 +75,9 @@ def index(request, access):
         "open_work": selectors.open_work(access, tree, rows),
         "can_edit_matrix": access.role in STEERING,
     }
+    if access.role in STEERING:
+        context["bulk_job"] = bulk.latest_job(access.organization)
+        context["this_year"] = timezone.localdate().year
     if access.role in LEADERSHIP or access.role == Role.MANAGER:
         context["indicators"] = found = selectors.indicators_for(access.organization)
         context["trend_bars"] = _bars(found.pop_trend)
@@ -88,6 +91,18 @@ def _bars(shares) -> list[dict]:
         height = round(100 * (share.value or 0))
         bars.append({"label": label, "x": position * 100, "y": 110 - height, "height": height})
     return bars
+
+
+@org_view(STEERING)
+@require_POST
+def bulk_start(request, access):
+    try:
+        year = _year(request.POST.get("year"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        bulk.bulk_start_begin(organization=access.organization, year=year, actor=request.user)
+    return _back(access, "ownership:index")
 
 
 @org_view(read=EVERYONE, write=STEERING)

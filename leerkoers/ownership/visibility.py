@@ -24,7 +24,7 @@ from django.http import Http404
 
 from leerkoers.orgs.access import LEADERSHIP, STEERING
 from leerkoers.orgs.models import Membership, Role
-from leerkoers.ownership.models import Pop, PopStatus, TeamPlan
+from leerkoers.ownership.models import Conversation, Pop, PopStatus, TeamPlan
 from leerkoers.ownership.teams import TeamTree
 
 
@@ -129,3 +129,45 @@ def plan_for(access, public_id, *, write: bool = False) -> tuple[TeamPlan, bool]
     if write and not editable:
         raise PermissionDenied
     return plan, editable
+
+
+def conversations_visible(access, tree: TeamTree) -> QuerySet:
+    """Conversations of the HR cycle the caller reads: HR every one; anyone else those they
+    take part in, and a manager those of the members of their teams and the teams below."""
+    conversations = access.filter(Conversation)
+    if access.role == Role.ADMIN:
+        return conversations
+    if access.membership is None:
+        return conversations.none()
+    me = access.membership.pk
+    return conversations.filter(
+        Q(member_id=me) | Q(manager_id=me) | Q(member__team_id__in=tree.managed_by(me))
+    ).distinct()
+
+
+def conversation_for(access, public_id, *, write: bool = False) -> Conversation:
+    """A conversation the caller reads (Http404 otherwise); with `write`, only its manager,
+    a manager above, or HR may change it (PermissionDenied for the member themselves)."""
+    tree = TeamTree.of(access.organization)
+    conversation = access.get(Conversation, public_id=public_id)
+    if not conversations_visible(access, tree).filter(pk=conversation.pk).exists():
+        raise Http404
+    if write and not (
+        access.role == Role.ADMIN or (access.membership is not None and conversation.member_id != access.membership.pk)
+    ):
+        raise PermissionDenied
+    return conversation
+
+
+def plannable_members(access, tree: TeamTree) -> QuerySet:
+    """The members the caller may plan conversations with: everyone for HR and advisors;
+    for a manager, the members of their teams and the teams below, and their reports."""
+    members = access.filter(Membership).select_related("user", "team").order_by("user__full_name", "user__email")
+    if access.role != Role.MANAGER or access.membership is None:
+        return members
+    me = access.membership.pk
+    scope = Q(team_id__in=tree.managed_by(me))
+    reports = reporting_members(access, tree)
+    if reports is not None:
+        scope |= reports
+    return members.filter(scope).exclude(pk=me)

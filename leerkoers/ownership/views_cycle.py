@@ -1,0 +1,148 @@
+"""Step 4 pages of the HR cycle: the calendar of conversations, one conversation with its
+learning agenda, onboarding, and the calendar file of your conversations."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leerkoers.orgs.access import EVERYONE, MANAGING, org_view
+from leerkoers.orgs.models import Membership, Role, Team
+from leerkoers.ownership import cycle, services
+from leerkoers.ownership.models import ConversationKind, Pop
+from leerkoers.ownership.teams import TeamTree
+from leerkoers.ownership.views import _date, _errors
+from leerkoers.ownership.visibility import conversation_for, conversations_visible, plannable_members, pop_view
+
+
+@org_view(read=EVERYONE, write=MANAGING)
+def calendar(request, access):
+    tree = TeamTree.of(access.organization)
+    if request.method == "POST":
+        member = _member(access, tree, request.POST.get("member"))
+        try:
+            services.conversation_plan(
+                organization=access.organization,
+                member=member,
+                kind=request.POST.get("kind", ""),
+                planned_on=_date(request.POST.get("planned_on")),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Conversation planned."))
+        return redirect("ownership:cycle", org_slug=access.organization.slug)
+    team_id = request.GET.get("team")
+    listed = conversations_visible(access, tree).select_related("member__user", "member__team", "manager__user")
+    if team_id and team_id.isdigit():
+        listed = listed.filter(member__team_id=int(team_id))
+    today = timezone.localdate()
+    can_plan = access.role in MANAGING
+    return render(
+        request,
+        "ownership/cycle.html",
+        {
+            "access": access,
+            "upcoming": listed.filter(held_on__isnull=True, planned_on__gte=today)[:200],
+            "overdue": listed.filter(held_on__isnull=True, planned_on__lt=today)[:200],
+            "held": listed.filter(held_on__isnull=False).order_by("-held_on", "pk")[:200],
+            "teams": access.filter(Team).order_by("name"),
+            "team_id": team_id,
+            "kinds": ConversationKind.choices,
+            "members": plannable_members(access, tree) if can_plan else [],
+            "today": today,
+        },
+    )
+
+
+def _member(access, tree, value) -> Membership:
+    if not value or not str(value).isdigit():
+        raise Http404
+    member = access.get(Membership, pk=value)
+    if not plannable_members(access, tree).filter(pk=member.pk).exists():
+        raise PermissionDenied
+    return member
+
+
+@org_view(MANAGING)
+@require_POST
+def onboarding(request, access):
+    member = _member(access, TeamTree.of(access.organization), request.POST.get("member"))
+    try:
+        services.onboarding_start(member=member, start=_date(request.POST.get("start")), actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Onboarding planned: three conversations and a starter POP."))
+    return redirect("ownership:cycle", org_slug=access.organization.slug)
+
+
+@org_view(read=EVERYONE, write=MANAGING)
+def conversation_detail(request, access, conversation_id):
+    conversation = conversation_for(access, conversation_id, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            services.conversation_hold(
+                conversation=conversation,
+                held_on=_date(request.POST.get("held_on")),
+                follow_up=request.POST.get("follow_up", ""),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Conversation saved."))
+        return redirect("ownership:conversation", org_slug=access.organization.slug, conversation_id=conversation_id)
+    pop = access.filter(Pop, member=conversation.member, year=conversation.planned_on.year).first()
+    view = None
+    if pop is not None:
+        try:
+            view = pop_view(access, pop)
+        except Http404:
+            pop = None
+    return render(
+        request,
+        "ownership/conversation.html",
+        {
+            "access": access,
+            "conversation": conversation,
+            "prompts": cycle.PROMPTS[conversation.kind],
+            "pop": pop,
+            "pop_view": view,
+            "pop_goals": pop.goals.select_related("learning_goal") if pop is not None and view.content else [],
+            "agreed": pop.versions.first() if pop is not None and view.versions else None,
+            "can_hold": access.role == Role.ADMIN
+            or (access.membership is not None and conversation.member_id != access.membership.pk),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@org_view(EVERYONE)
+def calendar_file(request, access):
+    """Your conversations (as manager or member) as an iCalendar file to import."""
+    me = access.membership.pk if access.membership else None
+    mine = (
+        conversations_visible(access, TeamTree.of(access.organization))
+        .filter(held_on__isnull=True)
+        .select_related("member__user")
+    )
+    mine = mine.filter(manager_id=me) | mine.filter(member_id=me) if me else mine.none()
+    events = [
+        (
+            f"{c.public_id}@leerkoers",
+            c.planned_on,
+            f"{c.get_kind_display()}: {c.member.user.full_name or c.member.user.email}",
+        )
+        for c in mine
+    ]
+    body = cycle.ics(events, name=_("Conversations"), stamp=datetime.datetime.now(datetime.UTC))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="conversations.ics"'
+    return response
