@@ -203,6 +203,7 @@ def _mount_routers() -> None:
     from leerkoers.orgs.api import router as orgs_router
     from leerkoers.ownership.api import router as ownership_router
     from leerkoers.pilots.api import router as pilots_router
+    from leerkoers.portability.api import router as portability_router
     from leerkoers.scan.api import router as scan_router
     from leerkoers.vision.api import router as vision_router
 
@@ -216,6 +217,7 @@ def _mount_routers() -> None:
         vision_router,
         ownership_router,
         pilots_router,
+        portability_router,
     ):
         _document_errors(router)
         api.add_router("", router)

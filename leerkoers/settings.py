@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "leerkoers.vision",
     "leerkoers.pilots",
     "leerkoers.ownership",
+    "leerkoers.portability",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,8 @@ PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 3)
 PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 10)
 PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Days between an admin asking to delete the organisation and its deletion (cancellable until then).
+ORG_DELETION_GRACE_DAYS = env_int("ORG_DELETION_GRACE_DAYS", 14)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -17,6 +17,7 @@ org_patterns = [
     path("vision/", include("leerkoers.vision.urls")),
     path("pilots/", include("leerkoers.pilots.urls")),
     path("ownership/", include("leerkoers.ownership.urls")),
+    path("", include("leerkoers.portability.urls")),
 ]
 
 urlpatterns = [

@@ -35,6 +35,8 @@ BOARD = frozenset({Role.DIRECTOR})
 #: the steering roles and the managers: they change team learning plans (a manager only
 #: those of their own teams, decided in leerkoers.ownership.visibility)
 MANAGING = STEERING | {Role.MANAGER}
+#: HR / L&D alone: the organisation's data as a whole (export everything, delete the organisation)
+ADMINS = frozenset({Role.ADMIN})
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

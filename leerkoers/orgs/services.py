@@ -150,6 +150,10 @@ def membership_remove(*, membership: Membership, actor) -> None:
             summary=membership.user.email,
         )
         Team.objects.filter(manager=membership).update(manager=None)
+        # Their address and employee number leave with them (docs/portability.md, item 4).
+        from leerkoers.portability.services import member_data_erase
+
+        member_data_erase(membership=membership)
         membership.delete()
 
 

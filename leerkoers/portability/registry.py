@@ -1,0 +1,275 @@
+"""Which tables hold an organisation's data, in which order, and what each one needs.
+
+The tables are found, not listed: every model with a foreign key to `orgs.Organization`
+(read from the app registry) is an organisation's table. Export, restore and deletion all
+walk the same `Plan`, so a new app's models are covered the moment they exist. What cannot
+be derived from a model is declared in `DECLARATIONS`, one line per model that needs it
+(docs/portability.md, "How a new app declares what it needs"); `Plan.gaps()` names every
+model the walk cannot handle on its own, and tests/test_portability_coverage.py fails on
+any gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+ORGANIZATION = "orgs.Organization"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a table needs beyond what its fields say.
+
+    exported: False keeps the table out of the export (and so out of a restore); `reason`
+        says why. Deletion removes its rows all the same.
+    path_fields: text fields that hold the path of a file on disk (FileFields are found by
+        themselves): the file travels with the export and is removed with the organisation.
+    pseudonymise: fields that name a member (e-mail address, employee number); when the
+        member is removed their value becomes the keyed pseudonym that non-members get.
+    member_data: what a member's own download shows of the rows that point at them:
+        "rows" (the rows, without secrets) or "counts" (how many, how many used — for
+        invitations to anonymous rounds, whose rows must never be lined up with answers).
+    object_reference: (type field, id field) of a generic reference to another row, which a
+        restore translates to the new id (the audit trail's `object_type`/`object_id`).
+    """
+
+    exported: bool = True
+    reason: str = ""
+    path_fields: tuple[str, ...] = ()
+    pseudonymise: tuple[str, ...] = ()
+    member_data: str = "rows"
+    object_reference: tuple[str, str] | None = None
+
+
+DECLARATIONS: dict[str, Declaration] = {
+    "audit.AuditEvent": Declaration(object_reference=("object_type", "object_id")),
+    "inventory.ImportRun": Declaration(path_fields=("stored_path",)),
+    "inventory.Participation": Declaration(pseudonymise=("person_key",)),
+    "portability.DeletionRequest": Declaration(
+        exported=False, reason="the pending deletion belongs to this installation, not to the data"
+    ),
+    "scan.ScanInvitation": Declaration(member_data="counts"),
+    "vision.VisionInvitation": Declaration(member_data="counts"),
+}
+
+# Tables outside every organisation that an organisation's rows refer to by key (a published
+# version of the scan's questionnaire): the key is exported as it is and must exist where the
+# export is restored.
+SHARED_TABLES = {"scan.Instrument"}
+
+# Field types whose values the export writes and the restore reads back unchanged.
+SUPPORTED_TYPES = {
+    "AutoField", "BigAutoField", "SmallAutoField", "BigIntegerField", "IntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "BooleanField",
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "UUIDField", "DateField", "DateTimeField",
+    "TimeField", "DurationField", "DecimalField", "FloatField", "JSONField", "FileField", "ImageField",
+    "ForeignKey", "OneToOneField", "GenericIPAddressField",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Table:
+    """One organisation's table: its model, the foreign key to the organisation, its declaration."""
+
+    model: type[models.Model]
+    org_field: models.ForeignKey
+    declaration: Declaration
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def exported(self) -> bool:
+        return self.declaration.exported
+
+    def rows(self, organization) -> models.QuerySet:
+        return self.model._base_manager.filter(**{self.org_field.name: organization})
+
+    @cached_property
+    def fields(self) -> list[models.Field]:
+        """The columns written to the export: every concrete field but the organisation."""
+        return [f for f in self.model._meta.concrete_fields if f is not self.org_field]
+
+    @cached_property
+    def m2m_fields(self) -> list[models.ManyToManyField]:
+        """Many-to-many fields with Django's own link table (explicit ones are tables themselves)."""
+        return [f for f in self.model._meta.local_many_to_many if f.remote_field.through._meta.auto_created]
+
+    @cached_property
+    def file_fields(self) -> list[models.Field]:
+        declared = set(self.declaration.path_fields)
+        return [f for f in self.fields if isinstance(f, models.FileField) or f.name in declared]
+
+    def is_path_field(self, f: models.Field) -> bool:
+        return f.name in self.declaration.path_fields
+
+    def user_fields(self) -> list[models.ForeignKey]:
+        return [f for f in self.fields if f.is_relation and _label(f.related_model) == settings.AUTH_USER_MODEL]
+
+
+def _label(model) -> str:
+    return model._meta.label
+
+
+def _org_fields(model) -> list[models.ForeignKey]:
+    return [f for f in model._meta.concrete_fields if f.is_relation and _label(f.related_model) == ORGANIZATION]
+
+
+@dataclass
+class Plan:
+    """The organisation's tables in dependency order (a row's targets come before it)."""
+
+    tables: list[Table]
+    others: list[type[models.Model]] = field(default_factory=list)
+
+    @cached_property
+    def by_label(self) -> dict[str, Table]:
+        return {t.label: t for t in self.tables}
+
+    @property
+    def exported(self) -> list[Table]:
+        return [t for t in self.tables if t.exported]
+
+    def table_for(self, model) -> Table | None:
+        return self.by_label.get(model._meta.label_lower)
+
+    def position(self, model) -> int:
+        return self.tables.index(self.by_label[model._meta.label_lower])
+
+    def is_deferred(self, table: Table, f: models.ForeignKey) -> bool:
+        """A foreign key to a row of a table that is restored later (or to the same table):
+        the restore writes it empty first and fills it in once every row exists."""
+        target = self.table_for(f.related_model)
+        return target is not None and self.position(target.model) >= self.position(table.model)
+
+    def gaps(self) -> list[str]:
+        """Every model the export, the restore or the deletion would miss or get wrong."""
+        problems = []
+        for table in self.tables:
+            problems += [f"{table.model._meta.label}: {p}" for p in self._table_gaps(table)]
+        tenant = {t.model for t in self.tables}
+        for model in self.others:
+            for f in model._meta.concrete_fields:
+                if f.is_relation and f.related_model in tenant:
+                    problems.append(
+                        f"{model._meta.label}.{f.name} points at {f.related_model._meta.label} but the table has no "
+                        f"foreign key to the organisation: export, restore and deletion cannot find its rows"
+                    )
+        return problems
+
+    def _table_gaps(self, table: Table) -> list[str]:
+        model, declaration = table.model, table.declaration
+        problems = []
+        if len(_org_fields(model)) > 1:
+            problems.append("more than one foreign key to the organisation")
+        if model._meta.parents:
+            problems.append("multi-table inheritance is not supported")
+        if not declaration.exported and not declaration.reason:
+            problems.append("not exported, but the declaration gives no reason")
+        for name in declaration.path_fields + declaration.pseudonymise:
+            if name not in {f.name for f in table.fields}:
+                problems.append(f"declares field {name!r}, which does not exist")
+        pk = model._meta.pk
+        if not isinstance(pk, models.AutoField) and not pk.has_default():
+            problems.append("its primary key is neither automatic nor has a default: a restore cannot give new ids")
+        for f in table.fields:
+            kind = f.get_internal_type()
+            if kind not in SUPPORTED_TYPES and not f.is_relation:
+                problems.append(f"field {f.name!r} of type {kind} is not supported by the export")
+            if kind in ("CharField", "TextField") and f.name.endswith("path") and not table.is_path_field(f):
+                problems.append(
+                    f"field {f.name!r} looks like the path of a file: declare it in path_fields "
+                    "(or rename it) so that the file is exported and deleted"
+                )
+            if f.unique and not f.primary_key and kind not in ("UUIDField", "CharField", "SlugField"):
+                problems.append(f"unique field {f.name!r} of type {kind} cannot be given a new value in a copy")
+            if f.is_relation and f is not table.org_field:
+                problems += self._relation_gaps(table, f)
+        for m2m in model._meta.local_many_to_many:
+            through = m2m.remote_field.through
+            if not through._meta.auto_created and self.table_for(through) is None:
+                problems.append(f"many-to-many {m2m.name!r} goes through {_label(through)}, which has no organisation")
+            if through._meta.auto_created and self.table_for(m2m.related_model) is None:
+                problems.append(
+                    f"many-to-many {m2m.name!r} links to {_label(m2m.related_model)}, not an organisation's"
+                )
+        return problems
+
+    def _relation_gaps(self, table: Table, f) -> list[str]:
+        target = _label(f.related_model)
+        if target in (settings.AUTH_USER_MODEL, ORGANIZATION) or target in SHARED_TABLES:
+            return []
+        target_table = self.table_for(f.related_model)
+        if target_table is None:
+            return [
+                f"field {f.name!r} refers to {target}, which is neither an organisation's table nor in SHARED_TABLES"
+            ]
+        if table.exported and not target_table.exported and not f.null:
+            return [f"field {f.name!r} refers to {target}, which is not exported, and cannot be empty"]
+        if self.is_deferred(table, f) and not f.null:
+            return [f"field {f.name!r} is part of a cycle of required references: no restore order exists"]
+        return []
+
+
+def build_plan(model_list=None) -> Plan:
+    """The plan over `model_list` (default: every installed model), tables in dependency order.
+
+    Order: a table comes after the tables its foreign keys point at; a cycle (teams point at
+    their manager's membership, memberships at their team) is broken at a nullable key,
+    which the restore fills in afterwards (`Plan.is_deferred`).
+    """
+    model_list = list(apps.get_models() if model_list is None else model_list)
+    tenant = [m for m in model_list if _org_fields(m)]
+    others = [m for m in model_list if not _org_fields(m) and not m._meta.auto_created]
+    tenant.sort(key=lambda m: m._meta.label_lower)
+    needs = {
+        m: {
+            f.related_model
+            for f in m._meta.concrete_fields
+            if f.is_relation and f.related_model in tenant and f.related_model is not m
+        }
+        for m in tenant
+    }
+    required = {
+        m: {
+            f.related_model
+            for f in m._meta.concrete_fields
+            if f.is_relation and f.related_model in tenant and f.related_model is not m and not f.null
+        }
+        for m in tenant
+    }
+    ordered: list = []
+    remaining = list(tenant)
+    while remaining:
+        ready = [m for m in remaining if needs[m] <= set(ordered)]
+        if not ready:
+            # A cycle: take a model on it whose required references are all placed; its
+            # nullable ones to later tables are filled in once the rows exist.
+            on_cycle = [m for m in remaining if m in _reachable(m, needs, set(ordered))]
+            ready = [m for m in on_cycle if required[m] <= set(ordered)][:1] or on_cycle[:1] or remaining[:1]
+        for m in ready[:1]:
+            ordered.append(m)
+            remaining.remove(m)
+    tables = [
+        Table(model=m, org_field=_org_fields(m)[0], declaration=DECLARATIONS.get(m._meta.label, Declaration()))
+        for m in ordered
+    ]
+    return Plan(tables=tables, others=others)
+
+
+def _reachable(start, needs: dict, placed: set) -> set:
+    """The models `start` depends on, directly or through others, that are not placed yet."""
+    seen: set = set()
+    stack = [start]
+    while stack:
+        for target in needs[stack.pop()] - placed:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
