@@ -36,6 +36,9 @@ class Declaration:
         invitations to anonymous rounds, whose rows must never be lined up with answers).
     object_reference: (type field, id field) of a generic reference to another row, which a
         restore translates to the new id (the audit trail's `object_type`/`object_id`).
+    skip_existing: a row whose unique value the installation already holds is that same row,
+        not a copy to make (an advisor's booked session, when an organisation is restored
+        beside its original: the advisor cannot be booked twice for it).
     """
 
     exported: bool = True
@@ -44,9 +47,11 @@ class Declaration:
     pseudonymise: tuple[str, ...] = ()
     member_data: str = "rows"
     object_reference: tuple[str, str] | None = None
+    skip_existing: bool = False
 
 
 DECLARATIONS: dict[str, Declaration] = {
+    "booking.Booking": Declaration(skip_existing=True),
     "audit.AuditEvent": Declaration(object_reference=("object_type", "object_id")),
     "inventory.ImportRun": Declaration(path_fields=("stored_path",)),
     "inventory.Participation": Declaration(pseudonymise=("person_key",)),

@@ -45,6 +45,7 @@ class RestoreResult:
     rows: int = 0
     files: int = 0
     regenerated: int = 0
+    skipped: int = 0  # rows the installation holds already (skip_existing)
 
 
 def check_document(data, *, plan: Plan) -> None:
@@ -151,10 +152,10 @@ def _restore(data, *, slug, plan, actor, written, progress) -> RestoreResult:
     deferred: list[tuple[Table, list]] = []
     for table in plan.exported:
         rows = tables.get(table.label, {}).get("rows", [])
-        objs = _insert(table, rows, plan=plan, result=result, organization=organization)
+        pairs = _insert(table, rows, plan=plan, result=result, organization=organization)
         if any(plan.is_deferred(table, f) for f in _relations(table)):
-            deferred.append((table, list(zip(rows, objs, strict=True))))
-        result.rows += len(rows)
+            deferred.append((table, pairs))
+        result.rows += len(pairs)
         if progress:
             progress(result.rows, total)
     for table, pairs in deferred:
@@ -207,7 +208,8 @@ def _target(f, value, *, plan: Plan, result: RestoreResult):
     return mapped  # None: the row was not exported (a public scan answer a booking mentions)
 
 
-def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, organization) -> list:
+def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, organization) -> list[tuple]:
+    """Write the rows of one table; returns (exported row, new object) pairs."""
     model = table.model
     pk = model._meta.pk
     objs = []
@@ -226,6 +228,11 @@ def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, orga
                 value = _decode(f, value) if (f.attname if f.is_relation else f.name) in row else f.get_default()
             setattr(obj, f.attname, value)
         objs.append(obj)
+    if table.declaration.skip_existing:
+        kept = _not_held(table, objs)
+        rows = [row for row, obj in zip(rows, objs, strict=True) if obj in kept]
+        result.skipped += len(objs) - len(kept)
+        objs = kept
     result.regenerated += _regenerate_unique(table, objs)
     for start in range(0, len(objs), BATCH):
         batch = objs[start : start + BATCH]
@@ -239,23 +246,33 @@ def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, orga
     mapping = result.ids.setdefault(table.label, {})
     for obj, row in zip(objs, rows, strict=True):
         mapping[pk.to_python(row[pk.name])] = obj.pk
-    return objs
+    return list(zip(rows, objs, strict=True))
+
+
+def _held(table: Table, f, objs: list) -> set:
+    """The values of unique field `f` among `objs` that the installation already holds."""
+    values = [getattr(o, f.attname) for o in objs if getattr(o, f.attname) not in (None, "")]
+    taken = set()
+    for start in range(0, len(values), BATCH):
+        batch = values[start : start + BATCH]
+        taken.update(table.model._base_manager.filter(**{f"{f.attname}__in": batch}).values_list(f.attname, flat=True))
+    return taken
+
+
+def _unique_fields(table: Table) -> list:
+    return [f for f in table.fields if f.unique and not f.primary_key and not f.is_relation]
+
+
+def _not_held(table: Table, objs: list) -> list:
+    held = {id(o) for f in _unique_fields(table) for o in objs if getattr(o, f.attname) in _held(table, f, objs)}
+    return [o for o in objs if id(o) not in held]
 
 
 def _regenerate_unique(table: Table, objs: list) -> int:
     """Give new values to unique fields whose exported value this installation already holds."""
     changed = 0
-    for f in table.fields:
-        if not f.unique or f.primary_key or f.is_relation:
-            continue
-        values = [getattr(o, f.attname) for o in objs if getattr(o, f.attname) not in (None, "")]
-        taken = set()
-        for start in range(0, len(values), BATCH):
-            taken.update(
-                table.model._base_manager.filter(**{f"{f.attname}__in": values[start : start + BATCH]}).values_list(
-                    f.attname, flat=True
-                )
-            )
+    for f in _unique_fields(table):
+        taken = _held(table, f, objs)
         for obj in objs:
             if getattr(obj, f.attname) in taken:
                 setattr(obj, f.attname, _new_unique(f))
@@ -281,7 +298,9 @@ def _restore_m2m(table: Table, rows: list, *, result: RestoreResult) -> None:
         target_label = m2m.related_model._meta.label_lower
         links = []
         for row in rows:
-            new_source = result.ids[table.label][pk.to_python(row[pk.name])]
+            new_source = result.ids[table.label].get(pk.to_python(row[pk.name]))
+            if new_source is None:
+                continue
             for old_target in row.get(m2m.name, []):
                 new_target = result.ids.get(target_label, {}).get(old_target)
                 if new_target is not None:
@@ -312,7 +331,9 @@ def _restore_files(files: list, *, plan: Plan, result: RestoreResult, written: l
                 _("The file %(path)s in the export is damaged (its checksum does not match).") % {"path": entry["path"]}
             )
         f = table.model._meta.get_field(entry["field"])
-        new_pk = result.ids[table.label][table.model._meta.pk.to_python(entry["row"])]
+        new_pk = result.ids.get(table.label, {}).get(table.model._meta.pk.to_python(entry["row"]))
+        if new_pk is None:
+            raise RestoreRefused(_("A file in the export belongs to no row of it."))
         path = _restored_path(entry["path"], old_org=old_org, new_org=result.organization.pk)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         written.append(path)

@@ -5,13 +5,21 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
+from leerkoers.booking.models import Booking
 from leerkoers.orgs.models import Membership, Organization
 from leerkoers.portability.exporting import SCHEMA_VERSION
 from leerkoers.scan.models import ScanRound
 from leerkoers.vision.models import VisionParticipant
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -39,6 +47,9 @@ def test_it_restores_a_copy_under_another_short_name_beside_the_original(exporte
         VisionParticipant.objects.filter(organization=copy).count()
         == VisionParticipant.objects.filter(organization=org).count()
     )
+    # An advisor's sessions stay the original's: the advisor cannot be booked twice for one.
+    assert Booking.objects.filter(organization=org).exists()
+    assert not Booking.objects.filter(organization=copy).exists()
 
 
 def test_it_writes_an_xlsx_when_the_output_says_so(org, tmp_path):
