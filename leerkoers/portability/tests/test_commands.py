@@ -75,10 +75,10 @@ def test_it_refuses_an_unknown_schema_version_and_writes_nothing(exported, tmp_p
 
 def test_it_refuses_a_table_it_does_not_know(exported, tmp_path):
     data = json.loads(exported.read_text())
-    data["tables"]["pilots.pilot"] = {"columns": ["id"], "rows": []}
+    data["tables"]["nosuchapp.gadget"] = {"columns": ["id"], "rows": []}
     other = tmp_path / "other.json"
     other.write_text(json.dumps(data))
-    with pytest.raises(CommandError, match="pilots.pilot"):
+    with pytest.raises(CommandError, match="nosuchapp.gadget"):
         call_command("import_org", str(other), "--slug", "demo-new")
 
 
