@@ -345,7 +345,7 @@ def member_data_erase(*, membership: Membership, plan: Plan | None = None) -> No
     emptied by the database (owner, invitation); invitations keep whether they were used, so
     response rates do not change.
     """
-    from leerkoers.inventory.services import pseudonym
+    from leerkoers.inventory.importing.keys import pseudonym
 
     plan = plan or build_plan()
     organization, email = membership.organization, membership.user.email

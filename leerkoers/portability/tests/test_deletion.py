@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from leerkoers.accounts.models import User
 from leerkoers.audit.models import AuditEvent
+from leerkoers.inventory.importing.runs import import_run_create
 from leerkoers.inventory.models import ImportKind
-from leerkoers.inventory.services import import_run_create
 from leerkoers.jobs.models import Job
 from leerkoers.orgs.models import Organization
 from leerkoers.portability.models import DeletionRequest

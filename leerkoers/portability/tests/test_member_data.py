@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from leerkoers.audit.models import AuditEvent
+from leerkoers.inventory.importing.keys import pseudonym
 from leerkoers.inventory.models import Participation
-from leerkoers.inventory.services import pseudonym
 from leerkoers.orgs.models import Membership
 
 pytestmark = pytest.mark.django_db

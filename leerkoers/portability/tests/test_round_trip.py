@@ -6,8 +6,8 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from leerkoers.inventory.importing.runs import import_run_create
 from leerkoers.inventory.models import ImportKind, ImportRun
-from leerkoers.inventory.services import import_run_create
 from leerkoers.portability.registry import build_plan
 from leerkoers.portability.restoring import organization_restore
 from leerkoers.portability.services import organization_delete
