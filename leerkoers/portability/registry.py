@@ -36,6 +36,9 @@ class Declaration:
         invitations to anonymous rounds, whose rows must never be lined up with answers).
     object_reference: (type field, id field) of a generic reference to another row, which a
         restore translates to the new id (the audit trail's `object_type`/`object_id`).
+    member_via: the foreign key through which a row belongs to a member without pointing at
+        them itself (a development plan's goals, through the plan): a member's download
+        includes it when the row it points at is theirs.
     skip_existing: a row whose unique value the installation already holds is that same row,
         not a copy to make (an advisor's booked session, when an organisation is restored
         beside its original: the advisor cannot be booked twice for it).
@@ -48,6 +51,7 @@ class Declaration:
     member_data: str = "rows"
     object_reference: tuple[str, str] | None = None
     skip_existing: bool = False
+    member_via: str = ""
 
 
 DECLARATIONS: dict[str, Declaration] = {
@@ -55,6 +59,9 @@ DECLARATIONS: dict[str, Declaration] = {
     "audit.AuditEvent": Declaration(object_reference=("object_type", "object_id")),
     "inventory.ImportRun": Declaration(path_fields=("stored_path",)),
     "inventory.Participation": Declaration(pseudonymise=("person_key",)),
+    "ownership.PopActivity": Declaration(member_via="pop"),
+    "ownership.PopGoal": Declaration(member_via="pop"),
+    "ownership.PopVersion": Declaration(member_via="pop"),
     "portability.DeletionRequest": Declaration(
         exported=False, reason="the pending deletion belongs to this installation, not to the data"
     ),
@@ -177,7 +184,8 @@ class Plan:
             problems.append("multi-table inheritance is not supported")
         if not declaration.exported and not declaration.reason:
             problems.append("not exported, but the declaration gives no reason")
-        for name in declaration.path_fields + declaration.pseudonymise:
+        via = (declaration.member_via,) if declaration.member_via else ()
+        for name in declaration.path_fields + declaration.pseudonymise + via:
             if name not in {f.name for f in table.fields}:
                 problems.append(f"declares field {name!r}, which does not exist")
         pk = model._meta.pk
@@ -192,7 +200,12 @@ class Plan:
                     f"field {f.name!r} looks like the path of a file: declare it in path_fields "
                     "(or rename it) so that the file is exported and deleted"
                 )
-            if f.unique and not f.primary_key and kind not in ("UUIDField", "CharField", "SlugField"):
+            if (
+                f.unique
+                and not f.primary_key
+                and not f.is_relation
+                and kind not in ("UUIDField", "CharField", "SlugField")
+            ):
                 problems.append(f"unique field {f.name!r} of type {kind} cannot be given a new value in a copy")
             if f.is_relation and f is not table.org_field:
                 problems += self._relation_gaps(table, f)

@@ -291,7 +291,16 @@ def member_data(*, membership: Membership, plan: Plan | None = None) -> dict:
     plan = plan or build_plan()
     organization, user = membership.organization, membership.user
     tables = {}
+    included: dict = {}  # table label → pks of the member's rows, for `member_via`
     for table in plan.tables:
+        via = table.declaration.member_via
+        if via:
+            parent = table.model._meta.get_field(via).related_model._meta.label_lower
+            rows = table.rows(organization).filter(**{f"{via}__in": included.get(parent, [])})
+            listed = _member_rows(table, rows)
+            if listed:
+                tables[table.label] = {"rows": listed}
+            continue
         pointing = [
             f
             for f in table.fields
@@ -309,11 +318,8 @@ def member_data(*, membership: Membership, plan: Plan | None = None) -> dict:
             used = rows.filter(used=True).count() if any(f.name == "used" for f in table.fields) else None
             tables[table.label] = {"count": rows.count(), **({"used": used} if used is not None else {})}
             continue
-        fields = [f for f in table.fields if not _is_secret(f)]
-        listed = [
-            {f.attname if f.is_relation else f.name: encode(f.value_from_object(obj)) for f in fields}
-            for obj in rows.order_by("pk")
-        ]
+        included[table.label] = list(rows.values_list("pk", flat=True))
+        listed = _member_rows(table, rows)
         if listed:
             tables[table.label] = {"rows": listed}
     return {
@@ -329,6 +335,14 @@ def member_data(*, membership: Membership, plan: Plan | None = None) -> dict:
         "advisor_grants": list(AdvisorGrant.objects.filter(advisor=user).values_list("organization__slug", flat=True)),
         "tables": tables,
     }
+
+
+def _member_rows(table, rows) -> list[dict]:
+    fields = [f for f in table.fields if not _is_secret(f)]
+    return [
+        {f.attname if f.is_relation else f.name: encode(f.value_from_object(obj)) for f in fields}
+        for obj in rows.order_by("pk")
+    ]
 
 
 def member_data_json(*, membership: Membership) -> bytes:

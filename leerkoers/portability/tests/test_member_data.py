@@ -85,3 +85,17 @@ def test_it_pseudonymises_a_removed_member_and_keeps_the_figures(admin_client, o
     assert not events.filter(summary__icontains=email).exists()
     assert not events.filter(actor_label=email).exists()
     assert events.filter(action="membership.remove", summary=pseudonym(email)).exists()
+
+
+def test_it_includes_the_members_development_plan_with_its_goals(org, client):
+    from leerkoers.ownership.models import Pop, PopGoal
+
+    pop = Pop.objects.filter(organization=org, goals__isnull=False).select_related("member__user").first()
+    assert pop is not None, "the demo has a development plan with goals"
+    client.force_login(pop.member.user)
+    _response, data = _download(client, org)
+    assert [row["id"] for row in data["tables"]["ownership.pop"]["rows"]] == [pop.pk]
+    goals = {row["id"] for row in data["tables"]["ownership.popgoal"]["rows"]}
+    assert goals == set(PopGoal.objects.filter(pop=pop).values_list("pk", flat=True))
+    others = PopGoal.objects.filter(organization=org).exclude(pop__member=pop.member)
+    assert not goals & set(others.values_list("pk", flat=True))
