@@ -1,7 +1,9 @@
 """The journey: the steps of Leerkoers that exist, in their order, each with its reporter.
 
 A step is added by one line in STEPS and a `journey.py` in its app with
-`report(organization) -> leerkoers.lib.journey.StepReport` (see docs/architecture.md). What
+`reports(organizations) -> {organisation pk: leerkoers.lib.journey.StepReport}`, a fixed
+number of queries for any number of organisations (the advisor's overview shows every
+client), and `report(organization)`, its entry for one (see docs/architecture.md). What
 is planned but not built is in COMING: the journey page names it as coming, without a
 status or a link. Nothing registers itself; this list is the whole journey.
 """
@@ -28,8 +30,15 @@ class Step:
     title: str
     summary: str
     url_name: str  # namespaced URL taking org_slug
-    report: Callable[..., StepReport]
+    report: Callable[..., StepReport]  # of one organisation
     short_title: str = ""  # in the navigation bar, where the full title does not fit
+    # Of many organisations at once ({pk: StepReport}); without it, `report` runs per organisation.
+    reports: Callable[..., dict[int, StepReport]] | None = None
+
+    def reports_for(self, organizations) -> dict[int, StepReport]:
+        if self.reports is not None:
+            return self.reports(organizations)
+        return {org.pk: self.report(org) for org in organizations}
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ STEPS: list[Step] = [
         _("Find out where the organisation stands, layer by layer."),
         "scan:index",
         scan.report,
+        reports=scan.reports,
     ),
     Step(
         "inventory",
@@ -56,6 +66,7 @@ STEPS: list[Step] = [
         "inventory:index",
         inventory.report,
         _("Current situation"),
+        reports=inventory.reports,
     ),
     Step(
         "vision",
@@ -65,6 +76,7 @@ STEPS: list[Step] = [
         "vision:index",
         vision.report,
         _("Vision"),
+        reports=vision.reports,
     ),
     Step(
         "alignment",
@@ -74,6 +86,7 @@ STEPS: list[Step] = [
         "alignment:index",
         alignment.report,
         _("Goals and strategy"),
+        reports=alignment.reports,
     ),
     Step(
         "ownership",
@@ -108,11 +121,21 @@ class JourneyStep:
 
 
 def journey_for(organization) -> list[JourneyStep]:
-    """Every step with its report for `organization` (each reporter runs its own queries)."""
-    return [
-        JourneyStep(step, step.report(organization), reverse(step.url_name, kwargs={"org_slug": organization.slug}))
-        for step in STEPS
-    ]
+    """Every step with its report for `organization`."""
+    return journeys_for([organization])[organization.pk]
+
+
+def journeys_for(organizations) -> dict[int, list[JourneyStep]]:
+    """Every step with its report, per organisation (by pk): each step's batched reporter
+    runs once for all of them, so the queries do not grow with the number of organisations."""
+    reports = [(step, step.reports_for(organizations)) for step in STEPS]
+    return {
+        org.pk: [
+            JourneyStep(step, found[org.pk], reverse(step.url_name, kwargs={"org_slug": org.slug}))
+            for step, found in reports
+        ]
+        for org in organizations
+    }
 
 
 def progress_share(steps: list[JourneyStep], total: int | None = None) -> float:

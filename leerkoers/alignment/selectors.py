@@ -47,55 +47,76 @@ def activity_hours(hours_per_participant, participants, participation_count) -> 
 def thread_for(organization) -> gt.Thread:
     """The organisation's golden thread as plain data (seven queries and one cached
     aggregate of the participations, whatever the size)."""
-    sgs = [
-        gt.StrategicGoalData(pk, title, status, start, end)
-        for pk, title, status, start, end in StrategicGoal.objects.filter(organization=organization).values_list(
-            "pk", "title", "status", "period_start", "period_end"
-        )
-    ]
+    return threads_for([organization])[organization.pk]
+
+
+def threads_for(organizations, *, participations: bool = True) -> dict[int, gt.Thread]:
+    """The golden thread of each organisation (by pk), in seven queries for any number of
+    organisations; with `participations` also each one's cached aggregate of the
+    participation records (what the team splits by participants need; the journey does not)."""
+    pks = [org.pk for org in organizations]
+    sgs: dict[int, list[gt.StrategicGoalData]] = defaultdict(list)
+    for org_id, pk, title, status, start, end in StrategicGoal.objects.filter(organization__in=pks).values_list(
+        "organization_id", "pk", "title", "status", "period_start", "period_end"
+    ):
+        sgs[org_id].append(gt.StrategicGoalData(pk, title, status, start, end))
     goal_teams: dict[int, list[int]] = defaultdict(list)
     for lg_id, team_id in LearningGoal.target_teams.through.objects.filter(
-        learninggoal__organization=organization
+        learninggoal__organization__in=pks
     ).values_list("learninggoal_id", "team_id"):
         goal_teams[lg_id].append(team_id)
-    lgs = [
-        gt.LearningGoalData(
-            pk, title, bool((measure or "").strip()), f"{title} {behaviour} {who}", tuple(sorted(goal_teams[pk]))
-        )
-        for pk, title, measure, behaviour, who in LearningGoal.objects.filter(organization=organization).values_list(
-            "pk", "title", "measure", "behaviour", "who"
-        )
-    ]
-    records = cached_activity_participation(organization)
-    teams: dict[int, list[int]] = defaultdict(list)
-    for activity_id, team_id in ActivityTeam.objects.filter(organization=organization).values_list(
-        "activity_id", "team_id"
+    lgs: dict[int, list[gt.LearningGoalData]] = defaultdict(list)
+    for org_id, pk, title, measure, behaviour, who in LearningGoal.objects.filter(organization__in=pks).values_list(
+        "organization_id", "pk", "title", "measure", "behaviour", "who"
     ):
-        teams[activity_id].append(team_id)
-    activities = [
-        gt.ActivityData(
-            pk,
-            title,
-            cost or Decimal(0),
-            activity_hours(hpp, participants, count),
-            tuple(sorted(teams.get(pk, ()))),
-            start,
-            f"{title} {goal}",
-            tuple((team, n) for team, n, _completed in records.get(pk, ())),
+        text = f"{title} {behaviour} {who}"
+        lgs[org_id].append(
+            gt.LearningGoalData(pk, title, bool((measure or "").strip()), text, tuple(sorted(goal_teams[pk])))
         )
-        for pk, title, cost, hpp, participants, count, start, goal in Activity.objects.filter(organization=organization)
+    records = {org.pk: cached_activity_participation(org) for org in organizations} if participations else {}
+    teams: dict[int, list[int]] = defaultdict(list)
+    for activity_id, team_id in ActivityTeam.objects.filter(organization__in=pks).values_list("activity_id", "team_id"):
+        teams[activity_id].append(team_id)
+    activities: dict[int, list[gt.ActivityData]] = defaultdict(list)
+    for org_id, pk, title, cost, hpp, participants, count, start, goal in (
+        Activity.objects.filter(organization__in=pks)
         .order_by("title", "pk")
         .values_list(
-            "pk", "title", "cost", "hours_per_participant", "participants", "participation_count", "start_date", "goal"
+            "organization_id",
+            "pk",
+            "title",
+            "cost",
+            "hours_per_participant",
+            "participants",
+            "participation_count",
+            "start_date",
+            "goal",
         )
-    ]
-    goal_links = set(
-        LearningGoalLink.objects.filter(organization=organization).values_list("strategic_goal_id", "learning_goal_id")
-    )
-    activity_links = set(
-        ActivityLink.objects.filter(organization=organization).values_list("learning_goal_id", "activity_id")
-    )
-    return gt.Thread(sgs, lgs, activities, goal_links, activity_links)
+    ):
+        by_team = records.get(org_id, {}).get(pk, ())
+        activities[org_id].append(
+            gt.ActivityData(
+                pk,
+                title,
+                cost or Decimal(0),
+                activity_hours(hpp, participants, count),
+                tuple(sorted(teams.get(pk, ()))),
+                start,
+                f"{title} {goal}",
+                tuple((team, n) for team, n, _completed in by_team),
+            )
+        )
+    goal_links: dict[int, set] = defaultdict(set)
+    for org_id, sg_id, lg_id in LearningGoalLink.objects.filter(organization__in=pks).values_list(
+        "organization_id", "strategic_goal_id", "learning_goal_id"
+    ):
+        goal_links[org_id].add((sg_id, lg_id))
+    activity_links: dict[int, set] = defaultdict(set)
+    for org_id, lg_id, activity_id in ActivityLink.objects.filter(organization__in=pks).values_list(
+        "organization_id", "learning_goal_id", "activity_id"
+    ):
+        activity_links[org_id].add((lg_id, activity_id))
+    return {pk: gt.Thread(sgs[pk], lgs[pk], activities[pk], goal_links[pk], activity_links[pk]) for pk in pks}
 
 
 def rejected_pairs(organization) -> set[tuple[int, int]]:

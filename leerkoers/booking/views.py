@@ -359,18 +359,21 @@ def advisor_overview(request):
     )
     for booking in upcoming:
         booking.scan = scan_link(booking.scan_response)
-    clients = []
-    for grant in (
-        AdvisorGrant.objects.filter(advisor=user).select_related("organization").order_by("organization__name")
-    ):
-        steps = journey.journey_for(grant.organization)
-        clients.append(
-            {
-                "organization": grant.organization,
-                "progress": round(100 * journey.progress_share(steps)),
-                "steps": steps,
-            }
-        )
+    organizations = [
+        grant.organization
+        for grant in AdvisorGrant.objects.filter(advisor=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    ]
+    journeys = journey.journeys_for(organizations)  # queries independent of the number of clients
+    clients = [
+        {
+            "organization": org,
+            "progress": round(100 * journey.progress_share(journeys[org.pk])),
+            "steps": journeys[org.pk],
+        }
+        for org in organizations
+    ]
     profile = AdvisorProfile.objects.filter(advisor=user).first() if user.is_advisor else None
     feed_url = (
         request.build_absolute_uri(

@@ -179,18 +179,26 @@ class _Row:
     verified: bool
 
 
-def _load(scan_round: ScanRound) -> tuple[dict[str, list[_Row]], int]:
-    """The round's counted responses per layer, and how many were left out as too fast."""
-    by_layer: dict[str, list[_Row]] = {layer: [] for layer in Layer.values}
-    excluded = 0
-    for layer, scores, answers, verified, too_fast in ScanResponse.objects.filter(
-        organization=scan_round.organization, round=scan_round
-    ).values_list("layer", "dimension_scores", "answers", "verified", "too_fast"):
+Loaded = tuple[dict[str, list[_Row]], int]
+
+
+def load_many(rounds) -> dict[int, Loaded]:
+    """Per round (by pk): its counted responses per layer, and how many were left out as too
+    fast. One query for any number of rounds (of any organisations)."""
+    by_round = {r.pk: {layer: [] for layer in Layer.values} for r in rounds}
+    excluded = dict.fromkeys(by_round, 0)
+    for round_id, layer, scores, answers, verified, too_fast in ScanResponse.objects.filter(
+        organization_id__in={r.organization_id for r in rounds}, round_id__in=list(by_round)
+    ).values_list("round_id", "layer", "dimension_scores", "answers", "verified", "too_fast"):
         if too_fast:
-            excluded += 1
+            excluded[round_id] += 1
         else:
-            by_layer.setdefault(layer, []).append(_Row(scores, answers, verified))
-    return by_layer, excluded
+            by_round[round_id].setdefault(layer, []).append(_Row(scores, answers, verified))
+    return {pk: (by_layer, excluded[pk]) for pk, by_layer in by_round.items()}
+
+
+def _load(scan_round: ScanRound) -> Loaded:
+    return load_many([scan_round])[scan_round.pk]
 
 
 def _distinct(rows: list[_Row], item_ids: list[str], enough: int) -> int:
@@ -244,10 +252,11 @@ def round_total(scan_round: ScanRound) -> ShownCount:
     return ShownCount(None, threshold()) if 0 < total < threshold() else ShownCount(total)
 
 
-def round_counts(scan_round: ScanRound) -> dict[str, ShownCount]:
-    """Respondents per layer (and 'total') as they may be shown: the same decision as the results."""
+def round_counts(scan_round: ScanRound, loaded: Loaded | None = None) -> dict[str, ShownCount]:
+    """Respondents per layer (and 'total') as they may be shown: the same decision as the
+    results. `loaded`: the round's entry of `load_many`, where the caller has it."""
     minimum = threshold()
-    by_layer, _excluded = _load(scan_round)
+    by_layer, _excluded = loaded or _load(scan_round)
     item_ids = instrument.item_ids(scan_round.instrument_id)
     hidden = _layer_decision(by_layer, item_ids, minimum)
     result = {layer: _shown_count(len(by_layer[layer]), hidden.get(layer), minimum) for layer in Layer.values}
@@ -355,14 +364,15 @@ def _gaps(by_layer, layers: list[Group], dimensions: list[Dimension]) -> list[di
     return [gap for _difference, _index, gap in found[:3]]
 
 
-def round_results(scan_round: ScanRound, lang: str = "nl") -> RoundResults:
-    """The anonymised results of a round (the round may still be open: callers decide)."""
+def round_results(scan_round: ScanRound, lang: str = "nl", loaded: Loaded | None = None) -> RoundResults:
+    """The anonymised results of a round (the round may still be open: callers decide).
+    `loaded`: the round's entry of `load_many`, where the caller has it."""
     minimum = threshold()
     definition = instrument.definition(scan_round.instrument_id)
     dimensions = _dimension_list(scan_round.instrument_id, lang)
     dimension_ids = [d.id for d in dimensions]
     item_ids = instrument.item_ids(scan_round.instrument_id)
-    by_layer, excluded = _load(scan_round)
+    by_layer, excluded = loaded or _load(scan_round)
     layer_hidden = _layer_decision(by_layer, item_ids, minimum)
     cells = _cell_decisions(by_layer, layer_hidden, dimension_ids, minimum)
 
@@ -396,11 +406,11 @@ def trend(organization, lang: str = "nl") -> list[dict]:
     rounds = list(
         ScanRound.objects.filter(organization=organization, status=ScanRound.Status.CLOSED).order_by("closed_at", "pk")
     )
-    points = []
-    for scan_round in rounds:
-        result = round_results(scan_round, lang)
-        points.append({"round": scan_round, "overall": result.overall})
-    return points
+    loaded = load_many(rounds)
+    return [
+        {"round": scan_round, "overall": round_results(scan_round, lang, loaded[scan_round.pk]).overall}
+        for scan_round in rounds
+    ]
 
 
 def benchmark(scan_round: ScanRound, lang: str = "nl") -> dict:

@@ -198,10 +198,9 @@ def test_it_shows_the_advisor_their_sessions_clients_and_private_feed(
     assert feed_url
     feed = client.get("/" + feed_url.split("://", 1)[1].split("/", 1)[1])
     assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content
-    # Each client organisation's journey costs what its step reporters cost (at most 5 each,
-    # see docs/foundation.md); the sessions must not add a query per session.
-    clients = len(response.context["clients"])
-    with django_assert_max_num_queries(8 + 5 * 7 * clients):
+    # The clients' journeys are computed together (see the test below); the sessions must
+    # not add a query per session either.
+    with django_assert_max_num_queries(8 + 30):
         advisor_client.get("/sessie/adviseur/")
     with CaptureQueriesContext(connection) as before:
         advisor_client.get("/sessie/adviseur/")
@@ -388,3 +387,65 @@ def test_it_records_every_change_of_an_advisors_availability_in_the_audit_trail(
         "availability.feed_rotate",
     ]
     assert not profile.windows.filter(pk=window.pk).exists()
+
+
+def _client_with_every_step(n: int, advisor) -> None:
+    """An organisation the advisor may see, with data in every step (so that each step's
+    reporter has rounds, responses, activities and goals to read)."""
+    from leerkoers.alignment.models import Kpi, StrategicGoal
+    from leerkoers.inventory.models import Activity
+    from leerkoers.orgs.models import AdvisorGrant, Organization
+    from leerkoers.scan.models import Layer, ScanRound
+    from leerkoers.scan.services import round_open
+    from leerkoers.scan.tests.conftest import add_responses
+    from leerkoers.vision.models import VisionRound, VisionStatement
+
+    org = Organization.objects.create(name=f"Klant {n}", slug=f"klant-{n}")
+    AdvisorGrant.objects.create(organization=org, advisor=advisor)
+    closed = round_open(organization=org, title="Eerste", actor=None)
+    add_responses(closed, Layer.EMPLOYEES, 6, 4)
+    ScanRound.objects.filter(pk=closed.pk).update(status=ScanRound.Status.CLOSED)
+    add_responses(round_open(organization=org, title="Tweede", actor=None), Layer.MANAGERS, 5, 2)
+    Activity.objects.bulk_create(
+        Activity(organization=org, title=f"Cursus {i}", goal="Doel", cost=100) for i in range(3)
+    )
+    vision_round = VisionRound.objects.create(organization=org, title="Visie", closes_on=timezone.localdate())
+    VisionStatement.objects.create(organization=org, round=vision_round, text="Leren hoort bij het werk")
+    goal = StrategicGoal.objects.create(organization=org, title="Veilige zorg", theme="zorg", status="active")
+    today = timezone.localdate()
+    Kpi.objects.create(
+        organization=org,
+        strategic_goal=goal,
+        name="Incidenten",
+        unit="number",
+        baseline_value=10,
+        baseline_date=today,
+        target_value=5,
+        target_date=today + timedelta(days=365),
+    )
+
+
+def test_the_advisor_overview_costs_the_same_queries_for_one_client_and_for_five(advisor_client, advisor_user, org):
+    from leerkoers.orgs.models import AdvisorGrant
+
+    AdvisorGrant.objects.filter(advisor=advisor_user).exclude(organization=org).delete()
+    advisor_client.get("/sessie/adviseur/")  # warm the caches the first request fills
+    with CaptureQueriesContext(connection) as one:
+        response = advisor_client.get("/sessie/adviseur/")
+    assert [c["organization"] for c in response.context["clients"]] == [org]
+    for n in range(4):
+        _client_with_every_step(n, advisor_user)
+    advisor_client.get("/sessie/adviseur/")
+    with CaptureQueriesContext(connection) as five:
+        response = advisor_client.get("/sessie/adviseur/")
+    clients = response.context["clients"]
+    assert len(clients) == 5
+    klant = next(c for c in clients if c["organization"].slug == "klant-0")
+    statuses = {step.definition.key: step.report.status for step in klant["steps"]}
+    assert statuses == {
+        "scan": "in_progress",
+        "inventory": "in_progress",
+        "vision": "in_progress",
+        "alignment": "in_progress",
+    }
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
