@@ -14,13 +14,14 @@ from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from leerkoers.lib.api_body import BodyRefused, LimitedJsonParser
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import UNSAFE_METHODS, resolve_access
 from leerkoers.orgs.models import ApiToken, hash_token
 
@@ -93,18 +94,6 @@ api = NinjaAPI(
     docs_url="/docs",
     parser=LimitedJsonParser(),
 )
-
-
-class FieldError(Schema):
-    field: str = Field(description="where in the request, dotted (`teams.0`); empty for the whole request")
-    message: str
-
-
-class ErrorOut(Schema):
-    """The one shape of every error answer."""
-
-    detail: str
-    errors: list[FieldError] = Field(default_factory=list, description="per field, on 422")
 
 
 # The error answers an operation can give, declared once and added to every operation's

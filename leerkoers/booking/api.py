@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from leerkoers.api import ErrorOut
 from leerkoers.booking import ics, links, services
 from leerkoers.booking.models import Booking
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import PathId
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import BOARD, LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.vision import consensus, export, results, selectors, services
