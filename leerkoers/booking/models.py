@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from leerkoers.orgs.models import hash_token
+
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 
 
@@ -134,10 +136,6 @@ class AvailabilityException(models.Model):
             raise ValidationError({"end": _("The end must be after the start.")})
         if self.kind == self.Kind.EXTRA and self.start is None:
             raise ValidationError({"start": _("Extra hours need a start and an end time.")})
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _new_salt() -> str:

@@ -10,7 +10,6 @@ The invitation model has `organization`, `round` (a model with `organization`, `
 and `is_open`), `membership`, `layer` and a unique `token_hash`.
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,13 +28,9 @@ from leerkoers.accounts.models import User
 from leerkoers.audit.services import audit_record
 from leerkoers.jobs.models import Job
 from leerkoers.jobs.services import ProgressReporter, job_create, job_fail, job_finish
-from leerkoers.orgs.models import Membership
+from leerkoers.orgs.models import Membership, hash_token
 
 PERSONAL_PREFIX = "p-"
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -115,7 +110,7 @@ def invitations_send(*, links: PersonalLinks, round_, actor, progress=None, chun
             layer = links.layer_for_role.get(member.role, links.default_layer)
             rows.append(
                 links.model(
-                    organization=organization, round=round_, membership=member, layer=layer, token_hash=token_hash(raw)
+                    organization=organization, round=round_, membership=member, layer=layer, token_hash=hash_token(raw)
                 )
             )
             context = {"organization": organization, "round": round_, "link": links.link_url(raw), "member": member}

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerkoers.audit.services import audit_record
-from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, token_hash
-from leerkoers.orgs.models import Organization, Role, Sector, SizeBand
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks
+from leerkoers.orgs.models import Organization, Role, Sector, SizeBand, hash_token
 from leerkoers.scan import instrument, scoring
 from leerkoers.scan.models import Instrument, Layer, RoundLink, ScanInvitation, ScanResponse, ScanRound
 
@@ -88,7 +88,7 @@ def link_resolve(token: str, *, cached: bool = False) -> Target | None:
     stale — only for submitting, which checks the status again in its transaction."""
     if token.startswith(PERSONAL_PREFIX):
         invitation = (
-            ScanInvitation.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
+            ScanInvitation.objects.filter(token_hash=hash_token(token)).select_related("round__organization").first()
         )
         return Target(invitation.round, invitation.layer, invitation) if invitation else None
     known = _LAYER_LINKS.get(token) if cached else None

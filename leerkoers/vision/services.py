@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerkoers.audit.services import audit_record
-from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, token_hash
-from leerkoers.orgs.models import Organization
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks
+from leerkoers.orgs.models import Organization, hash_token
 from leerkoers.scan.models import Layer
 from leerkoers.scan.services import LAYER_FOR_ROLE
 from leerkoers.vision.models import (
@@ -180,7 +180,7 @@ def start_resolve(token: str) -> tuple[VisionRound, str, VisionInvitation | None
     """The round and layer behind a personal or layer link, or None for an unknown link."""
     if token.startswith(PERSONAL_PREFIX):
         invitation = (
-            VisionInvitation.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
+            VisionInvitation.objects.filter(token_hash=hash_token(token)).select_related("round__organization").first()
         )
         return (invitation.round, invitation.layer, invitation) if invitation else None
     link = VisionLayerLink.objects.filter(token=token).select_related("round__organization").first()
@@ -204,14 +204,14 @@ def participant_start(*, vision_round: VisionRound, layer: str, invitation: Visi
             organization=vision_round.organization,
             round=vision_round,
             layer=layer,
-            token_hash=token_hash(raw),
+            token_hash=hash_token(raw),
             verified=invitation is not None,
         )
     return raw
 
 
 def participant_resolve(token: str) -> VisionParticipant | None:
-    return VisionParticipant.objects.filter(token_hash=token_hash(token)).select_related("round__organization").first()
+    return VisionParticipant.objects.filter(token_hash=hash_token(token)).select_related("round__organization").first()
 
 
 def _require_open(vision_round: VisionRound) -> None:

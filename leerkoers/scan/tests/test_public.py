@@ -5,7 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from leerkoers.jobs.invitations import PERSONAL_PREFIX, token_hash
+from leerkoers.jobs.invitations import PERSONAL_PREFIX
+from leerkoers.orgs.models import hash_token
 from leerkoers.scan import instrument
 from leerkoers.scan.models import RoundLink, ScanInvitation, ScanResponse
 from leerkoers.scan.services import start_issue
@@ -140,7 +141,7 @@ def test_a_personal_link_works_once(client, open_round, employee_user, org):
     raw = PERSONAL_PREFIX + "test-token"
     member = org.memberships.get(user=employee_user)
     ScanInvitation.objects.create(
-        organization=org, round=open_round, membership=member, layer="employees", token_hash=token_hash(raw)
+        organization=org, round=open_round, membership=member, layer="employees", token_hash=hash_token(raw)
     )
     assert client.post(f"/scan/r/{raw}/", form_data()).status_code == 302
     before = ScanResponse.objects.count()

@@ -4,7 +4,8 @@ personal links to ratings in the database."""
 import pytest
 from django.db import connection
 
-from leerkoers.jobs.invitations import PERSONAL_PREFIX, token_hash
+from leerkoers.jobs.invitations import PERSONAL_PREFIX
+from leerkoers.orgs.models import hash_token
 from leerkoers.vision.models import VisionInvitation, VisionParticipant, VisionRating
 from leerkoers.vision.tests.conftest import seed_statement
 
@@ -16,7 +17,7 @@ def _invite(org, vision_round, layer, n):
     for i in range(n):
         raw = f"{PERSONAL_PREFIX}{layer}-{i}"
         VisionInvitation.objects.create(
-            organization=org, round=vision_round, membership=None, layer=layer, token_hash=token_hash(raw)
+            organization=org, round=vision_round, membership=None, layer=layer, token_hash=hash_token(raw)
         )
         raws.append(raw)
     return raws

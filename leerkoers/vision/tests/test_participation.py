@@ -2,7 +2,8 @@
 
 import pytest
 
-from leerkoers.jobs.invitations import PERSONAL_PREFIX, token_hash
+from leerkoers.jobs.invitations import PERSONAL_PREFIX
+from leerkoers.orgs.models import hash_token
 from leerkoers.vision.models import (
     VisionAnswer,
     VisionInvitation,
@@ -40,7 +41,7 @@ def test_a_personal_link_works_once_and_keeps_no_trace_of_the_participant(client
         round=vision_round,
         membership=org.memberships.first(),
         layer="board",
-        token_hash=token_hash(raw),
+        token_hash=hash_token(raw),
     )
     _start(client, raw)
     invitation.refresh_from_db()
