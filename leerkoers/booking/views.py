@@ -115,6 +115,24 @@ def _visitor(form: BookingForm, zone) -> services.Visitor:
     )
 
 
+def _rate_limited(request) -> HttpResponse | None:
+    """The 429 page once a client address has made too many booking attempts, else None."""
+    retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
+    if retry is None:
+        return None
+    response = render(request, "booking/rate_limited.html", {"retry": retry}, status=429)
+    response["Retry-After"] = str(retry)
+    return response
+
+
+def _week_urls(first_day: date, zone, now, query) -> tuple[str | None, str]:
+    """The previous week's link (None before today) and the next week's; `query(day)` gives
+    the query string that starts the page on `day`."""
+    previous = first_day - timedelta(days=DAYS_SHOWN)
+    next_url = "?" + query(first_day + timedelta(days=DAYS_SHOWN))
+    return ("?" + query(previous) if first_day > now.astimezone(zone).date() else None), next_url
+
+
 def _booking_page(request, *, template: str, context: dict, organization=None, initial=None):
     """The booking page, public or inside an organisation: pick a slot, give details, book."""
     now = timezone.now()
@@ -124,11 +142,8 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
     alternatives = None
     status = 200
     if request.method == "POST":
-        retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
-        if retry is not None:
-            response = render(request, "booking/rate_limited.html", {"retry": retry}, status=429)
-            response["Retry-After"] = str(retry)
-            return response
+        if limited := _rate_limited(request):
+            return limited
         if form.is_valid():
             try:
                 booking = services.booking_create(
@@ -152,6 +167,9 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
         else:
             status = 422
     slots = choice.slots(now)
+    previous_week_url, next_week_url = _week_urls(
+        choice.first_day, choice.zone, now, lambda day: choice.query(**{"from": day.isoformat()})
+    )
     return render(
         request,
         template,
@@ -163,12 +181,8 @@ def _booking_page(request, *, template: str, context: dict, organization=None, i
             "alternatives": [s.start.astimezone(choice.zone) for s in alternatives or []],
             "taken": alternatives is not None,
             "selected": request.POST.get("start", ""),
-            "previous_week_url": "?"
-            + choice.query(**{"from": (choice.first_day - timedelta(days=DAYS_SHOWN)).isoformat()})
-            if choice.first_day > now.astimezone(choice.zone).date()
-            else None,
-            "next_week_url": "?"
-            + choice.query(**{"from": (choice.first_day + timedelta(days=DAYS_SHOWN)).isoformat()}),
+            "previous_week_url": previous_week_url,
+            "next_week_url": next_week_url,
             "zones": sorted(zoneinfo.available_timezones()),
             "scan_link": scan_link(choice.scan_response),
         },
@@ -248,71 +262,66 @@ def cancel(request, token):
     return redirect("booking_public:manage", token=token)
 
 
-@never_cache
-def reschedule(request, token):
-    booking = _booking_or_404(token)
-    now = timezone.now()
-    refusal = services.booking_refusal(booking, now)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("booking_public:manage", token=token)
-    zone = _zone(request.GET.get("tz") or booking.visitor_time_zone)
+def _reschedule_attempt(request, booking, token, now, zone) -> tuple[HttpResponse | None, list | None, int]:
+    """Move the session to the posted time: (the response to send if it is done or refused,
+    the alternatives if the time was just taken, the status of the page otherwise)."""
+    if limited := _rate_limited(request):
+        return limited, None, 429
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the times shown."))
+        return None, None, 422
+    try:
+        services.booking_reschedule(booking=booking, start=form.cleaned_data["start"], now=now)
+    except services.SlotTaken as taken:
+        return None, [s.start.astimezone(zone) for s in taken.alternatives], 409
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None, None, 422
+    messages.success(request, _("Your session has been moved. A new invitation is on its way."))
+    return redirect("booking_public:manage", token=token), None, 302
+
+
+def _free_slots(booking, first_day, zone, now) -> list:
+    """The advisor's free slots of the week shown, other than the session's own time."""
     profile = get_object_or_404(
         AdvisorProfile.objects.prefetch_related("windows", "exceptions"), advisor=booking.advisor
     )
-    first_day = _first_day(request.GET.get("from"), zone)
-    alternatives = None
-    status = 200
-    if request.method == "POST":
-        retry = retry_after(request, "booking", limit="BOOKING_RATE_LIMIT", window="BOOKING_RATE_WINDOW")
-        if retry is not None:
-            response = render(request, "booking/rate_limited.html", {"retry": retry}, status=429)
-            response["Retry-After"] = str(retry)
-            return response
-        form = RescheduleForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose one of the times shown."))
-            status = 422
-        else:
-            try:
-                services.booking_reschedule(booking=booking, start=form.cleaned_data["start"], now=now)
-            except services.SlotTaken as taken:
-                alternatives = [s.start.astimezone(zone) for s in taken.alternatives]
-                status = 409
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-                status = 422
-            else:
-                messages.success(request, _("Your session has been moved. A new invitation is on its way."))
-                return redirect("booking_public:manage", token=token)
     start, end = services.local_day_range(first_day, first_day + timedelta(days=DAYS_SHOWN - 1), zone)
-    free = [
-        s
-        for s in services.advisor_slots(
-            profile, length=booking.length_minutes, start=start, end=end, now=now, exclude=booking
-        )
-        if s.start != booking.start
-    ]
-    return render(
-        request,
-        "booking/reschedule.html",
-        {
-            "booking": booking,
-            "token": token,
-            "zone": str(zone),
-            "current": booking.start.astimezone(zone),
-            "days": slotlib.group_by_day(free, zone),
-            "alternatives": alternatives,
-            "taken": alternatives is not None,
-            "next_url": "?"
-            + urlencode({"tz": str(zone), "from": (first_day + timedelta(days=DAYS_SHOWN)).isoformat()}),
-            "previous_url": "?"
-            + urlencode({"tz": str(zone), "from": (first_day - timedelta(days=DAYS_SHOWN)).isoformat()})
-            if first_day > now.astimezone(zone).date()
-            else None,
-        },
-        status=status,
+    found = services.advisor_slots(
+        profile, length=booking.length_minutes, start=start, end=end, now=now, exclude=booking
     )
+    return [s for s in found if s.start != booking.start]
+
+
+@never_cache
+def reschedule(request, token):
+    booking, now = _booking_or_404(token), timezone.now()
+    if refusal := services.booking_refusal(booking, now):
+        messages.error(request, refusal)
+        return redirect("booking_public:manage", token=token)
+    zone = _zone(request.GET.get("tz") or booking.visitor_time_zone)
+    first_day = _first_day(request.GET.get("from"), zone)
+    alternatives, status = None, 200
+    if request.method == "POST":
+        done, alternatives, status = _reschedule_attempt(request, booking, token, now, zone)
+        if done is not None:
+            return done
+    previous_url, next_url = _week_urls(
+        first_day, zone, now, lambda day: urlencode({"tz": str(zone), "from": day.isoformat()})
+    )
+    context = {
+        "booking": booking,
+        "token": token,
+        "zone": str(zone),
+        "current": booking.start.astimezone(zone),
+        "days": slotlib.group_by_day(_free_slots(booking, first_day, zone, now), zone),
+        "alternatives": alternatives,
+        "taken": alternatives is not None,
+        "next_url": next_url,
+        "previous_url": previous_url,
+    }
+    return render(request, "booking/reschedule.html", context, status=status)
 
 
 @never_cache
@@ -347,26 +356,17 @@ def _require_advisor_or_staff(user) -> None:
         raise PermissionDenied
 
 
-@login_required
-def advisor_overview(request):
-    _require_advisor_or_staff(request.user)
-    user = request.user
-    now = timezone.now()
-    upcoming = list(
-        Booking.objects.filter(advisor=user, status__in=services.ACTIVE, end__gte=now)
-        .select_related("organization", "scan_response")
-        .order_by("start")[:100]
-    )
-    for booking in upcoming:
-        booking.scan = scan_link(booking.scan_response)
+def _advisor_clients(user) -> list[dict]:
+    """The advisor's client organisations with their journeys, computed together (the
+    queries do not grow with the number of clients)."""
     organizations = [
         grant.organization
         for grant in AdvisorGrant.objects.filter(advisor=user)
         .select_related("organization")
         .order_by("organization__name")
     ]
-    journeys = journey.journeys_for(organizations)  # queries independent of the number of clients
-    clients = [
+    journeys = journey.journeys_for(organizations)
+    return [
         {
             "organization": org,
             "progress": round(100 * journey.progress_share(journeys[org.pk])),
@@ -374,38 +374,38 @@ def advisor_overview(request):
         }
         for org in organizations
     ]
+
+
+def _upcoming(now, advisor=None, related=("organization", "scan_response")):
+    """Active sessions still to come (of one advisor, or everyone's), the first hundred."""
+    sessions = Booking.objects.filter(status__in=services.ACTIVE, end__gte=now)
+    if advisor is not None:
+        sessions = sessions.filter(advisor=advisor)
+    return list(sessions.select_related(*related).order_by("start")[:100])
+
+
+@login_required
+def advisor_overview(request):
+    _require_advisor_or_staff(request.user)
+    user, now = request.user, timezone.now()
+    upcoming = _upcoming(now, advisor=user)
+    for booking in upcoming:
+        booking.scan = scan_link(booking.scan_response)
     profile = AdvisorProfile.objects.filter(advisor=user).first() if user.is_advisor else None
-    feed_url = (
-        request.build_absolute_uri(
-            reverse("booking_public:feed", kwargs={"advisor_id": user.pk, "token": profile.feed_token()})
-        )
-        if profile
-        else None
-    )
-    advisors = (
-        User.objects.filter(is_advisor=True).order_by("full_name", "email") if user.is_staff else User.objects.none()
-    )
-    # Platform staff look after every advisor's calendar.
-    everyone = (
-        Booking.objects.filter(status__in=services.ACTIVE, end__gte=now)
-        .select_related("advisor")
-        .order_by("start")[:100]
-        if user.is_staff
-        else []
-    )
-    return render(
-        request,
-        "booking/advisor_overview.html",
-        {
-            "upcoming": upcoming,
-            "clients": clients,
-            "profile": profile,
-            "feed_url": feed_url,
-            "advisors": advisors,
-            "everyone": everyone,
-            "zone": profile.zone if profile else _zone(None),
-        },
-    )
+    feed = profile and reverse("booking_public:feed", kwargs={"advisor_id": user.pk, "token": profile.feed_token()})
+    staff = user.is_staff  # platform staff look after every advisor's calendar
+    context = {
+        "upcoming": upcoming,
+        "clients": _advisor_clients(user),
+        "profile": profile,
+        "feed_url": request.build_absolute_uri(feed) if feed else None,
+        "advisors": User.objects.filter(is_advisor=True).order_by("full_name", "email")
+        if staff
+        else User.objects.none(),
+        "everyone": _upcoming(now, related=("advisor",)) if staff else [],
+        "zone": profile.zone if profile else _zone(None),
+    }
+    return render(request, "booking/advisor_overview.html", context)
 
 
 @login_required
@@ -441,59 +441,63 @@ def _managed_profile(request, advisor_id: int | None) -> AdvisorProfile:
     return services.profile_for(advisor)
 
 
+def _availability_forms(profile, data, action: str | None) -> dict:
+    """The page's three forms, the one named by the posted `action` bound to `data`."""
+    forms = {}
+    for name, form_class, new in (
+        ("profile", ProfileForm, lambda: profile),
+        ("window", WindowForm, lambda: WeeklyWindow(profile=profile)),
+        ("exception", ExceptionForm, lambda: AvailabilityException(profile=profile)),
+    ):
+        if name == action:
+            forms[name] = form_class(data, instance=new(), prefix=name)
+        else:
+            forms[name] = form_class(instance=profile if name == "profile" else None, prefix=name)
+    return forms
+
+
+def _availability_change(request, profile, forms, action: str) -> str | None:
+    """Carry out the posted action through its service: the message to show, or None when
+    the form is invalid or the action unknown."""
+    actor = request.user
+    if action in forms:
+        form = forms[action]
+        if not form.is_valid():
+            return None
+        if action == "profile":
+            services.availability_profile_save(profile=form.save(commit=False), actor=actor)
+            return _("Settings saved.")
+        if action == "window":
+            services.availability_window_add(window=form.save(commit=False), actor=actor)
+            return _("Weekly hours added.")
+        services.availability_exception_add(exception=form.save(commit=False), actor=actor)
+        return _("Exception added.")
+    if action in ("delete-window", "delete-exception"):
+        model = WeeklyWindow if action == "delete-window" else AvailabilityException
+        services.availability_remove(profile=profile, model=model, pk=parse_id(request.POST.get("id")), actor=actor)
+        return _("Weekly hours removed.") if model is WeeklyWindow else _("Exception removed.")
+    if action == "rotate-feed":
+        services.availability_feed_rotate(profile=profile, actor=actor)
+        return _("A new calendar address was made; the old one no longer works.")
+    return None
+
+
 @login_required
 def availability(request, advisor_id: int | None = None):
     profile = _managed_profile(request, advisor_id)
-    here = request.path
-    profile_form = ProfileForm(instance=profile, prefix="profile")
-    window_form = WindowForm(prefix="window")
-    exception_form = ExceptionForm(prefix="exception")
-    action = request.POST.get("action")
-    if request.method == "POST":
-        if action == "profile":
-            profile_form = ProfileForm(request.POST, instance=profile, prefix="profile")
-            if profile_form.is_valid():
-                services.availability_profile_save(profile=profile_form.save(commit=False), actor=request.user)
-                messages.success(request, _("Settings saved."))
-                return redirect(here)
-        elif action == "window":
-            window_form = WindowForm(request.POST, instance=WeeklyWindow(profile=profile), prefix="window")
-            if window_form.is_valid():
-                services.availability_window_add(window=window_form.save(commit=False), actor=request.user)
-                messages.success(request, _("Weekly hours added."))
-                return redirect(here)
-        elif action == "exception":
-            exception_form = ExceptionForm(
-                request.POST, instance=AvailabilityException(profile=profile), prefix="exception"
-            )
-            if exception_form.is_valid():
-                services.availability_exception_add(exception=exception_form.save(commit=False), actor=request.user)
-                messages.success(request, _("Exception added."))
-                return redirect(here)
-        elif action == "delete-window":
-            services.availability_remove(
-                profile=profile, model=WeeklyWindow, pk=parse_id(request.POST.get("id")), actor=request.user
-            )
-            messages.success(request, _("Weekly hours removed."))
-            return redirect(here)
-        elif action == "delete-exception":
-            services.availability_remove(
-                profile=profile, model=AvailabilityException, pk=parse_id(request.POST.get("id")), actor=request.user
-            )
-            messages.success(request, _("Exception removed."))
-            return redirect(here)
-        elif action == "rotate-feed":
-            services.availability_feed_rotate(profile=profile, actor=request.user)
-            messages.success(request, _("A new calendar address was made; the old one no longer works."))
-            return redirect(here)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = _availability_forms(profile, request.POST, action)
+    if action and (done := _availability_change(request, profile, forms, action)):
+        messages.success(request, done)
+        return redirect(request.path)
     return render(
         request,
         "booking/availability.html",
         {
             "profile": profile,
-            "profile_form": profile_form,
-            "window_form": window_form,
-            "exception_form": exception_form,
+            "profile_form": forms["profile"],
+            "window_form": forms["window"],
+            "exception_form": forms["exception"],
             "windows": profile.windows.all(),
             "exceptions": profile.exceptions.filter(date__gte=timezone.now().date() - timedelta(days=1)),
         },

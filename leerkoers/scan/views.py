@@ -66,6 +66,53 @@ def round_create(request, access):
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
 
+def _results_context(scan_round) -> dict:
+    """What a closed round's page shows: the results, the heatmap, the chart, the benchmark."""
+    result = results.round_results(scan_round, _lang())
+    groups = [result.overall] + result.layers
+    benchmark = results.benchmark(scan_round, _lang())
+    return {
+        "result": result,
+        "groups": groups,
+        "heatmap": [
+            (
+                d,
+                [
+                    (
+                        g,
+                        g.dimensions.get(d.id),
+                        _heat(g.dimensions.get(d.id)),
+                        g.intervals.get(d.id),
+                        g.cell_reasons.get(d.id),
+                        g.dont_know.get(d.id),
+                    )
+                    for g in groups
+                ],
+            )
+            for d in result.dimensions
+        ],
+        "has_complementary_cells": any("complementary" in g.cell_reasons.values() for g in groups),
+        "chart": {
+            "labels": [d.name for d in result.dimensions],
+            "series": [
+                {"label": g.label, "scores": [g.dimensions.get(d.id) for d in result.dimensions]}
+                for g in groups
+                if g.shown
+            ],
+        },
+        "level_label": scoring.LEVEL_LABELS.get(result.overall.level or ""),
+        "benchmark": benchmark,
+        "benchmark_rows": [
+            (
+                d.name,
+                result.overall.dimensions.get(d.id) if result.overall.shown else None,
+                benchmark.get("dimensions", {}).get(d.id),
+            )
+            for d in result.dimensions
+        ],
+    }
+
+
 @org_view(LEADERSHIP)
 def round_detail(request, access, scan_round_id):
     scan_round = access.get(ScanRound, public_id=scan_round_id)
@@ -74,49 +121,7 @@ def round_detail(request, access, scan_round_id):
         context["invite_job"] = invitations_job(PERSONAL_LINKS, scan_round)
         context["links"] = [(link.get_layer_display(), link_url(link.token)) for link in scan_round.links.all()]
     if not scan_round.is_open:
-        result = results.round_results(scan_round, _lang())
-        groups = [result.overall] + result.layers
-        benchmark = results.benchmark(scan_round, _lang())
-        context.update(
-            result=result,
-            groups=groups,
-            heatmap=[
-                (
-                    d,
-                    [
-                        (
-                            g,
-                            g.dimensions.get(d.id),
-                            _heat(g.dimensions.get(d.id)),
-                            g.intervals.get(d.id),
-                            g.cell_reasons.get(d.id),
-                            g.dont_know.get(d.id),
-                        )
-                        for g in groups
-                    ],
-                )
-                for d in result.dimensions
-            ],
-            has_complementary_cells=any("complementary" in g.cell_reasons.values() for g in groups),
-            chart={
-                "labels": [d.name for d in result.dimensions],
-                "series": [
-                    {"label": g.label, "scores": [g.dimensions.get(d.id) for d in result.dimensions]}
-                    for g in groups
-                    if g.shown
-                ],
-            },
-            level_label=scoring.LEVEL_LABELS.get(result.overall.level or ""),
-            benchmark=benchmark,
-            benchmark_rows=[
-                (
-                    d.name,
-                    result.overall.dimensions.get(d.id) if result.overall.shown else None,
-                    benchmark.get("dimensions", {}).get(d.id),
-                )
-                for d in result.dimensions
-            ],
-        )
+        context.update(_results_context(scan_round))
     return render(request, "scan/round.html", context)
 
 
