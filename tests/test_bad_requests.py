@@ -189,9 +189,11 @@ def test_it_refuses_a_learning_goal_with_too_many_ids(writer, org, field, count)
 def test_it_refuses_a_multipart_body_without_a_boundary(writer, org):
     before = ImportRun.objects.filter(organization=org).count()
     response = writer.generic(
-        "POST", f"{API}/imports", b"--x\r\nContent-Disposition: form-data; name=kind\r\n\r\nactivities\r\n--x--\r\n",
+        "POST",
+        f"{API}/imports",
+        b"--x\r\nContent-Disposition: form-data; name=kind\r\n\r\nactivities\r\n--x--\r\n",
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     _assert_api_error(response, 400)
     assert ImportRun.objects.filter(organization=org).count() == before
 

@@ -92,8 +92,9 @@ def theme_list(request, org_slug: str):
 def theme_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(ThemeIn, payload)
-    theme = services.theme_create(organization=access.organization, key=data.key, name=data.name,
-                                  actor=access.token or request.user)  # fmt: skip
+    theme = services.theme_create(
+        organization=access.organization, key=data.key, name=data.name, actor=access.token or request.user
+    )
     return Status(201, {"id": theme.pk, "key": theme.key, "name": theme.name, "preset": False})
 
 
@@ -553,8 +554,9 @@ def _today():
 
 
 def _save_learning_goal(request, access, goal: LearningGoal, data: LearningGoalIn):
-    strategic_goals = _by_ids(access, StrategicGoal, list(dict.fromkeys(data.strategic_goals)), "strategic_goals",
-                              _("strategic goal"))  # fmt: skip
+    strategic_goals = _by_ids(
+        access, StrategicGoal, list(dict.fromkeys(data.strategic_goals)), "strategic_goals", _("strategic goal")
+    )
     teams = _by_ids(access, Team, list(dict.fromkeys(data.target_teams)), "target_teams", _("team"))
     unknown = set(data.rationales) - {sg.pk for sg in strategic_goals}
     if unknown:
@@ -807,14 +809,14 @@ def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "
                 "hours": row.hours.total,
             }
             for row in report.trend
-        ],  # fmt: skip
+        ],
         "matrix": [
             {
                 "strategic_goal": sg.id,
                 "learning_goals": [lg.id for lg, on in zip(thread.learning_goals, cells, strict=True) if on],
             }
             for sg, cells in report.matrix
-        ],  # fmt: skip
+        ],
         "suggestions": [
             {"activity": s.activity_id, "learning_goal": s.learning_goal_id, "score": round(s.score, 1)}
             for s in report.suggestions[:SUGGESTIONS_SHOWN]

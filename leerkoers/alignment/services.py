@@ -66,8 +66,9 @@ def theme_delete(*, theme: Theme, actor) -> None:
     if StrategicGoal.objects.filter(organization=theme.organization, theme=theme.key).exists():
         raise ValidationError(_("Strategic goals still use this theme; give them another theme first."))
     with transaction.atomic():
-        audit_record(organization=theme.organization, actor=actor, action="theme.delete", target=theme,
-                     summary=theme.name)  # fmt: skip
+        audit_record(
+            organization=theme.organization, actor=actor, action="theme.delete", target=theme, summary=theme.name
+        )
         theme.delete()
 
 
@@ -123,8 +124,9 @@ def strategic_goal_save(*, goal: StrategicGoal, actor, changes: dict | None = No
 def strategic_goal_delete(*, goal: StrategicGoal, actor) -> None:
     """Delete a strategic goal with its KPIs and measurements (learning goals stay)."""
     with transaction.atomic():
-        audit_record(organization=goal.organization, actor=actor, action="strategic_goal.delete", target=goal,
-                     summary=goal.title)  # fmt: skip
+        audit_record(
+            organization=goal.organization, actor=actor, action="strategic_goal.delete", target=goal, summary=goal.title
+        )
         goal.delete()
 
 
@@ -195,8 +197,13 @@ def kpi_save(*, kpi: Kpi, actor, changes: dict | None = None) -> Kpi:
     try:
         with transaction.atomic():
             kpi.save()
-            audit_record(organization=kpi.organization, actor=actor, action="kpi.create" if creating else "kpi.update",
-                         target=kpi, summary=kpi.name)  # fmt: skip
+            audit_record(
+                organization=kpi.organization,
+                actor=actor,
+                action="kpi.create" if creating else "kpi.update",
+                target=kpi,
+                summary=kpi.name,
+            )
     except IntegrityError:  # a KPI of the same name was stored in the meantime
         raise ValidationError({"name": _("This strategic goal already has a KPI with this name.")}) from None
     return kpi
@@ -363,8 +370,13 @@ def _store_measurements(organization, rows, items, actor) -> list[Measurement]:
     for item in items:
         counts[item.kpi.pk] = counts.get(item.kpi.pk, 0) + 1
     for kpi_id, count in counts.items():
-        audit_record(organization=organization, actor=actor, action="measurement.create", target=kpis[kpi_id],
-                     summary=_("%(count)d measurement(s)") % {"count": count})  # fmt: skip
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="measurement.create",
+            target=kpis[kpi_id],
+            summary=_("%(count)d measurement(s)") % {"count": count},
+        )
     return created
 
 
@@ -450,8 +462,9 @@ def learning_goal_delete(*, goal: LearningGoal, actor) -> None:
     """Delete a learning goal with its links (the strategic goals and activities stay)."""
     had_activities = goal.activity_links.exists()
     with transaction.atomic():
-        audit_record(organization=goal.organization, actor=actor, action="learning_goal.delete", target=goal,
-                     summary=goal.title)  # fmt: skip
+        audit_record(
+            organization=goal.organization, actor=actor, action="learning_goal.delete", target=goal, summary=goal.title
+        )
         goal.delete()
     if had_activities:
         inventory_changed(goal.organization)
@@ -466,8 +479,13 @@ def activity_link_add(*, goal: LearningGoal, activity, actor) -> tuple[ActivityL
             organization=goal.organization, learning_goal=goal, activity=activity
         )
         if created:
-            audit_record(organization=goal.organization, actor=actor, action="learning_goal.link_activity",
-                         target=goal, summary=f"{goal.title} ← {activity.title}"[:300])  # fmt: skip
+            audit_record(
+                organization=goal.organization,
+                actor=actor,
+                action="learning_goal.link_activity",
+                target=goal,
+                summary=f"{goal.title} ← {activity.title}"[:300],
+            )
     if created:
         # The inventory's cached coherence analysis counts the activities linked to a goal.
         inventory_changed(goal.organization)
@@ -481,8 +499,13 @@ def activity_link_remove(*, goal: LearningGoal, activity, actor) -> bool:
             organization=goal.organization, learning_goal=goal, activity=activity
         ).delete()
         if deleted:
-            audit_record(organization=goal.organization, actor=actor, action="learning_goal.unlink_activity",
-                         target=goal, summary=f"{goal.title} ← {activity.title}"[:300])  # fmt: skip
+            audit_record(
+                organization=goal.organization,
+                actor=actor,
+                action="learning_goal.unlink_activity",
+                target=goal,
+                summary=f"{goal.title} ← {activity.title}"[:300],
+            )
     if deleted:
         inventory_changed(goal.organization)
     return bool(deleted)
@@ -497,5 +520,10 @@ def suggestion_reject(*, goal: LearningGoal, activity, actor) -> None:
             organization=goal.organization, learning_goal=goal, activity=activity
         )
         if created:
-            audit_record(organization=goal.organization, actor=actor, action="learning_goal.reject_suggestion",
-                         target=goal, summary=f"{goal.title} ≠ {activity.title}"[:300])  # fmt: skip
+            audit_record(
+                organization=goal.organization,
+                actor=actor,
+                action="learning_goal.reject_suggestion",
+                target=goal,
+                summary=f"{goal.title} ≠ {activity.title}"[:300],
+            )

@@ -64,7 +64,7 @@ def context(report: gt.ThreadReport, *, kpis, team_names: dict, rationales: dict
                 link.value,
             )
             for link in report.flow.goal_to_learning
-        ],  # fmt: skip
+        ],
         "flow_rows_second": [
             (lg_titles.get(link.source, _("No learning goal")), activity_titles.get(link.target, ""), link.value)
             for link in report.flow.learning_to_activity

@@ -14,13 +14,31 @@ def activities(org):
     """Three activities of demo (the inventory's own demo data may or may not be there)."""
     team = Team.objects.get(organization=org, name="Klantenservice")
     made = [
-        Activity.objects.create(organization=org, title="Training klantgesprekken en communicatie", cost=Decimal(1200),
-                                hours_per_participant=Decimal(8), participants=10, start_date=date(2025, 3, 1)),
-        Activity.objects.create(organization=org, title="BHV herhaling", cost=Decimal(800),
-                                hours_per_participant=Decimal(4), participants=20, start_date=date(2025, 6, 1)),
-        Activity.objects.create(organization=org, title="Medicatie veilig toedienen", cost=Decimal(500),
-                                hours_per_participant=Decimal(2), participants=15, start_date=date(2026, 1, 15)),
-    ]  # fmt: skip
+        Activity.objects.create(
+            organization=org,
+            title="Training klantgesprekken en communicatie",
+            cost=Decimal(1200),
+            hours_per_participant=Decimal(8),
+            participants=10,
+            start_date=date(2025, 3, 1),
+        ),
+        Activity.objects.create(
+            organization=org,
+            title="BHV herhaling",
+            cost=Decimal(800),
+            hours_per_participant=Decimal(4),
+            participants=20,
+            start_date=date(2025, 6, 1),
+        ),
+        Activity.objects.create(
+            organization=org,
+            title="Medicatie veilig toedienen",
+            cost=Decimal(500),
+            hours_per_participant=Decimal(2),
+            participants=15,
+            start_date=date(2026, 1, 15),
+        ),
+    ]
     ActivityTeam.objects.create(organization=org, activity=made[0], team=team)
     return made
 

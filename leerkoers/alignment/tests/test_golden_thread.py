@@ -225,7 +225,12 @@ def test_the_report_holds_every_figure_once():
 
 
 def test_without_a_dated_active_goal_the_share_covers_every_activity():
-    undated = gt.Thread([gt.StrategicGoalData(1, "S")], [gt.LearningGoalData(10, "L")],
-                        [gt.ActivityData(100, "A", Decimal(10))], {(1, 10)}, {(10, 100)})  # fmt: skip
+    undated = gt.Thread(
+        [gt.StrategicGoalData(1, "S")],
+        [gt.LearningGoalData(10, "L")],
+        [gt.ActivityData(100, "A", Decimal(10))],
+        {(1, 10)},
+        {(10, 100)},
+    )
     result = gt.report(undated)
     assert result.period is None and result.spend == gt.Share(Decimal(10), Decimal(10))

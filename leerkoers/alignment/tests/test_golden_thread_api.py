@@ -38,11 +38,21 @@ def example(admin_user):
         for t in ["L10", "L11", "L12", "L13"]
     )
     a, b, c, d = (
-        Activity.objects.create(organization=org, title=t, cost=Decimal(cost), hours_per_participant=Decimal(hours),
-                                participants=1, start_date=start)
-        for t, cost, hours, start in [("A", 1000, 10, date(2025, 3, 1)), ("B", 600, 30, date(2025, 9, 1)),
-                                      ("C", 400, 20, date(2026, 2, 1)), ("D", 2000, 60, None)]
-    )  # fmt: skip
+        Activity.objects.create(
+            organization=org,
+            title=t,
+            cost=Decimal(cost),
+            hours_per_participant=Decimal(hours),
+            participants=1,
+            start_date=start,
+        )
+        for t, cost, hours, start in [
+            ("A", 1000, 10, date(2025, 3, 1)),
+            ("B", 600, 30, date(2025, 9, 1)),
+            ("C", 400, 20, date(2026, 2, 1)),
+            ("D", 2000, 60, None),
+        ]
+    )
     for activity, team in [(a, x), (b, x), (b, y), (c, y)]:
         ActivityTeam.objects.create(organization=org, activity=activity, team=team)
     for sg, lg in [(s1, l10), (s1, l11), (s2, l11), (s2, l13)]:
@@ -120,9 +130,17 @@ def test_the_journey_says_done_when_every_goal_has_a_kpi_a_learning_goal_and_act
     activity = Activity.objects.create(organization=org, title="A", cost=Decimal(100))
     ActivityLink.objects.create(organization=org, learning_goal=lg, activity=activity)
     assert report(org).status == journey.Status.IN_PROGRESS  # the strategic goal has no KPI yet
-    Kpi.objects.create(organization=org, strategic_goal=sg, name="K", unit="number", direction="higher",
-                       baseline_value=1, baseline_date=date(2026, 1, 1), target_value=2,
-                       target_date=date(2026, 1, 1) + timedelta(days=300))  # fmt: skip
+    Kpi.objects.create(
+        organization=org,
+        strategic_goal=sg,
+        name="K",
+        unit="number",
+        direction="higher",
+        baseline_value=1,
+        baseline_date=date(2026, 1, 1),
+        target_value=2,
+        target_date=date(2026, 1, 1) + timedelta(days=300),
+    )
     assert report(org).status == journey.Status.DONE
 
 

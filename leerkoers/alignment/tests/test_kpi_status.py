@@ -83,8 +83,13 @@ def test_it_says_no_data_without_measurements():
 
 
 def test_it_fits_a_straight_trend():
-    trend = linear_trend([Point(date(2026, 1, 1), Decimal(10)), Point(date(2026, 1, 11), Decimal(20)),
-                          Point(date(2026, 1, 21), Decimal(30))])  # fmt: skip
+    trend = linear_trend(
+        [
+            Point(date(2026, 1, 1), Decimal(10)),
+            Point(date(2026, 1, 11), Decimal(20)),
+            Point(date(2026, 1, 21), Decimal(30)),
+        ]
+    )
     assert trend.slope_per_day == pytest.approx(1.0)
     assert trend.value_on(date(2026, 1, 31)) == pytest.approx(40.0)
     assert linear_trend([Point(date(2026, 1, 1), Decimal(10))]) is None
@@ -145,8 +150,9 @@ def test_a_series_exactly_on_a_line_has_no_tolerance():
 def test_it_fits_only_the_recent_measurements():
     old = [Point(date(2025, 6, day), Decimal(0)) for day in range(1, 11)]  # far off, long ago
     recent_points = [Point(date.fromordinal(B_DATE.toordinal() + 10 * i), Decimal(60 + 2 * i)) for i in range(6)]
-    result = assess(baseline_value=60, baseline_date=B_DATE, target_value=80, target_date=T_DATE,
-                    points=old + recent_points)  # fmt: skip
+    result = assess(
+        baseline_value=60, baseline_date=B_DATE, target_value=80, target_date=T_DATE, points=old + recent_points
+    )
     # the six recent ones lie on the path (2 points per 10 days): exactly on track
     assert (result.points_used, result.status, result.shortfall) == (6, Status.ON_TRACK, 0)
 

@@ -21,8 +21,17 @@ def missing(**overrides):
 
 def test_a_complete_goal_is_smart():
     assert missing() == []
-    assert is_smart(smart_check(who="x", behaviour="a b c", measure="1", deadline=TODAY, has_target_groups=False,
-                                strategic_goal_count=2, today=TODAY))  # fmt: skip
+    assert is_smart(
+        smart_check(
+            who="x",
+            behaviour="a b c",
+            measure="1",
+            deadline=TODAY,
+            has_target_groups=False,
+            strategic_goal_count=2,
+            today=TODAY,
+        )
+    )
 
 
 def test_it_points_out_each_missing_part():

@@ -45,16 +45,28 @@ def test_it_shows_the_errors_of_a_bad_strategic_goal_and_saves_nothing(admin_cli
     before = StrategicGoal.objects.count()
     response = admin_client.post(
         url("goal_create", org),
-        {"title": "", "theme": "efficiency_innovation", "status": "active", "priority": 1,
-         "period_start": "2026-05-01", "period_end": "2026-01-01"},
-    )  # fmt: skip
+        {
+            "title": "",
+            "theme": "efficiency_innovation",
+            "status": "active",
+            "priority": 1,
+            "period_start": "2026-05-01",
+            "period_end": "2026-01-01",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"title"}
     response = admin_client.post(
         url("goal_create", org),
-        {"title": "X", "theme": "efficiency_innovation", "status": "active", "priority": 1,
-         "period_start": "2026-05-01", "period_end": "2026-01-01"},
-    )  # fmt: skip
+        {
+            "title": "X",
+            "theme": "efficiency_innovation",
+            "status": "active",
+            "priority": 1,
+            "period_start": "2026-05-01",
+            "period_end": "2026-01-01",
+        },
+    )
     assert "period_end" in response.context["form"].errors
     assert StrategicGoal.objects.count() == before
 
@@ -95,10 +107,16 @@ def test_it_adds_a_kpi_and_refuses_a_target_on_the_wrong_side(admin_client, org,
 
 def test_it_adds_a_measurement_on_the_kpi_page_and_explains_a_refusal(admin_client, org, goal):
     kpi = Kpi.objects.create(
-        organization=org, strategic_goal=goal, name="NPS", unit="score", direction="higher",
-        baseline_value=Decimal(10), baseline_date=timezone.localdate() - timedelta(days=30),
-        target_value=Decimal(30), target_date=timezone.localdate() + timedelta(days=300),
-    )  # fmt: skip
+        organization=org,
+        strategic_goal=goal,
+        name="NPS",
+        unit="score",
+        direction="higher",
+        baseline_value=Decimal(10),
+        baseline_date=timezone.localdate() - timedelta(days=30),
+        target_value=Decimal(30),
+        target_date=timezone.localdate() + timedelta(days=300),
+    )
     page = url("kpi_detail", org, kpi_id=kpi.pk)
     response = admin_client.post(page, {"date": str(timezone.localdate()), "value": "12"})
     assert response.status_code == 302
@@ -236,10 +254,16 @@ def _demo_satisfaction_kpi(org, goal):
     today = timezone.localdate()
     baseline_date = today - timedelta(days=370)
     kpi = Kpi.objects.create(
-        organization=org, strategic_goal=goal, name="Medewerkertevredenheid", unit="score", direction="higher",
-        baseline_value=Decimal("7.0"), baseline_date=baseline_date, target_value=Decimal("7.8"),
+        organization=org,
+        strategic_goal=goal,
+        name="Medewerkertevredenheid",
+        unit="score",
+        direction="higher",
+        baseline_value=Decimal("7.0"),
+        baseline_date=baseline_date,
+        target_value=Decimal("7.8"),
         target_date=baseline_date + timedelta(days=730),
-    )  # fmt: skip
+    )
     demo._measurements(org, kpi, 1.0, months=12, today=today)
     return kpi
 
@@ -261,8 +285,9 @@ def test_the_kpi_page_says_what_the_status_rests_on_and_which_baseline_teams_get
     from leerkoers.orgs.models import Team
 
     team = Team.objects.filter(organization=org).first()
-    Measurement.objects.create(organization=org, kpi=kpi, team=team, date=kpi.baseline_date + timedelta(days=30),
-                               value=Decimal("7.1"))  # fmt: skip
+    Measurement.objects.create(
+        organization=org, kpi=kpi, team=team, date=kpi.baseline_date + timedelta(days=30), value=Decimal("7.1")
+    )
     content = admin_client.get(url("kpi_detail", org, kpi_id=kpi.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The status compares the trend through the latest 6 measurements with the planned path" in content
     assert "Trend on the latest date" in content
