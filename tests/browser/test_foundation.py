@@ -17,7 +17,7 @@ STEPS_NL = [
     "Eigenaarschap in alle lagen",
     "Start klein, toets en leer bij",
 ]
-# The steps still to come: named in a plain list, without a status or a link.
+# The steps still to come: muted cards that continue the route, without a status or a link.
 COMING_NL = ["Leerbeleidsplan"]
 
 
