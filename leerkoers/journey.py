@@ -105,6 +105,7 @@ STEPS: list[Step] = [
         "pilots:index",
         pilots.report,
         _("Pilots"),
+        reports=pilots.reports,
     ),
 ]
 

@@ -7,13 +7,28 @@ from leerkoers.lib import journey
 from leerkoers.pilots.models import Pilot
 
 
-def report(organization) -> journey.StepReport:
-    counts = Pilot.objects.filter(organization=organization).aggregate(
-        total=Count("pk"),
-        running=Count("pk", filter=Q(status__in=[Pilot.Status.RUNNING, Pilot.Status.EVALUATING])),
-        decided=Count("pk", filter=Q(status=Pilot.Status.DECIDED)),
+def reports(organizations) -> dict[int, journey.StepReport]:
+    """Per organisation (by pk), in one grouped query for any number of organisations."""
+    rows = (
+        Pilot.objects.filter(organization__in=[org.pk for org in organizations])
+        .values("organization_id")
+        .annotate(
+            total=Count("pk"),
+            running=Count("pk", filter=Q(status__in=[Pilot.Status.RUNNING, Pilot.Status.EVALUATING])),
+            decided=Count("pk", filter=Q(status=Pilot.Status.DECIDED)),
+        )
+        .order_by()
     )
-    if not counts["total"]:
+    counts = {row["organization_id"]: row for row in rows}
+    return {org.pk: _report(counts.get(org.pk)) for org in organizations}
+
+
+def report(organization) -> journey.StepReport:
+    return reports([organization])[organization.pk]
+
+
+def _report(counts) -> journey.StepReport:
+    if not counts or not counts["total"]:
         return journey.StepReport(journey.Status.NOT_STARTED, [], _("Design a first pilot tied to a KPI"))
     figures = [
         journey.Figure(_("Pilots"), journey.count(counts["total"])),

@@ -442,10 +442,6 @@ def test_the_advisor_overview_costs_the_same_queries_for_one_client_and_for_five
     assert len(clients) == 5
     klant = next(c for c in clients if c["organization"].slug == "klant-0")
     statuses = {step.definition.key: step.report.status for step in klant["steps"]}
-    assert statuses == {
-        "scan": "in_progress",
-        "inventory": "in_progress",
-        "vision": "in_progress",
-        "alignment": "in_progress",
-    }
+    with_data = ("scan", "inventory", "vision", "alignment")  # every step without data is not started
+    assert {key: statuses[key] for key in with_data} == dict.fromkeys(with_data, "in_progress")
     assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
