@@ -24,6 +24,13 @@ The rule (also in docs/alignment.md):
 - With fewer than MIN_TREND_POINTS measurements (or all on one date) there is no spread to
   estimate: the latest measurement itself is judged, with no tolerance.
 
+A **team's own baseline**: a team whose own measurements reach back to the KPI's baseline date
+(one on that date or before it) starts from its latest such measurement, and is asked for the
+same planned change as the organisation: team target = team baseline + (target − baseline),
+on the same dates. Its status judges its measurements from the baseline date on. A team with
+no measurement on or before the baseline date is judged on the organisation's baseline and
+target. (`team_plan`, `assess_team`.)
+
 Comparisons are exact (fractions) once the trend value and the tolerance are computed, so a
 series that lies exactly on a line behaves exactly as written at every boundary.
 """
@@ -125,6 +132,43 @@ def assess(*, baseline_value, baseline_date: date, target_value, target_date: da
     return Assessment(
         status, latest, expected, achieved, _decimal(planned), _decimal(judged), _decimal(tolerance), used
     )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The straight path a scope is judged against; `own_baseline`: a team's own start."""
+
+    baseline_value: Decimal
+    baseline_date: date
+    target_value: Decimal
+    target_date: date
+    own_baseline: bool = False
+
+
+def team_plan(organisation: Plan, points: list[Point]) -> Plan:
+    """A team's path by the rule in the module docstring: from its latest measurement on or
+    before the baseline date, with the organisation's planned change; else the organisation's."""
+    before = [p for p in points if p.date <= organisation.baseline_date]
+    if not before:
+        return organisation
+    start = Decimal(max(before, key=lambda p: p.date).value)
+    change = Decimal(organisation.target_value) - Decimal(organisation.baseline_value)
+    return Plan(start, organisation.baseline_date, start + change, organisation.target_date, own_baseline=True)
+
+
+def assess_team(organisation: Plan, points: list[Point]) -> tuple[Plan, Assessment]:
+    """(the team's path, its status): its measurements from the baseline date on, judged
+    against `team_plan`."""
+    plan = team_plan(organisation, points)
+    since = [p for p in points if p.date >= plan.baseline_date]
+    assessment = assess(
+        baseline_value=plan.baseline_value,
+        baseline_date=plan.baseline_date,
+        target_value=plan.target_value,
+        target_date=plan.target_date,
+        points=since,
+    )
+    return plan, assessment
 
 
 def trend_at(points: list[Point], day: date) -> tuple[Fraction, Fraction] | None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from leerkoers.alignment import golden_thread as gt
-from leerkoers.alignment.kpi_status import Assessment, Point, assess
+from leerkoers.alignment.kpi_status import Assessment, Plan, Point, assess, assess_team
 from leerkoers.alignment.models import (
     ActivityLink,
     Kpi,
@@ -151,6 +151,13 @@ def kpis_with_status(organization, strategic_goal=None) -> list[tuple[Kpi, Asses
     if strategic_goal is not None:
         kpis = kpis.filter(strategic_goal=strategic_goal)
     return with_status(kpis)
+
+
+def team_assessment(kpi: Kpi, measurements) -> tuple[Plan, Assessment]:
+    """(the team's path, its status) from one team's measurements of `kpi`: its own baseline
+    where its measurements reach back to the KPI's baseline date (kpi_status.team_plan)."""
+    organisation = Plan(kpi.baseline_value, kpi.baseline_date, kpi.target_value, kpi.target_date)
+    return assess_team(organisation, [Point(m.date, m.value) for m in measurements])
 
 
 def kpi_assessment(kpi: Kpi, measurements) -> Assessment:

@@ -257,7 +257,8 @@ def measurement_problems(item: MeasurementInput, *, today: date) -> list[tuple[s
                 % {"given": item.unit, "unit": kpi.get_unit_display()},
             )
         )
-    if item.date < kpi.baseline_date:
+    # A team may bring its history from before the start: its own baseline (kpi_status.team_plan).
+    if item.date < kpi.baseline_date and item.team is None:
         problems.append(
             (
                 "date",

@@ -268,9 +268,10 @@ def kpi_detail(request, access, kpi_id):
             return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
     assessment = selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id is None])
     team_names = {m.team_id: m.team.name for m in measurements if m.team_id}
-    team_status = []
-    for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1]):
-        team_status.append((name, selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id == team_id])))
+    team_status = [
+        (name, *selectors.team_assessment(kpi, [m for m in measurements if m.team_id == team_id]))
+        for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1])
+    ]
     trend = linear_trend(recent([Point(m.date, m.value) for m in measurements if m.team_id is None]))
     projected = round(trend.value_on(kpi.target_date), 2) if trend else None
     return render(

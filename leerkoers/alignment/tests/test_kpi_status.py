@@ -6,10 +6,20 @@ period has passed, so half the planned change is expected.
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from leerkoers.alignment.kpi_status import Point, Status, assess, expected_progress, linear_trend
+from leerkoers.alignment.kpi_status import (
+    Plan,
+    Point,
+    Status,
+    assess,
+    assess_team,
+    expected_progress,
+    linear_trend,
+    team_plan,
+)
 
 B_DATE, T_DATE, HALF_WAY = date(2026, 1, 1), date(2026, 4, 11), date(2026, 2, 20)
 
@@ -161,3 +171,44 @@ def test_below_three_measurements_the_latest_counts_without_tolerance():
     points = [Point(date(2026, 1, 11), Decimal(70)), Point(HALF_WAY, Decimal("69.99"))]
     result = assess(baseline_value=60, baseline_date=B_DATE, target_value=80, target_date=T_DATE, points=points)
     assert (result.from_trend, result.judged_value, result.status) == (False, Decimal("69.9900"), Status.AT_RISK)
+
+
+# --- a team's own baseline (kpi_status.team_plan, assess_team) ---
+
+ORG_PLAN = Plan(Decimal(60), B_DATE, Decimal(80), T_DATE)  # 100 days, +20
+
+
+def test_a_team_measured_on_the_baseline_date_starts_from_its_own_value():
+    plan = team_plan(ORG_PLAN, [Point(B_DATE, Decimal(50)), Point(HALF_WAY, Decimal(60))])
+    assert plan == Plan(Decimal(50), B_DATE, Decimal(70), T_DATE, own_baseline=True)  # the same +20
+
+
+def test_the_latest_measurement_on_or_before_the_baseline_date_is_the_teams_baseline():
+    before = [Point(date(2025, 11, 1), Decimal(40)), Point(date(2025, 12, 31), Decimal(45))]
+    assert team_plan(ORG_PLAN, before).baseline_value == Decimal(45)
+    assert team_plan(ORG_PLAN, [*before, Point(B_DATE, Decimal(47))]).baseline_value == Decimal(47)
+
+
+def test_a_team_first_measured_a_day_after_the_baseline_date_uses_the_organisations_plan():
+    day_after = date.fromordinal(B_DATE.toordinal() + 1)
+    assert team_plan(ORG_PLAN, [Point(day_after, Decimal(50))]) == ORG_PLAN
+    assert team_plan(ORG_PLAN, []) == ORG_PLAN
+
+
+def test_a_team_is_judged_on_its_own_path_at_the_boundary():
+    # Half-way with two points from the start (no trend): the latest value is judged.
+    # Own path 50 → 70: 60 is exactly half-way (on track), 59.99 just behind (at risk);
+    # against the organisation's 60 → 80 the same 60 would be 0 % of the change: off track.
+    history = [Point(date(2025, 12, 1), Decimal(44)), Point(B_DATE, Decimal(50))]
+    plan, on = assess_team(ORG_PLAN, [*history, Point(HALF_WAY, Decimal(60))])
+    assert plan.own_baseline and on.status == Status.ON_TRACK and on.points_used == 1
+    assert on.expected_value == Decimal(60) and on.achieved == Fraction(1, 2)
+    _plan, behind = assess_team(ORG_PLAN, [*history, Point(HALF_WAY, Decimal("59.99"))])
+    assert behind.status == Status.AT_RISK
+    _plan, other = assess_team(ORG_PLAN, [Point(HALF_WAY, Decimal(60))])
+    assert not _plan.own_baseline and other.status == Status.OFF_TRACK
+
+
+def test_a_team_with_only_history_before_the_start_has_no_status_yet():
+    plan, assessment = assess_team(ORG_PLAN, [Point(date(2025, 12, 1), Decimal(44))])
+    assert plan.own_baseline and assessment.status == Status.NO_DATA

@@ -292,3 +292,28 @@ def test_the_kpi_page_says_what_the_status_rests_on_and_which_baseline_teams_get
     assert "The status compares the trend through the latest 6 measurements with the planned path" in content
     assert "Trend on the latest date" in content
     assert "judged against the organisation's baseline and target" in content
+    assert f"{team.name}: " in content and "the organisation's baseline and target</small>" in content
+
+
+def test_a_team_measured_from_before_the_start_is_judged_from_its_own_baseline(admin_client, org, goal):
+    from leerkoers.orgs.models import Team
+
+    kpi = _demo_satisfaction_kpi(org, goal)  # 7.0 → 7.8
+    team = Team.objects.filter(organization=org).first()
+    page = url("kpi_detail", org, kpi_id=kpi.pk)
+    before = str(kpi.baseline_date - timedelta(days=20))
+    # A team's history before the start is accepted; the organisation's is not.
+    response = admin_client.post(page, {"date": before, "value": "6.5", "team": team.pk})
+    assert response.status_code == 302, response.content.decode()
+    response = admin_client.post(page, {"date": before, "value": "6.5"})
+    assert "before the KPI’s baseline date" in response.content.decode()
+    Measurement.objects.create(
+        organization=org, kpi=kpi, team=team, date=kpi.baseline_date + timedelta(days=30), value=Decimal("6.6")
+    )
+    response = admin_client.get(page, HTTP_ACCEPT_LANGUAGE="en")
+    plans = {name: plan for name, plan, _assessment in response.context["team_status"]}
+    plan = plans[team.name]
+    assert plan.own_baseline
+    assert not any(p.own_baseline for name, p in plans.items() if name != team.name)  # no history before the start
+    assert (plan.baseline_value, plan.target_value) == (Decimal("6.5"), Decimal("7.3"))  # the same +0.8
+    assert "own baseline 6.5, target 7.3" in response.content.decode()
