@@ -69,51 +69,53 @@ def home(request, access):
     )
 
 
-@org_view(STEERING)
-def members(request, access):
+def _members_found(access, query: str, role: str):
+    """The organisation's members matching the search (name, e-mail or team) and role."""
     memberships = access.filter(Membership).select_related("user", "team").order_by("user__full_name", "user__email")
-    query = request.GET.get("q", "").strip()[:100]
-    role = request.GET.get("role", "")
     if query:
         memberships = memberships.filter(
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query) | Q(team__name__icontains=query)
         )
-    if role in Role.values:
-        memberships = memberships.filter(role=role)
-    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    invitations = access.filter(Invitation, accepted_at__isnull=True).select_related("invited_by")
-    form = InvitationForm(organization=access.organization)
-    if request.method == "POST":
-        form = InvitationForm(request.POST, organization=access.organization)
-        if form.is_valid():
-            try:
-                invitation_create(
-                    organization=access.organization,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    team=form.cleaned_data["team"],
-                    invited_by=request.user,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-                return redirect("orgs:members", org_slug=access.organization.slug)
-    return render(
-        request,
-        "orgs/members.html",
-        {
-            "access": access,
-            "page": page,
-            "invitation_days": settings.INVITATION_VALID_DAYS,
-            "query": query,
-            "role": role,
-            "invitations": invitations,
-            "teams": access.filter(Team).order_by("name"),
-            "form": form,
-            "roles": Role.choices,
-        },
-    )
+    return memberships.filter(role=role) if role in Role.values else memberships
+
+
+def _invite(request, access, form) -> bool:
+    """Send the posted invitation through the service; False with the errors on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        invitation_create(
+            organization=access.organization,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            team=form.cleaned_data["team"],
+            invited_by=request.user,
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    return True
+
+
+@org_view(STEERING)
+def members(request, access):
+    query, role = request.GET.get("q", "").strip()[:100], request.GET.get("role", "")
+    form = InvitationForm(request.POST if request.method == "POST" else None, organization=access.organization)
+    if request.method == "POST" and _invite(request, access, form):
+        return redirect("orgs:members", org_slug=access.organization.slug)
+    context = {
+        "access": access,
+        "page": Paginator(_members_found(access, query, role), 50).get_page(request.GET.get("page")),
+        "invitation_days": settings.INVITATION_VALID_DAYS,
+        "query": query,
+        "role": role,
+        "invitations": access.filter(Invitation, accepted_at__isnull=True).select_related("invited_by"),
+        "teams": access.filter(Team).order_by("name"),
+        "form": form,
+        "roles": Role.choices,
+    }
+    return render(request, "orgs/members.html", context)
 
 
 @org_view(STEERING)
