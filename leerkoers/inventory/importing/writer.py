@@ -30,6 +30,7 @@ from leerkoers.inventory.models import (
 )
 
 BATCH_ROWS = 50_000
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,12 +38,12 @@ class Clock:
     """Logs how long each phase of a large import takes (logger leerkoers.inventory.importing, DEBUG)."""
 
     def __init__(self):
-        self.last = time.perf_counter()
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, what: str) -> None:
-        now = time.perf_counter()
-        logger.debug("import: %s in %.2f s", what, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        logger.debug("import: %s in %.2f s (CPU %.2f s)", what, now - self.last, cpu - self.last_cpu)
+        self.last, self.last_cpu = now, cpu
 
 
 def count_without_writing(*, kind: str, organization, parsed, result) -> None:
