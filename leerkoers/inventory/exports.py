@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 
+import openpyxl
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from ninja.errors import HttpError
 
 from leerkoers.inventory.coherence import InventoryAnalysis
 from leerkoers.inventory.importing.values import neutralise
-from leerkoers.inventory.models import Initiator, Kind
+from leerkoers.inventory.models import ActivityTeam, Initiator, Kind
 from leerkoers.lib import formatting
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,8 +51,6 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Stre
 
 
 def xlsx_response(filename: str, sheets: list[tuple[str, list[str], Iterable[list]]]) -> FileResponse:
-    import openpyxl
-
     workbook = openpyxl.Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
@@ -90,8 +89,6 @@ ACTIVITY_COLUMNS = [
 
 def _activity_rows(activities):
     teams: dict[int, list[str]] = {}
-    from leerkoers.inventory.models import ActivityTeam
-
     ids = list(activities.values_list("pk", flat=True))
     for start in range(0, len(ids), 900):
         for activity_id, name in ActivityTeam.objects.filter(activity_id__in=ids[start : start + 900]).values_list(
