@@ -461,27 +461,33 @@ def results_invalidate(vision_round: VisionRound) -> None:
 REFRESH_RETRY = datetime.timedelta(minutes=2)
 
 
+def refresh_request(vision_round: VisionRound) -> bool:
+    """Queue one recomputation of the round's snapshot unless one was queued in the last
+    REFRESH_RETRY; returns whether this call queued it."""
+    from leerkoers.vision.tasks import results_refresh_task
+
+    now = timezone.now()
+    claimed = (
+        VisionResults.objects.filter(round=vision_round)
+        .filter(Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - REFRESH_RETRY))
+        .update(refresh_requested_at=now)
+    )
+    if claimed:
+        results_refresh_task.enqueue(vision_round.pk)
+    return bool(claimed)
+
+
 def computed(vision_round: VisionRound) -> Computed:
     """The round's figures from its snapshot. The first time they are computed now; when
     ratings or moderation are newer than the snapshot, the stored figures are returned as
     `updating` and one background recomputation is queued (not one per page view)."""
-    from leerkoers.vision.tasks import results_refresh_task
-
     snapshot = VisionResults.objects.filter(round=vision_round).first()
     if snapshot is None or snapshot.computed_revision is None:
         snapshot = results_refresh(vision_round)
     fresh = snapshot.computed_revision == snapshot.revision and snapshot.ratings_seen == _latest_rating(vision_round)
-    if not fresh:
-        now = timezone.now()
-        claimed = (
-            VisionResults.objects.filter(pk=snapshot.pk)
-            .filter(Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - REFRESH_RETRY))
-            .update(refresh_requested_at=now)
-        )
-        if claimed:
-            results_refresh_task.enqueue(vision_round.pk)
-            snapshot.refresh_from_db()  # the immediate backend (tests, demo) has run it already
-            fresh = snapshot.refresh_requested_at is None
+    if not fresh and refresh_request(vision_round):
+        snapshot.refresh_from_db()  # the immediate backend (tests, demo) has run it already
+        fresh = snapshot.refresh_requested_at is None
     data = snapshot.data
     return Computed(
         round_results(vision_round, data=data), opinion_groups(vision_round, data=data), snapshot.computed_at, not fresh

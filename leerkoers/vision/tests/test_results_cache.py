@@ -86,3 +86,19 @@ def test_a_rating_keeps_whether_it_came_through_a_personal_link(client, vision_r
         (-1, False),
         (1, True),
     ]
+
+
+def test_the_next_statement_counts_the_snapshot_and_the_ratings_made_since(client, vision_round, queued_only):
+    from leerkoers.vision.tests.conftest import join
+
+    older = seed_statement(vision_round, "Leren hoort bij het werk.")
+    newer = seed_statement(vision_round, "Iedereen krijgt leertijd.")
+    add_votes(vision_round, older, "board", agree=3)
+    results_refresh(vision_round)  # the snapshot: older 3 board ratings, newer none
+    token = join(vision_round, "board")
+    detail = client.get(f"/api/v1/vision/participants/{token}").json()
+    assert detail["next_statement"]["id"] == str(newer.public_id)  # fewest in the layer first
+    add_votes(vision_round, newer, "board", agree=4)  # after the snapshot, not recomputed
+    detail = client.get(f"/api/v1/vision/participants/{token}").json()
+    assert detail["next_statement"]["id"] == str(older.public_id)  # 3 < 4: the newer ratings count
+    assert len(queued_only.results) == 0  # a few ratings behind: no recomputation for this
