@@ -78,6 +78,7 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     from leerkoers.accounts.models import User
     from leerkoers.orgs.models import Membership, Organization, Role
     from leerkoers.vision import results

@@ -17,6 +17,7 @@ touches ratings itself. The rules:
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -415,14 +416,30 @@ def opinion_groups(vision_round: VisionRound, *, data: dict | None = None) -> Op
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Computed:
-    """The figures of a round as pages show them: from the stored snapshot, with its time."""
+    """The figures of a round as pages show them: from the stored snapshot, with its time.
+    The statement rows and the groups are built when first asked for, so that a page whose
+    tables come from the fragment cache does not classify every statement again."""
 
-    results: RoundResults
-    opinion: OpinionGroups
+    round: VisionRound
+    data: dict
     computed_at: datetime.datetime | None
     updating: bool  # newer ratings or moderation than the snapshot: a recomputation is queued
+    key: str  # changes with every recomputation and moderation: for caching what is drawn from it
+
+    @functools.cached_property
+    def results(self) -> RoundResults:
+        return round_results(self.round, data=self.data)
+
+    @functools.cached_property
+    def summary(self) -> RoundResults:
+        """Participants per layer and the layers taking part, without the statement rows."""
+        return round_results(self.round, statements=[], data=self.data)
+
+    @functools.cached_property
+    def opinion(self) -> OpinionGroups:
+        return opinion_groups(self.round, data=self.data)
 
 
 def _latest_rating(vision_round: VisionRound) -> int:
@@ -488,10 +505,8 @@ def computed(vision_round: VisionRound) -> Computed:
     if not fresh and refresh_request(vision_round):
         snapshot.refresh_from_db()  # the immediate backend (tests, demo) has run it already
         fresh = snapshot.refresh_requested_at is None
-    data = snapshot.data
-    return Computed(
-        round_results(vision_round, data=data), opinion_groups(vision_round, data=data), snapshot.computed_at, not fresh
-    )
+    key = f"{snapshot.computed_at.timestamp() if snapshot.computed_at else 0}-{snapshot.revision}"
+    return Computed(vision_round, snapshot.data, snapshot.computed_at, not fresh, key)
 
 
 @dataclass(frozen=True)

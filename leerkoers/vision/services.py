@@ -279,6 +279,7 @@ def statement_propose(
                 statement.save()
         except IntegrityError:
             raise ValidationError({"text": _("This statement is already in the round.")}) from None
+        results_invalidate(vision_round)  # a new row in the results, and in the groups' columns
         if participant is None:
             _audit(vision_round, actor, "statement_seed", statement, text)
     return statement

@@ -99,12 +99,12 @@ def round_create(request, access):
 def round_detail(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
     figures = results.computed(vision_round)
-    result, opinion = figures.results, figures.opinion
+    opinion = figures.opinion
     context = {
         "access": access,
         "round": vision_round,
         "figures": figures,
-        "result": result,
+        "result": figures.summary,
         "opinion": opinion,
         "scatter": {
             "label": _("Group %(n)s"),
