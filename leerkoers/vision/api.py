@@ -16,7 +16,7 @@ from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import BOARD, LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 from leerkoers.vision import consensus, export, results, selectors, services
-from leerkoers.vision.models import STATEMENT_MAX_LENGTH, VisionRound, VisionStatement, VisionVersion
+from leerkoers.vision.models import STATEMENT_MAX_LENGTH, VisionParticipant, VisionRound, VisionStatement, VisionVersion
 
 router = Router(tags=["vision"])
 
@@ -527,10 +527,11 @@ class RatingOut(Schema):
     summary="Rate a statement: agree, disagree or pass (then GET the participant for the next one and the results)",
 )
 def participant_rate(request, token: str, payload: RatingIn):
-    # The hot path of a round: a few indexed queries and one insert, no results computed.
-    participant = _participant(token)
+    # The hot path of a round: one INSERT … SELECT (services.rating_submit), no results computed.
     try:
-        services.rating_submit(participant=participant, statement_id=payload.statement, vote=payload.vote)
+        services.rating_submit(token=token, statement_id=payload.statement, vote=payload.vote)
+    except VisionParticipant.DoesNotExist:
+        raise HttpError(404, _("This link is not known.")) from None
     except ValidationError as exc:
         _fail(exc)
     return Status(201, {"statement": payload.statement, "vote": payload.vote})

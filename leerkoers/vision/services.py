@@ -285,22 +285,25 @@ def statement_propose(
     return statement
 
 
-# The tables are the models' default names (VisionRating, VisionStatement, VisionRound).
+# The tables are the models' default names (VisionRating, VisionParticipant, VisionStatement,
+# VisionRound).
 RATING_INSERT = (
     "INSERT INTO vision_visionrating (organization_id, round_id, statement_id, participant_id, layer, vote, verified) "
-    "SELECT %s, %s, s.id, %s, %s, %s, %s FROM vision_visionstatement s JOIN vision_visionround r ON r.id = s.round_id "
-    "WHERE s.round_id = %s AND s.public_id = %s AND s.status = %s "
-    "AND (s.author_id IS NULL OR s.author_id <> %s) AND r.status = %s AND r.closes_on >= %s "
+    "SELECT p.organization_id, p.round_id, s.id, p.id, p.layer, %s, p.verified FROM vision_visionparticipant p "
+    "JOIN vision_visionstatement s ON s.round_id = p.round_id JOIN vision_visionround r ON r.id = p.round_id "
+    "WHERE p.token_hash = %s AND s.public_id = %s AND s.status = %s "
+    "AND (s.author_id IS NULL OR s.author_id <> p.id) AND r.status = %s AND r.closes_on >= %s "
     "ON CONFLICT DO NOTHING"
 )
 
 
-def rating_submit(*, participant: VisionParticipant, statement_id, vote: int) -> uuid.UUID:
-    """Store one rating (agree 1, disagree -1, pass 0) of a statement shown in the round;
-    returns the statement's public id.
+def rating_submit(*, token: str, statement_id, vote: int) -> uuid.UUID:
+    """Store one rating (agree 1, disagree -1, pass 0) by the participant with this private
+    token of a statement shown in the round; returns the statement's public id.
 
-    Refused for an unknown vote, a statement that is not shown to raters, the participant's
-    own statement, a second rating of the same statement, or a closed round.
+    Raises VisionParticipant.DoesNotExist for an unknown token; ValidationError for an unknown
+    vote, a statement that is not shown to raters, the participant's own statement, a second
+    rating of the same statement, or a closed round.
     """
     if vote not in Vote.values:
         raise ValidationError(_("Choose agree, disagree or pass."))
@@ -308,23 +311,16 @@ def rating_submit(*, participant: VisionParticipant, statement_id, vote: int) ->
         public_id = uuid.UUID(str(statement_id))
     except ValueError:
         raise ValidationError(_("This statement cannot be rated."), code="unknown") from None
-    # The hot path of a round, one statement: the checks (statement shown, not the rater's
-    # own, round open) are the INSERT's own WHERE and a second rating its ON CONFLICT, so
-    # nothing can slip in between a check and the write, and no transaction is held open
-    # across queries (measured: 5 queries → 1, see docs/vision.md). Only a refusal costs
-    # the queries that say why.
-    field = VisionStatement._meta.get_field
+    # The hot path of a round, one statement: the participant is found by its token and the
+    # checks (statement shown, not the rater's own, round open) are the INSERT's own WHERE,
+    # a second rating its ON CONFLICT, so nothing can slip in between a check and the write
+    # and no transaction is held across queries (5 queries per rating → 1). Only a refusal
+    # costs the queries that say why.
     params = [
-        participant.organization_id,
-        participant.round_id,
-        VisionParticipant._meta.pk.get_db_prep_value(participant.pk, connection),
-        participant.layer,
         vote,
-        participant.verified,
-        participant.round_id,
-        field("public_id").get_db_prep_value(public_id, connection),
+        token_hash(token),
+        VisionStatement._meta.get_field("public_id").get_db_prep_value(public_id, connection),
         VisionStatement.Status.SHOWN.value,
-        VisionParticipant._meta.pk.get_db_prep_value(participant.pk, connection),
         VisionRound.Status.OPEN.value,
         VisionRound._meta.get_field("closes_on").get_db_prep_value(timezone.localdate(), connection),
     ]
@@ -332,6 +328,9 @@ def rating_submit(*, participant: VisionParticipant, statement_id, vote: int) ->
         cursor.execute(RATING_INSERT, params)
         if cursor.rowcount == 1:
             return public_id
+    participant = participant_resolve(token)
+    if participant is None:
+        raise VisionParticipant.DoesNotExist
     _require_open(participant.round)
     statement = VisionStatement.objects.filter(
         round_id=participant.round_id, public_id=public_id, status=VisionStatement.Status.SHOWN

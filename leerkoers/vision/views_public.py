@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.ratelimit.limiter import retry_after
 from leerkoers.vision import results, selectors
-from leerkoers.vision.models import STATEMENT_MAX_LENGTH, Support, VisionVersion, Vote
+from leerkoers.vision.models import STATEMENT_MAX_LENGTH, Support, VisionParticipant, VisionVersion, Vote
 from leerkoers.vision.services import (
     answers_save,
     endorsement_submit,
@@ -101,17 +101,18 @@ def _back_with_errors(request, participant, token, exc: ValidationError, text: s
 
 @require_POST
 def rate(request, token: str):
-    participant = _participant(token)
     try:
         vote = int(request.POST.get("vote", ""))
     except ValueError:
         vote = None
     try:
-        rated = rating_submit(participant=participant, statement_id=request.POST.get("statement", ""), vote=vote)
+        rated = rating_submit(token=token, statement_id=request.POST.get("statement", ""), vote=vote)
+    except VisionParticipant.DoesNotExist:
+        raise Http404 from None
     except ValidationError as exc:
         if getattr(exc, "code", None) == "closed":
             return _closed(request, " ".join(exc.messages))
-        return _back_with_errors(request, participant, token, exc)
+        return _back_with_errors(request, _participant(token), token, exc)
     url = redirect("vision_public:participate", token=token).url
     return redirect(f"{url}?rated={rated}#just-rated")
 

@@ -146,3 +146,14 @@ def test_the_participant_page_is_in_dutch(client, vision_round):
     token = join(vision_round, "board")
     html = client.get(f"/visie/d/{token}/", headers={"accept-language": "nl"}).content.decode()
     assert "Stel een stelling voor" in html
+
+
+def test_a_rating_with_an_unknown_token_is_404_and_stores_nothing(client, vision_round):
+    import json
+
+    statement = seed_statement(vision_round, "Leren hoort bij het werk.")
+    body = json.dumps({"statement": str(statement.public_id), "vote": 1})
+    response = client.post("/api/v1/vision/participants/nobody/ratings", body, content_type="application/json")
+    assert response.status_code == 404
+    assert client.post("/visie/d/nobody/rate/", {"statement": str(statement.public_id), "vote": "1"}).status_code == 404
+    assert not VisionRating.objects.filter(round=vision_round).exists()
