@@ -318,7 +318,7 @@ def rating_submit(*, token: str, statement_id, vote: int) -> uuid.UUID:
     # costs the queries that say why.
     params = [
         vote,
-        token_hash(token),
+        hash_token(token),
         VisionStatement._meta.get_field("public_id").get_db_prep_value(public_id, connection),
         VisionStatement.Status.SHOWN.value,
         VisionRound.Status.OPEN.value,
