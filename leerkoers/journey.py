@@ -19,6 +19,7 @@ from leerkoers.inventory import journey as inventory
 from leerkoers.lib.journey import Status, StepReport
 from leerkoers.ownership import journey as ownership
 from leerkoers.pilots import journey as pilots
+from leerkoers.policy import journey as policy
 from leerkoers.scan import journey as scan
 from leerkoers.vision import journey as vision
 
@@ -107,11 +108,18 @@ STEPS: list[Step] = [
         _("Pilots"),
         reports=pilots.reports,
     ),
+    Step(
+        "policy",
+        None,
+        _("Learning policy document"),
+        _("The policy plan, assembled from all steps."),
+        "policy:index",
+        policy.report,
+        _("Policy plan"),
+    ),
 ]
 
-COMING: list[ComingStep] = [
-    ComingStep(None, _("Learning policy document"), _("The policy plan, assembled from all steps.")),
-]
+COMING: list[ComingStep] = []
 
 
 @dataclass(frozen=True)

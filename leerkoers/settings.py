@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "leerkoers.pilots",
     "leerkoers.ownership",
     "leerkoers.portability",
+    "leerkoers.policy",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ org_patterns = [
     path("pilots/", include("leerkoers.pilots.urls")),
     path("ownership/", include("leerkoers.ownership.urls")),
     path("", include("leerkoers.portability.urls")),
+    path("policy/", include("leerkoers.policy.urls")),
 ]
 
 urlpatterns = [

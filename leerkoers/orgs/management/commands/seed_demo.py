@@ -30,6 +30,7 @@ from leerkoers.orgs.models import (
 )
 from leerkoers.ownership import demo as ownership_demo
 from leerkoers.pilots import demo as pilots_demo
+from leerkoers.policy import demo as policy_demo
 from leerkoers.scan import demo as scan_demo
 from leerkoers.vision import demo as vision_demo
 
@@ -122,6 +123,7 @@ SEEDERS = [
     ("vision", vision_demo.seed),
     ("pilots", pilots_demo.seed),
     ("ownership", ownership_demo.seed),
+    ("policy", policy_demo.seed),
 ]
 
 
