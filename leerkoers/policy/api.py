@@ -4,8 +4,9 @@ import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
 from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
@@ -13,7 +14,7 @@ from leerkoers.orgs.access import LEADERSHIP, api_access
 from leerkoers.policy import compare as comparing
 from leerkoers.policy import sections as s
 from leerkoers.policy.models import PolicyExport
-from leerkoers.policy.selectors import versions
+from leerkoers.policy.selectors import file_response, versions
 from leerkoers.policy.services import policy_export_start
 
 router = Router(tags=["policy"])
@@ -132,18 +133,18 @@ def export_detail(request, org_slug: str, policy_export_uuid: UUID):
 def export_file(request, org_slug: str, policy_export_uuid: UUID):
     access = api_access(request, org_slug, LEADERSHIP)
     export = access.get(PolicyExport, public_id=policy_export_uuid)
-    response = HttpResponse(bytes(export.content), content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return file_response(export)
 
 
 @router.get(
     "/orgs/{org_slug}/policy/compare",
-    response=list[PolicyChangeOut],
-    summary="The figures that changed between two versions",
+    response={200: list[PolicyChangeOut], 422: ErrorOut},
+    summary="The figures that changed between two versions (query: older, newer)",
 )
-def export_compare(request, org_slug: str, older: UUID, newer: UUID):
+def export_compare(request, org_slug: str, older: UUID | None = None, newer: UUID | None = None):
     access = api_access(request, org_slug, LEADERSHIP)
+    if older is None or newer is None:
+        raise HttpError(422, _("Name the two versions to compare: older and newer."))
     first = access.get(PolicyExport, public_id=older)
     second = access.get(PolicyExport, public_id=newer)
     if first.number > second.number:

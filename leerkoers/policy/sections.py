@@ -66,6 +66,11 @@ def _empty(key: str, action: str, why: str) -> Section:
     return Section(key, str(TITLES[key]), [Paragraph(why), Paragraph(_first(action), note=True)], has_data=False)
 
 
+def _bar_chart(title: str, bars: list[Bar], alt: str, maximum: float) -> Chart:
+    """A chart whose alternative text lists every bar: `alt` has a %(list)s placeholder."""
+    return Chart(title, bars, alt % {"list": "; ".join(f"{bar.label} {bar.text}" for bar in bars)}, maximum)
+
+
 def _more(total: int, shown: int) -> list[Paragraph]:
     if total <= shown:
         return []
@@ -126,12 +131,11 @@ def readiness(organization, today: datetime.date) -> Section:
     bars = [Bar(name, float(score), str(score)) for name, score in scored if score is not None]
     if bars:
         blocks.append(
-            Chart(
+            _bar_chart(
                 _("Readiness per dimension, everyone (0–100)"),
                 bars,
-                _("Bar chart of the readiness score per dimension: %(list)s.")
-                % {"list": "; ".join(f"{bar.label} {bar.text}" for bar in bars)},
-                maximum=100,
+                _("Bar chart of the readiness score per dimension: %(list)s."),
+                100,
             )
         )
     hidden = [group for group in result.layers if not group.shown and group.reason]
@@ -239,12 +243,11 @@ def starting_point(organization, today: datetime.date) -> Section:
                 rows,
                 numeric=frozenset({1, 2, 3, 4}),
             ),
-            Chart(
+            _bar_chart(
                 _("Share of the spend by initiator"),
                 bars,
-                _("Bar chart of the share of the spend per initiator: %(list)s.")
-                % {"list": "; ".join(f"{bar.label} {bar.text}" for bar in bars)},
-                maximum=1.0,
+                _("Bar chart of the share of the spend per initiator: %(list)s."),
+                1.0,
             ),
         ]
     if analysis.overlap_groups:
@@ -367,12 +370,11 @@ def vision(organization, today: datetime.date) -> Section:
                 rows,
                 numeric=frozenset({1, 2, 3, 4}),
             ),
-            Chart(
+            _bar_chart(
                 _("Support for the vision per layer"),
                 bars,
-                _("Bar chart of the share of each layer supporting the vision: %(list)s.")
-                % {"list": "; ".join(f"{bar.label} {bar.text}" for bar in bars)},
-                maximum=1.0,
+                _("Bar chart of the share of each layer supporting the vision: %(list)s."),
+                1.0,
             ),
         ]
         hidden = [row.label for row in support if not row.shown]

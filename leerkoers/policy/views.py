@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from leerkoers.policy import compare as comparing
 from leerkoers.policy import sections as s
 from leerkoers.policy.document import SectionLayout
 from leerkoers.policy.models import Format, Language, PolicyExport
-from leerkoers.policy.selectors import versions
+from leerkoers.policy.selectors import file_response, versions
 from leerkoers.policy.services import EXPORT_JOB, layout_for, policy_export_start, policy_layout_update
 
 
@@ -83,9 +82,7 @@ def export_start(request, access):
 @org_view(LEADERSHIP)
 def download(request, access, policy_export_id):
     export = access.get(PolicyExport, public_id=policy_export_id)
-    response = HttpResponse(bytes(export.content), content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return file_response(export)
 
 
 @org_view(LEADERSHIP)
