@@ -30,8 +30,7 @@ from leerkoers.scan import results as scan_results
 from leerkoers.scan import scoring
 from leerkoers.scan.models import ScanRound
 from leerkoers.vision import journey as vision_journey
-from leerkoers.vision import results as vision_results
-from leerkoers.vision.models import VisionApproval, VisionRound, VisionVersion
+from leerkoers.vision.selectors import approved_vision
 
 SUMMARY = "summary"
 READINESS = "readiness"
@@ -303,48 +302,21 @@ def starting_point(organization, today: datetime.date) -> Section:
 # --- vision ---------------------------------------------------------------------------------
 
 
-def _vision_version(organization) -> tuple[VisionVersion | None, VisionApproval | None]:
-    approval = (
-        VisionApproval.objects.filter(organization=organization)
-        .select_related("version__round")
-        .order_by("-approved_at", "-pk")
-        .first()
-    )
-    if approval is not None:
-        return approval.version, approval
-    version = (
-        VisionVersion.objects.filter(organization=organization)
-        .select_related("round")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return version, None
-
-
 def vision(organization, today: datetime.date) -> Section:
-    version, approval = _vision_version(organization)
-    if version is None:
-        has_round = VisionRound.objects.filter(organization=organization).exists()
-        why = (
-            _("A vision round has started, but there is no vision text yet.")
-            if has_round
-            else _("No vision round has been held yet.")
+    approved = approved_vision(organization)
+    if approved is None:
+        return _empty(
+            VISION, vision_journey.report(organization).next_action, _("The board has not approved a vision yet.")
         )
-        return _empty(VISION, vision_journey.report(organization).next_action, why)
-    if approval is not None:
-        status = _("Version %(number)d, approved by the board on %(date)s.") % {
-            "number": version.number,
-            "date": formatting.date(approval.approved_at, "long"),
-        }
-    else:
-        status = _("Version %(number)d, a draft: the board has not approved a vision yet.") % {"number": version.number}
+    status = _("Version %(number)d of the round “%(round)s”, approved by the board on %(date)s.") % {
+        "number": approved.version,
+        "round": approved.round_title,
+        "date": formatting.date(approved.approved_at, "long"),
+    }
     blocks: list = [Paragraph(status, note=True)]
-    blocks += [Paragraph(part.strip()) for part in version.text.split("\n\n") if part.strip()]
-    figures = [
-        Figure("vision.version", _("Vision version"), f"v{version.number}", version.number),
-        Figure("vision.approved", _("Vision approved by the board"), _("yes") if approval else _("no")),
-    ]
-    support = vision_results.support_by_layer(version)
+    blocks += [Paragraph(part.strip()) for part in approved.text.split("\n\n") if part.strip()]
+    figures = [Figure("vision.version", _("Approved vision version"), f"v{approved.version}", approved.version)]
+    support = approved.support
     rows, bars = [], []
     for row in support:
         if not row.shown or row.summary is None or row.summary.support_share is None:
@@ -395,7 +367,7 @@ def vision(organization, today: datetime.date) -> Section:
                 "or 5 (full support) of five; a layer is shown only with enough responses to stay anonymous. "
                 "Source: step 2, vision version %(number)d."
             )
-            % {"number": version.number},
+            % {"number": approved.version},
         )
     ]
     return Section(VISION, str(TITLES[VISION]), blocks, True, figures, definitions)
@@ -642,12 +614,9 @@ def summary(sections: dict[str, Section], today: datetime.date) -> Section:
     if value("inventory.with_goal"):
         stand.append(_("%(share)s of them state a goal.") % {"share": value("inventory.with_goal")})
     propose = []
-    if value("vision.approved") is not None:
+    if value("vision.version"):
         propose.append(
             _("A vision on learning (version %(version)s), approved by the board.")
-            % {"version": value("vision.version")}
-            if figures["vision.approved"].value == _("yes")
-            else _("A vision on learning (version %(version)s), still to be approved by the board.")
             % {"version": value("vision.version")}
         )
     if value("goals.strategic_goals"):
