@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from leerkoers.alignment import golden_thread as gt
 from leerkoers.alignment import journey as alignment_journey
@@ -24,6 +24,8 @@ from leerkoers.inventory import journey as inventory_journey
 from leerkoers.inventory import selectors as inventory_selectors
 from leerkoers.inventory.models import Initiator
 from leerkoers.lib import formatting
+from leerkoers.pilots import journey as pilots_journey
+from leerkoers.pilots import selectors as pilots_selectors
 from leerkoers.policy.content import Bar, Bullets, Chart, Definitions, Figure, Heading, Paragraph, Section, Table
 from leerkoers.scan import journey as scan_journey
 from leerkoers.scan import results as scan_results
@@ -68,6 +70,14 @@ def _empty(key: str, action: str, why: str) -> Section:
 def _bar_chart(title: str, bars: list[Bar], alt: str, maximum: float) -> Chart:
     """A chart whose alternative text lists every bar: `alt` has a %(list)s placeholder."""
     return Chart(title, bars, alt % {"list": "; ".join(f"{bar.label} {bar.text}" for bar in bars)}, maximum)
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    if start and end:
+        return _("%(start)s to %(end)s") % {"start": formatting.date(start), "end": formatting.date(end)}
+    if start:
+        return _("from %(start)s") % {"start": formatting.date(start)}
+    return formatting.MISSING
 
 
 def _more(total: int, shown: int) -> list[Paragraph]:
@@ -430,10 +440,7 @@ def goals(organization, today: datetime.date) -> Section:
                 [
                     [
                         goal.title,
-                        _("%(start)s to %(end)s")
-                        % {"start": formatting.date(goal.period_start), "end": formatting.date(goal.period_end)}
-                        if goal.period_start and goal.period_end
-                        else formatting.MISSING,
+                        _period(goal.period_start, goal.period_end) if goal.period_end else formatting.MISSING,
                         formatting.number(per_goal.get(goal.id, 0), 0),
                     ]
                     for goal in thread.strategic_goals[:LIST_LIMIT]
@@ -515,12 +522,84 @@ def ownership(organization, today: datetime.date) -> Section:
     )
 
 
+# --- pilots (step 5) ------------------------------------------------------------------------------
+
+
 def pilots(organization, today: datetime.date) -> Section:
-    return _empty(
-        PILOTS,
-        _("Set up step 5 (pilots) once it is available"),
-        _("Step 5, start small, test and learn, is not available in Leerkoers yet; this section fills in once it is."),
-    )
+    summary = pilots_selectors.policy_summary(organization)
+    if not summary.pilots:
+        return _empty(PILOTS, pilots_journey.report(organization).next_action, _("No pilot has been set up yet."))
+    decided = [pilot for pilot in summary.pilots if pilot.decision]
+    blocks: list = [
+        Paragraph(
+            ngettext(
+                "%(n)d pilot tests learning in practice before it is scaled up; %(decided)d decided.",
+                "%(n)d pilots test learning in practice before it is scaled up; %(decided)d decided.",
+                len(summary.pilots),
+            )
+            % {"n": len(summary.pilots), "decided": len(decided)}
+        ),
+        Table(
+            [_("Pilot"), _("Status"), _("Period"), _("Decision")],
+            [
+                [
+                    pilot.title,
+                    pilot.status,
+                    _period(pilot.start, pilot.end),
+                    pilot.decision or formatting.MISSING,
+                ]
+                for pilot in summary.pilots[:LIST_LIMIT]
+            ],
+        ),
+        *_more(len(summary.pilots), LIST_LIMIT),
+    ]
+    for pilot in summary.pilots[:LIST_LIMIT]:
+        blocks += [Heading(pilot.title, level=3), Paragraph(_("Hypothesis: %(text)s") % {"text": pilot.hypothesis})]
+        if pilot.effects:
+            blocks.append(
+                Bullets([f"{effect.kpi}: {effect.verdict}. {effect.explanation}" for effect in pilot.effects])
+            )
+        if pilot.rule:
+            blocks.append(
+                Paragraph(_("Decision rule, set before the start: %(rule)s") % {"rule": pilot.rule}, note=True)
+            )
+        if pilot.decision:
+            decision = _("Decision: %(decision)s.") % {"decision": pilot.decision}
+            if pilot.decided_at:
+                decision = _("Decision of %(date)s: %(decision)s.") % {
+                    "date": formatting.date(pilot.decided_at),
+                    "decision": pilot.decision,
+                }
+            blocks.append(Paragraph(f"{decision} {pilot.decision_reason}".strip()))
+        if pilot.scale_up_start and pilot.scale_up_teams:
+            blocks.append(
+                Paragraph(
+                    _("Scaled up to %(teams)s, %(period)s.")
+                    % {
+                        "teams": ", ".join(pilot.scale_up_teams),
+                        "period": _period(pilot.scale_up_start, pilot.scale_up_end),
+                    }
+                )
+            )
+    if summary.lessons:
+        blocks += [
+            Heading(_("Lessons learned")),
+            Bullets([f"{title}: {lessons}" for title, lessons in summary.lessons]),
+        ]
+    figures = [
+        Figure("pilots.count", _("Pilots"), formatting.number(len(summary.pilots), 0), len(summary.pilots)),
+        Figure("pilots.decided", _("Pilots decided"), formatting.number(len(decided), 0), len(decided)),
+    ]
+    definitions = [
+        (
+            _("Effect of a pilot"),
+            _(
+                "The change of the KPI in the pilot teams minus the change in the comparison teams, with its "
+                "uncertainty; the decision follows the rule fixed before the pilot started. Source: step 5."
+            ),
+        )
+    ]
+    return Section(PILOTS, str(TITLES[PILOTS]), blocks, True, figures, definitions)
 
 
 # --- roadmap ------------------------------------------------------------------------------------------------
@@ -545,6 +624,20 @@ def _roadmap_items(organization, today: datetime.date) -> list[tuple[datetime.da
         organization=organization, status=StrategicGoal.Status.ACTIVE, period_end__isnull=False
     ).values_list("title", "period_end"):
         items.append((end, _("End of the period of “%(title)s”") % {"title": title}, _("Goals")))
+    for pilot in pilots_selectors.policy_summary(organization).pilots:
+        if pilot.end and not pilot.decision:
+            items.append(
+                (pilot.end, _("Pilot “%(title)s” ends; evaluate and decide") % {"title": pilot.title}, _("Pilots"))
+            )
+        if pilot.scale_up_start and pilot.scale_up_teams:
+            items.append(
+                (
+                    pilot.scale_up_start,
+                    _("Scale-up of “%(title)s” starts in %(teams)s")
+                    % {"title": pilot.title, "teams": ", ".join(pilot.scale_up_teams)},
+                    _("Pilots"),
+                )
+            )
     latest = (
         ScanRound.objects.filter(organization=organization, status=ScanRound.Status.CLOSED)
         .order_by("-closed_at", "-pk")
@@ -566,7 +659,7 @@ def roadmap(organization, today: datetime.date) -> Section:
         return _empty(
             ROADMAP,
             _("Give the KPIs target dates and the learning goals deadlines"),
-            _("There are no dates ahead yet: no KPI target dates, learning goal deadlines or scan rounds."),
+            _("There are no dates ahead yet: no KPI target dates, learning goal deadlines, pilots or scan rounds."),
         )
     blocks = [
         Paragraph(_("What is planned from %(date)s on, in order of date.") % {"date": formatting.date(today, "long")}),
@@ -639,6 +732,11 @@ def summary(sections: dict[str, Section], today: datetime.date) -> Section:
         know.append(
             _("%(on_track)s of %(kpis)s KPIs are on track.")
             % {"on_track": value("goals.kpis_on_track"), "kpis": value("goals.kpis")}
+        )
+    if value("pilots.count"):
+        know.append(
+            _("%(n)s pilots test the approach in practice; %(decided)s have been decided.")
+            % {"n": value("pilots.count"), "decided": value("pilots.decided")}
         )
     if value("roadmap.milestones"):
         know.append(_("%(n)s milestones ahead, listed in the roadmap.") % {"n": value("roadmap.milestones")})

@@ -1,6 +1,7 @@
 """The demo organisation's document in both formats and both languages, read back with
 python-docx and pypdf: headings, tables, charts with alternative text, header, figures."""
 
+import datetime
 import io
 import zipfile
 
@@ -14,6 +15,7 @@ from leerkoers.alignment import journey as alignment_journey
 from leerkoers.inventory import selectors as inventory_selectors
 from leerkoers.lib import formatting
 from leerkoers.policy import sections as s
+from leerkoers.policy.content import Bullets, Heading
 from leerkoers.policy.document import build
 from leerkoers.policy.models import PolicyExport
 from leerkoers.policy.render_pdf import MARGIN
@@ -167,3 +169,24 @@ def test_it_leaves_out_the_layers_the_scan_hides(org):
 def test_it_refuses_an_unknown_organisation_on_the_command_line(tmp_path):
     with pytest.raises(CommandError, match="No organisation"):
         call_command("export_policy", "--org", "nope", "--format", "pdf", "--output", str(tmp_path / "x.pdf"))
+
+
+@pytest.mark.django_db
+def test_it_shows_every_pilot_with_its_effects_and_decision(org):
+    from leerkoers.pilots.selectors import policy_summary
+
+    with translation.override("en"):
+        summary = policy_summary(org)
+        section = s.pilots(org, datetime.date.today())
+    assert summary.pilots and section.has_data
+    headings = [block.text for block in section.blocks if isinstance(block, Heading)]
+    assert [pilot.title for pilot in summary.pilots] == headings[: len(summary.pilots)]
+    bullets = [item for block in section.blocks if isinstance(block, Bullets) for item in block.items]
+    for pilot in summary.pilots:
+        for effect in pilot.effects:
+            assert f"{effect.kpi}: {effect.verdict}. {effect.explanation}" in bullets
+    decided = sum(1 for pilot in summary.pilots if pilot.decision)
+    assert {f.key: f.number for f in section.figures} == {
+        "pilots.count": len(summary.pilots),
+        "pilots.decided": decided,
+    }
