@@ -24,6 +24,9 @@ from leerkoers.inventory import journey as inventory_journey
 from leerkoers.inventory import selectors as inventory_selectors
 from leerkoers.inventory.models import Initiator
 from leerkoers.lib import formatting
+from leerkoers.ownership import journey as ownership_journey
+from leerkoers.ownership import selectors as ownership_selectors
+from leerkoers.ownership.models import PopStatus
 from leerkoers.pilots import journey as pilots_journey
 from leerkoers.pilots import selectors as pilots_selectors
 from leerkoers.policy.content import Bar, Bullets, Chart, Definitions, Figure, Heading, Paragraph, Section, Table
@@ -511,15 +514,109 @@ def goals(organization, today: datetime.date) -> Section:
     return Section(GOALS, str(TITLES[GOALS]), blocks, True, figures, definitions)
 
 
-# --- steps still to come ----------------------------------------------------------------------------
+# --- ownership (step 4) -----------------------------------------------------------------------------
+
+
+def _share(share) -> str:
+    return formatting.percent(share.value) if share is not None and share.value is not None else formatting.MISSING
 
 
 def ownership(organization, today: datetime.date) -> Section:
-    return _empty(
-        OWNERSHIP,
-        _("Set up step 4 (ownership) once it is available"),
-        _("Step 4, ownership in all layers, is not available in Leerkoers yet; this section fills in once it is."),
-    )
+    summary = ownership_selectors.policy_summary(organization, today.year)
+    pops_known = sum(n or 0 for n in summary.pop_states.values())
+    pops_hidden = any(n is None for n in summary.pop_states.values())
+    if not summary.team_plans.part and not pops_known and not pops_hidden:
+        return _empty(
+            OWNERSHIP,
+            ownership_journey.report(organization).next_action,
+            _("No team learning plan or personal development plan has been made this year (%(year)d).")
+            % {"year": summary.year},
+        )
+    blocks: list = [
+        Paragraph(
+            _("Team learning plans in %(year)d: %(part)d of %(whole)d teams have a current plan (%(share)s).")
+            % {"year": summary.year, "part": summary.team_plans.part, "whole": summary.team_plans.whole,
+               "share": _share(summary.team_plans)}
+        )
+    ]  # fmt: skip
+    overall = summary.pops.overall
+    if overall is None:
+        blocks.append(
+            Paragraph(
+                _("Personal development plans: too few people to show the coverage (fewer than %(n)d).")
+                % {"n": summary.pops.minimum},
+                note=True,
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                _("Personal development plans: %(share)s of the members have an agreed plan (%(part)d of %(whole)d).")
+                % {"share": _share(overall), "part": overall.part, "whole": overall.whole}
+            )
+        )
+    initiatives = summary.initiatives.overall
+    if initiatives.whole:
+        blocks.append(
+            Paragraph(
+                _("%(share)s of the learning activities were started by managers or employees rather than HR alone.")
+                % {"share": _share(initiatives)}
+            )
+        )
+    bars = [
+        Bar(label, share.value, _share(share))
+        for label, share in (
+            (_("Teams with a plan"), summary.team_plans),
+            (_("Members with an agreed POP"), overall),
+            (_("Started by managers or employees"), initiatives),
+        )
+        if share is not None and share.value is not None
+    ]
+    if bars:
+        blocks.append(
+            _bar_chart(_("Ownership indicators"), bars, _("Bar chart of the ownership indicators: %(list)s."), 1.0)
+        )
+    labels = dict(PopStatus.choices)
+    blocks += [
+        Heading(_("Personal development plans by state")),
+        Table(
+            [_("State"), _("Plans")],
+            [
+                [str(labels.get(state, state)), _("fewer than %(n)d") % {"n": summary.pops.minimum} if n is None
+                 else formatting.number(n, 0)]
+                for state, n in summary.pop_states.items()
+            ],
+            numeric=frozenset({1}),
+        ),
+        Heading(_("Who does what (RACI)")),
+        Table(
+            [_("Process")] + [label for _key, label in summary.layers],
+            [[row.process] + [row.letters.get(key, "") or formatting.MISSING for key, _label in summary.layers]
+             for row in summary.matrix],
+        ),
+    ]  # fmt: skip
+    figures = [
+        Figure("ownership.team_plans", _("Teams with a learning plan"), _share(summary.team_plans),
+               summary.team_plans.value),
+        Figure("ownership.initiatives", _("Activities started by managers or employees"), _share(initiatives),
+               initiatives.value),
+    ]  # fmt: skip
+    if overall is not None:
+        figures.append(Figure("ownership.pops", _("Members with an agreed POP"), _share(overall), overall.value))
+    definitions = [
+        (
+            _("RACI"),
+            _("R does the work, A decides and answers for it, C is consulted, I is informed. Source: step 4."),
+        ),
+        (
+            _("POP coverage"),
+            _(
+                "Members with a personal development plan agreed with their manager this year, as a share of the "
+                "members; teams and states below the anonymity threshold are not shown."
+            ),
+        ),
+    ]
+    return Section(OWNERSHIP, str(TITLES[OWNERSHIP]), blocks, True, figures, definitions)
 
 
 # --- pilots (step 5) ------------------------------------------------------------------------------
@@ -726,6 +823,11 @@ def summary(sections: dict[str, Section], today: datetime.date) -> Section:
         costs.append(
             _("Spent on overlapping activities, to be combined: %(spend)s.")
             % {"spend": value("inventory.overlap_spend")}
+        )
+    if value("ownership.team_plans"):
+        propose.append(
+            _("Managers own their team's development: %(share)s of the teams have a learning plan.")
+            % {"share": value("ownership.team_plans")}
         )
     know = []
     if value("goals.kpis"):

@@ -190,3 +190,22 @@ def test_it_shows_every_pilot_with_its_effects_and_decision(org):
         "pilots.count": len(summary.pilots),
         "pilots.decided": decided,
     }
+
+
+@pytest.mark.django_db
+def test_it_shows_ownership_with_the_small_counts_hidden(org):
+    from leerkoers.ownership.selectors import policy_summary
+
+    today = datetime.date.today()
+    with translation.override("en"):
+        summary = policy_summary(org, today.year)
+        section = s.ownership(org, today)
+    assert section.has_data
+    tables = [block for block in section.blocks if block.__class__.__name__ == "Table"]
+    states, raci = tables
+    assert raci.columns[1:] == [label for _key, label in summary.layers]
+    assert [row[0] for row in raci.rows] == [row.process for row in summary.matrix]
+    for (state, count), row in zip(summary.pop_states.items(), states.rows, strict=True):
+        assert row[1] == (f"fewer than {summary.pops.minimum}" if count is None else str(count)), state
+    figures = {f.key: f.number for f in section.figures}
+    assert figures["ownership.team_plans"] == summary.team_plans.value
