@@ -192,8 +192,8 @@ def _mount_routers() -> None:
     from leerkoers.orgs.api import router as orgs_router
     from leerkoers.ownership.api import router as ownership_router
     from leerkoers.pilots.api import router as pilots_router
-    from leerkoers.portability.api import router as portability_router
     from leerkoers.policy.api import router as policy_router
+    from leerkoers.portability.api import router as portability_router
     from leerkoers.scan.api import router as scan_router
     from leerkoers.vision.api import router as vision_router
 
