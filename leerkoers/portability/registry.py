@@ -62,6 +62,9 @@ DECLARATIONS: dict[str, Declaration] = {
     "ownership.PopActivity": Declaration(member_via="pop"),
     "ownership.PopGoal": Declaration(member_via="pop"),
     "ownership.PopVersion": Declaration(member_via="pop"),
+    "policy.PolicyExport": Declaration(
+        exported=False, reason="versions of the policy document are files made from the exported data"
+    ),
     "portability.DeletionRequest": Declaration(
         exported=False, reason="the pending deletion belongs to this installation, not to the data"
     ),
