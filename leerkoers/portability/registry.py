@@ -196,7 +196,7 @@ class Plan:
             problems.append("its primary key is neither automatic nor has a default: a restore cannot give new ids")
         for f in table.fields:
             kind = f.get_internal_type()
-            if kind not in SUPPORTED_TYPES and not f.is_relation:
+            if declaration.exported and kind not in SUPPORTED_TYPES and not f.is_relation:
                 problems.append(f"field {f.name!r} of type {kind} is not supported by the export")
             if kind in ("CharField", "TextField") and f.name.endswith("path") and not table.is_path_field(f):
                 problems.append(
