@@ -238,6 +238,7 @@ OPERATIONS = {
     ("GET", "/orgs/{org_slug}/pilots"): "",
     ("POST", "/orgs/{org_slug}/pilots"): "me",
     ("GET", "/orgs/{org_slug}/pilots/{pilot_uuid}"): "",
+    ("PUT", "/orgs/{org_slug}/pilots/{pilot_uuid}"): "me",
     ("GET", "/orgs/{org_slug}/pilots/{pilot_uuid}/design-check"): "",
     ("GET", "/orgs/{org_slug}/pilots/{pilot_uuid}/effects"): "",
     ("POST", "/orgs/{org_slug}/pilots/{pilot_uuid}/draw"): "me",

@@ -39,7 +39,9 @@ class PilotIn(Schema):
     title: str = pydantic.Field(min_length=1, max_length=200)
     hypothesis: str = pydantic.Field(min_length=1, max_length=2000)
     template: Literal["", "learning_goals", "training_kpi", "lms"] = ""
-    assignment: Literal["matched", "convenience"] = "convenience"
+    assignment: Literal["matched", "convenience", "random"] = pydantic.Field(
+        "convenience", description="random only for a pilot whose teams were drawn (POST …/draw) and are kept"
+    )
     pilot_teams: IdList
     comparison_teams: IdList = []
     kpis: IdList = []
@@ -159,11 +161,17 @@ def pilot_list(request, org_slug: str):
 def pilot_create(request, org_slug: str, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     data = validate_body(PilotIn, payload)
+    return Status(201, _save(request, access, data))
+
+
+def _save(request, access, data: PilotIn, pilot: Pilot | None = None) -> dict:
     fields = data.model_dump(exclude={"pilot_teams", "comparison_teams", "kpis", "learning_goals", "activities"})
     fields["follow_up_dates"] = [d.isoformat() for d in data.follow_up_dates]
-    pilot = services.pilot_save(
+    saved = _run(
+        services.pilot_save,
         organization=access.organization,
         actor=_actor(request, access),
+        pilot=pilot,
         fields=fields,
         pilot_teams=_by_ids(access, Team, data.pilot_teams, "pilot_teams"),
         comparison_teams=_by_ids(access, Team, data.comparison_teams, "comparison_teams"),
@@ -171,7 +179,20 @@ def pilot_create(request, org_slug: str, payload: JsonBody):
         learning_goals=_by_ids(access, LearningGoal, data.learning_goals, "learning_goals"),
         activities=_by_ids(access, Activity, data.activities, "activities"),
     )
-    return Status(201, _pilot_out(_get(access, pilot.public_id)))
+    return _pilot_out(_get(access, saved.public_id))
+
+
+@router.put(
+    "/orgs/{org_slug}/pilots/{pilot_uuid}",
+    response=PilotOut,
+    summary="Change the design of a pilot that has not started (the whole design, as for creating)",
+    openapi_extra=body_schema(PilotIn),
+)
+def pilot_update(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    pilot = _get(access, pilot_uuid)
+    data = validate_body(PilotIn, payload)
+    return _save(request, access, data, pilot)
 
 
 @router.get("/orgs/{org_slug}/pilots/{pilot_uuid}", response=PilotOut, summary="A pilot")

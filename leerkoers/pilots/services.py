@@ -130,14 +130,14 @@ def pilot_save(
     errors = _clean_dates(pilot)
     if {t.pk for t in pilot_teams} & {t.pk for t in comparison_teams}:
         errors["comparison_teams"] = _("A team is either in the pilot or a comparison team, not both.")
-    if pilot.assignment == Pilot.Assignment.RANDOM and not creating:
+    if pilot.assignment == Pilot.Assignment.RANDOM and (creating or pilot.draw_seed is None):
+        errors["assignment"] = _("A random draw is made in Leerkoers: use “Draw the teams at random”.")
+    elif pilot.assignment == Pilot.Assignment.RANDOM:
         drawn = {t.team_id: t.arm for t in pilot.teams.all()}
         chosen = {t.pk: Arm.PILOT for t in pilot_teams} | {t.pk: Arm.COMPARISON for t in comparison_teams}
         if drawn != chosen:
             pilot.assignment = Pilot.Assignment.CONVENIENCE  # hand-picked now: no longer a random draw
             pilot.draw_seed, pilot.draw_candidates = None, []
-    elif pilot.assignment == Pilot.Assignment.RANDOM:
-        errors["assignment"] = _("A random draw is made in Leerkoers: use “Draw the teams at random”.")
     try:
         pilot.full_clean()
     except ValidationError as exc:

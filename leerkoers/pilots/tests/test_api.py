@@ -91,3 +91,28 @@ def test_it_gives_the_effect_of_the_finished_demo_pilot(employee_client, org):
 
 def test_it_refuses_an_employee_who_designs_a_pilot(employee_client, org):
     assert _post(employee_client, BASE, _design(org)).status_code == 403
+
+
+def test_it_changes_a_design_and_keeps_a_draw_only_while_its_teams_stay(admin_client, org):
+    pilot_id = _post(admin_client, BASE, _design(org)).json()["id"]
+    candidates = _teams(org, "Wijkteam Noord", "Wijkteam Zuid", "Klantenservice", "Dagbesteding")
+    drawn = _post(admin_client, f"{BASE}/{pilot_id}/draw", {"candidates": candidates, "n_pilot": 2, "seed": 3}).json()
+    same = _design(org) | {
+        "pilot_teams": drawn["pilot_teams"],
+        "comparison_teams": drawn["comparison_teams"],
+        "assignment": "random",
+        "fees": "900",
+    }
+    put = admin_client.put(f"{BASE}/{pilot_id}", json.dumps(same), content_type="application/json").json()
+    assert put["assignment"] == "random" and put["draw_seed"] == 3 and put["cost"] == "1000.00"
+    moved = same | {"pilot_teams": drawn["comparison_teams"], "comparison_teams": drawn["pilot_teams"]}
+    put = admin_client.put(f"{BASE}/{pilot_id}", json.dumps(moved), content_type="application/json").json()
+    assert put["assignment"] == "convenience" and put["draw_seed"] is None
+
+
+def test_it_refuses_a_claimed_draw_and_a_change_after_the_start(admin_client, org):
+    body = _design(org) | {"assignment": "random"}
+    assert _post(admin_client, BASE, body).status_code == 422
+    pilot = Pilot.objects.get(organization=org, title=RUNNING)
+    response = admin_client.put(f"{BASE}/{pilot.public_id}", json.dumps(_design(org)), content_type="application/json")
+    assert response.status_code == 409
