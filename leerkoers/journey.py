@@ -116,6 +116,7 @@ STEPS: list[Step] = [
         "policy:index",
         policy.report,
         _("Policy plan"),
+        reports=policy.reports,
     ),
 ]
 
