@@ -70,6 +70,11 @@ DECLARATIONS: dict[str, Declaration] = {
     ),
     "scan.ScanInvitation": Declaration(member_data="counts"),
     "vision.VisionInvitation": Declaration(member_data="counts"),
+    # Its figures name statements and ratings by their ids, which a restore gives new values:
+    # restored, it would show another round's figures. The first view recomputes it.
+    "vision.VisionResults": Declaration(
+        exported=False, reason="a cache of the round's figures, recomputed from the ratings on first view"
+    ),
 }
 
 # Tables outside every organisation that an organisation's rows refer to by key (a published
