@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from leerkoers.audit.services import audit_record
 from leerkoers.jobs.services import job_create
+from leerkoers.orgs.models import Organization
 from leerkoers.policy import render_docx, render_pdf
 from leerkoers.policy import sections as s
 from leerkoers.policy.document import SectionLayout, build
@@ -111,8 +112,10 @@ def policy_export_create(
     step(total)
     stamp = document.date.isoformat()
     with transaction.atomic():
-        # Numbering reads then writes: on SQLite the transaction is IMMEDIATE; on PostgreSQL
-        # the unique constraint refuses a duplicate number and the export is retried.
+        # Numbering reads then writes, so two exports of one organisation at once must not
+        # both read the same highest number: the organisation's row is locked (PostgreSQL;
+        # SQLite's transactions are IMMEDIATE and so serialised already).
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
         number = (PolicyExport.objects.filter(organization=organization).aggregate(n=Max("number"))["n"] or 0) + 1
         export = PolicyExport(
             organization=organization,
