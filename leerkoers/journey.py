@@ -148,6 +148,24 @@ def journeys_for(organizations) -> dict[int, list[JourneyStep]]:
     }
 
 
+def next_actions(steps: list[JourneyStep], limit: int = 3) -> list[JourneyStep]:
+    """The open actions that most improve the policy document, best first, at most `limit`.
+
+    The rule: a step without any data leaves a whole section of the document saying "what
+    to do first", so it ranks before a step in progress, whose section already has
+    something; within each group the route's order decides, because each step builds on
+    the ones before it. The document itself comes last: a new export only pays off after
+    the other steps have moved. Done steps and steps without a next action are left out."""
+    open_steps = [step for step in steps if step.report.status != Status.DONE and step.report.next_action]
+    order = {step.definition.key: n for n, step in enumerate(steps)}
+
+    def rank(step: JourneyStep) -> tuple[bool, bool, int]:
+        last = step.definition.key == "policy"
+        return (last, step.report.status != Status.NOT_STARTED, order[step.definition.key])
+
+    return sorted(open_steps, key=rank)[:limit]
+
+
 def progress_share(steps: list[JourneyStep], total: int | None = None) -> float:
     """Share of the journey done: a step in progress counts half. `total` is the number of
     steps the share is out of (the built ones and the coming ones by default)."""

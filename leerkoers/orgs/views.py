@@ -64,6 +64,7 @@ def home(request, access):
             "progress": round(100 * journey.progress_share(steps)),
             "counts": counts,
             "next_step": next_step,
+            "next_actions": journey.next_actions(steps),
             "coming": journey.COMING,
         },
     )

@@ -154,3 +154,41 @@ def test_it_writes_journey_counts_in_the_users_locale():
 def test_it_titles_the_page_with_its_own_name_and_the_product(admin_client):
     content = admin_client.get("/o/demo/").content.decode()
     assert "<title>Zorggroep Demo · Leerkoers</title>" in content
+
+
+def test_it_ranks_what_to_do_next_steps_without_data_first_then_in_progress_then_the_document(
+    admin_client, monkeypatch
+):
+    S = journey.Status
+    reports = {
+        "scan": journey.StepReport(S.DONE, [], "Repeat the scan"),
+        "inventory": journey.StepReport(S.IN_PROGRESS, [], "Import the participations"),
+        "vision": journey.StepReport(S.NOT_STARTED, [], "Open a vision round"),
+        "alignment": journey.StepReport(S.IN_PROGRESS, [], "Link the open goals"),
+        "ownership": journey.StepReport(S.NOT_STARTED, [], "Agree the responsibilities"),
+        "pilots": journey.StepReport(S.IN_PROGRESS, [], ""),  # no action: not listed
+        "policy": journey.StepReport(S.NOT_STARTED, [], "Make the first version"),
+    }
+    _with_report(monkeypatch, reports)
+    response = admin_client.get(HOME)
+    ranked = [step.definition.key for step in response.context["next_actions"]]
+    assert ranked == ["vision", "ownership", "inventory"]  # the first three of five open actions
+    everything = journey.next_actions(response.context["steps"], limit=10)
+    assert [step.definition.key for step in everything] == ["vision", "ownership", "inventory", "alignment", "policy"]
+    page = response.content.decode()
+    assert "What to do next" in page
+    assert (
+        page.index("Open a vision round")
+        < page.index("Agree the responsibilities")
+        < page.index("Import the participations")
+    )
+    assert f'href="{reverse("vision:index", args=["demo"])}"' in page
+
+
+def test_it_lists_nothing_to_do_next_when_every_step_is_done(admin_client, monkeypatch):
+    _with_report(
+        monkeypatch, {step.key: journey.StepReport(journey.Status.DONE, [], "Keep going") for step in journey.STEPS}
+    )
+    response = admin_client.get(HOME)
+    assert response.context["next_actions"] == []
+    assert "What to do next" not in response.content.decode()
