@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm
@@ -29,7 +31,7 @@ class LoginForm(forms.Form):
             if self.user is None:
                 wait = getattr(self.request, "login_retry_after", None)
                 if wait is not None:
-                    minutes = max(1, round(wait / 60))
+                    minutes = max(1, math.ceil(wait / 60))
                     raise forms.ValidationError(
                         ngettext(
                             "Too many failed attempts. Try again in %(minutes)s minute, or reset your password.",

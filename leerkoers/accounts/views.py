@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -50,7 +52,7 @@ def password_reset(request):
     if request.method == "POST":
         wait = throttling.reset_client_wait(request)
         if wait is not None:
-            minutes = max(1, round(wait / 60))
+            minutes = max(1, math.ceil(wait / 60))
             message = ngettext(
                 "Too many requests from your address. Try again in %(minutes)s minute.",
                 "Too many requests from your address. Try again in %(minutes)s minutes.",
