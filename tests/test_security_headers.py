@@ -1,6 +1,7 @@
 """The Content-Security-Policy on every page, and no caching of signed-in pages."""
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,40 @@ def test_it_marks_api_answers_to_a_bearer_token_private(client, org, admin_user)
     response = client.get("/api/v1/orgs/demo/", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_it_marks_a_private_link_page_not_to_be_stored_without_a_session(client, org, admin_user):
+    from leerkoers.scan.services import round_open
+
+    link = round_open(organization=org, title="Najaar", actor=admin_user).links.first()
+    response = client.get(f"/scan/r/{link.token}/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def _private_link_patterns(resolver=None, prefix=""):
+    from django.urls import URLPattern, get_resolver
+
+    from leerkoers.accounts.middleware import PRIVATE_LINK_PARAMETERS
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLPattern):
+            if not PRIVATE_LINK_PARAMETERS.isdisjoint(entry.pattern.converters) and "org_slug" not in route:
+                yield route
+        else:
+            yield from _private_link_patterns(entry, route)
+
+
+def test_every_private_link_url_is_marked_not_to_be_stored(client, db):
+    routes = list(_private_link_patterns())
+    # The scan's, the booking's, the vision's and the pilots' links at least.
+    assert {"scan/", "sessie/", "visie/", "pilot/"} <= {route.split("/")[0] + "/" for route in routes}
+    for route in routes:
+        path = "/" + route.replace("<str:token>", "not-a-real-link").replace("<uuid:response_id>", str(uuid.uuid4()))
+        path = path.replace("<id:advisor_id>", "1").replace("<uidb64>", "MQ")
+        response = client.get(path)
+        assert response["Cache-Control"] == "private, no-store", (route, response.status_code)
 
 
 def test_it_leaves_public_pages_cacheable_as_before(client, db):
