@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Membership, Team
-from leerkoers.ownership import indicators, raci
+from leerkoers.ownership import cycle, indicators, raci
 from leerkoers.ownership.models import (
     LAYER_OF_ROLE,
     Conversation,
+    ConversationKind,
     Layer,
     LearningProcess,
     PlanStatus,
@@ -166,6 +167,65 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
 
 
 @dataclass(frozen=True)
+class CycleKind:
+    """One kind of conversation the organisation holds in the year, with its learning agenda."""
+
+    kind: str
+    label: str
+    prompts: list[str]
+    held: int | None  # held in the year; None when hidden (1–4, or to protect such a kind)
+    with_follow_up: int | None  # of those, with a learning follow-up noted; None when hidden
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    """The HR cycle as the policy document shows it: nothing that singles out a person."""
+
+    kinds: list[CycleKind]  # the kinds with a conversation planned or held in the year
+    onboarding: list[tuple[str, int]]  # (kind label, days after the first working day)
+    starter_goals: list[str]  # the goals a new member's starter POP begins with
+    minimum: int
+
+
+def cycle_summary(organization, year: int) -> CycleSummary:
+    """Which conversations of the HR cycle `organization` holds in `year` (planned or held
+    then), each with its learning agenda, how many were held and how many of those with a
+    learning follow-up; a kind with 1–4 held conversations shows no counts (nor, where
+    needed, the next smallest, so that none follows from the total); plus the onboarding
+    template (the conversations after 1 week, 1 month and 3 months, the starter POP's goals)."""
+    in_year = Q(planned_on__year=year) | Q(held_on__year=year)
+    rows = {
+        kind: (held, follow_up)
+        for kind, held, follow_up in Conversation.objects.filter(in_year, organization=organization)
+        .values("kind")
+        .annotate(
+            held=Count("pk", filter=Q(held_on__year=year)),
+            follow_up=Count("pk", filter=Q(held_on__year=year) & ~Q(follow_up="")),
+        )
+        .values_list("kind", "held", "follow_up")
+    }
+    minimum = settings.ANONYMITY_THRESHOLD
+    kinds = [kind for kind in ConversationKind.values if kind in rows]
+    hidden = indicators.anonymity.suppress({kind: rows[kind][0] for kind in kinds}, minimum)
+    labels = dict(ConversationKind.choices)
+    return CycleSummary(
+        kinds=[
+            CycleKind(
+                kind,
+                str(labels[kind]),
+                [str(prompt) for prompt in cycle.PROMPTS[kind]],
+                None if kind in hidden else rows[kind][0],
+                None if kind in hidden else rows[kind][1],
+            )
+            for kind in kinds
+        ],
+        onboarding=[(str(labels[kind]), delta.days) for kind, delta in cycle.ONBOARDING],
+        starter_goals=[str(goal) for goal in cycle.STARTER_GOALS],
+        minimum=minimum,
+    )
+
+
+@dataclass(frozen=True)
 class MatrixRow:
     process: str
     letters: dict[str, str]  # layer → R, A, C, I or ""
@@ -183,11 +243,12 @@ class PolicySummary:
     pop_states: dict[str, int | None]  # state → count of this year's POPs; None when hidden
     initiatives: indicators.InitiativeShare
     conversations: indicators.Share  # held conversations of the HR cycle with a follow-up ÷ held
+    cycle: CycleSummary
 
 
 def policy_summary(organization, year: int | None = None) -> PolicySummary:
-    """The responsibility matrix, team plan and POP coverage (small groups suppressed) and
-    the initiative share of `organization`, for the policy document (app `policy`)."""
+    """The responsibility matrix, team plan and POP coverage (small groups suppressed), the
+    initiative share and the HR cycle of `organization`, for the policy document (app `policy`)."""
     found = indicators_for(organization, year)
     states = dict(
         Pop.objects.filter(organization=organization, year=found.year)
@@ -206,4 +267,5 @@ def policy_summary(organization, year: int | None = None) -> PolicySummary:
         pop_states={state: None if state in hidden else n for state, n in counts.items()},
         initiatives=found.initiatives,
         conversations=found.conversations,
+        cycle=cycle_summary(organization, found.year),
     )

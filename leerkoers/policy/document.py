@@ -51,10 +51,11 @@ def build(
     total = len(s.STEP_BUILDERS) + 1
     with translation.override(language):
         built: dict[str, Section] = {}
+        reads = s.Reads(organization)
         for done, builder in enumerate(s.STEP_BUILDERS):
             if progress:
                 progress(done, total)
-            built[builder.key] = builder.build(organization, today)
+            built[builder.key] = builder(organization, today, reads)
         built[s.SUMMARY] = s.summary(built, today)
         chosen = [item for item in layout if item.enabled and (only is None or item.key in only)]
         included = [_with_texts(built[item.key], item) for item in chosen if item.key != s.DEFINITIONS]

@@ -11,6 +11,7 @@ do first (`has_data=False`), never an empty table.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -595,6 +596,7 @@ def ownership(organization, today: datetime.date) -> Section:
              for row in summary.matrix],
         ),
     ]  # fmt: skip
+    blocks += _hr_cycle(summary.cycle, summary.conversations)
     figures = [
         Figure("ownership.team_plans", _("Teams with a learning plan"), _share(summary.team_plans),
                summary.team_plans.value),
@@ -603,6 +605,11 @@ def ownership(organization, today: datetime.date) -> Section:
     ]  # fmt: skip
     if overall is not None:
         figures.append(Figure("ownership.pops", _("Members with an agreed POP"), _share(overall), overall.value))
+    if summary.conversations.whole >= summary.cycle.minimum:
+        figures.append(
+            Figure("ownership.conversations", _("Conversations held with a learning follow-up"),
+                   _share(summary.conversations), summary.conversations.value)
+        )  # fmt: skip
     definitions = [
         (
             _("RACI"),
@@ -615,15 +622,83 @@ def ownership(organization, today: datetime.date) -> Section:
                 "members; teams and states below the anonymity threshold are not shown."
             ),
         ),
+        (
+            _("HR cycle"),
+            _(
+                "The conversations of the HR cycle (planning, progress, appraisal, onboarding) planned or held this "
+                "year, as recorded in step 4 (Learning in the HR cycle); a conversation counts as held when its date "
+                "held is recorded, and with a learning follow-up when the follow-up agreed in it was noted. A kind "
+                "with fewer than %(n)d held conversations shows no count. The learning agenda and the onboarding "
+                "template are those of step 4."
+            )
+            % {"n": summary.cycle.minimum},
+        ),
     ]
     return Section(OWNERSHIP, str(TITLES[OWNERSHIP]), blocks, True, figures, definitions)
+
+
+def _hr_cycle(cycle, conversations) -> list:
+    """The HR cycle part of the ownership section: the kinds of conversation held this year
+    with their counts (small ones hidden) and learning agenda, and the onboarding template."""
+    blocks: list = [Heading(_("Learning in the HR cycle"))]
+    fewer = _("fewer than %(n)d") % {"n": cycle.minimum}
+    if not cycle.kinds:
+        blocks.append(Paragraph(_("No conversation of the HR cycle has been planned or held this year."), note=True))
+    else:
+        if conversations.whole >= cycle.minimum:
+            blocks.append(
+                Paragraph(
+                    _("%(part)d of the %(whole)d conversations held this year had a learning follow-up (%(share)s).")
+                    % {"part": conversations.part, "whole": conversations.whole, "share": _share(conversations)}
+                )
+            )
+        blocks += [
+            Table(
+                [_("Conversation"), _("Held this year"), _("With a learning follow-up")],
+                [
+                    [kind.label, fewer if kind.held is None else formatting.number(kind.held, 0),
+                     formatting.MISSING if kind.with_follow_up is None else formatting.number(kind.with_follow_up, 0)]
+                    for kind in cycle.kinds
+                ],
+                numeric=frozenset({1, 2}),
+            ),
+            Heading(_("The learning agenda of each conversation"), level=3),
+            Bullets([f"{kind.label}: {' '.join(kind.prompts)}" for kind in cycle.kinds]),
+        ]  # fmt: skip
+    steps = ", ".join(
+        _("%(label)s (day %(days)d)") % {"label": label, "days": days} for label, days in cycle.onboarding
+    )
+    blocks += [
+        Heading(_("Onboarding template"), level=3),
+        Paragraph(
+            _("A new member has three onboarding conversations after their first working day: %(steps)s.")
+            % {"steps": steps}
+        ),
+        Paragraph(
+            _("They start with a draft personal development plan with these goals: %(goals)s.")
+            % {"goals": "; ".join(cycle.starter_goals)}
+        ),
+    ]
+    return blocks
 
 
 # --- pilots (step 5) ------------------------------------------------------------------------------
 
 
-def pilots(organization, today: datetime.date) -> Section:
-    summary = pilots_selectors.policy_summary(organization)
+class Reads:
+    """What more than one section reads, read once per document: the pilots' analysis feeds
+    both their own section and the roadmap."""
+
+    def __init__(self, organization):
+        self.organization = organization
+
+    @cached_property
+    def pilots(self):
+        return pilots_selectors.policy_summary(self.organization)
+
+
+def pilots(organization, today: datetime.date, *, reads: Reads | None = None) -> Section:
+    summary = (reads or Reads(organization)).pilots
     if not summary.pilots:
         return _empty(PILOTS, pilots_journey.report(organization).next_action, _("No pilot has been set up yet."))
     decided = [pilot for pilot in summary.pilots if pilot.decision]
@@ -702,7 +777,7 @@ def pilots(organization, today: datetime.date) -> Section:
 # --- roadmap ------------------------------------------------------------------------------------------------
 
 
-def _roadmap_items(organization, today: datetime.date) -> list[tuple[datetime.date, str, str]]:
+def _roadmap_items(organization, today: datetime.date, reads: Reads) -> list[tuple[datetime.date, str, str]]:
     items: list[tuple[datetime.date, str, str]] = []
     for kpi, _assessment in kpis_with_status(organization):
         items.append(
@@ -721,7 +796,7 @@ def _roadmap_items(organization, today: datetime.date) -> list[tuple[datetime.da
         organization=organization, status=StrategicGoal.Status.ACTIVE, period_end__isnull=False
     ).values_list("title", "period_end"):
         items.append((end, _("End of the period of “%(title)s”") % {"title": title}, _("Goals")))
-    for pilot in pilots_selectors.policy_summary(organization).pilots:
+    for pilot in reads.pilots.pilots:
         if pilot.end and not pilot.decision:
             items.append(
                 (pilot.end, _("Pilot “%(title)s” ends; evaluate and decide") % {"title": pilot.title}, _("Pilots"))
@@ -750,8 +825,8 @@ def _roadmap_items(organization, today: datetime.date) -> list[tuple[datetime.da
     return sorted((item for item in items if item[0] >= today), key=lambda item: (item[0], item[1]))
 
 
-def roadmap(organization, today: datetime.date) -> Section:
-    items = _roadmap_items(organization, today)
+def roadmap(organization, today: datetime.date, *, reads: Reads | None = None) -> Section:
+    items = _roadmap_items(organization, today, reads or Reads(organization))
     if not items:
         return _empty(
             ROADMAP,
@@ -870,6 +945,12 @@ def definitions(sections: list[Section], today: datetime.date) -> Section:
 class Builder:
     key: str
     build: Callable[..., Section]
+    shares_reads: bool = False  # takes `reads=`: what it reads with other sections, read once
+
+    def __call__(self, organization, today: datetime.date, reads: Reads) -> Section:
+        if self.shares_reads:
+            return self.build(organization, today, reads=reads)
+        return self.build(organization, today)
 
 
 # The sections built from a step's data, in their default order (summary and appendix aside).
@@ -879,6 +960,6 @@ STEP_BUILDERS = [
     Builder(VISION, vision),
     Builder(GOALS, goals),
     Builder(OWNERSHIP, ownership),
-    Builder(PILOTS, pilots),
-    Builder(ROADMAP, roadmap),
+    Builder(PILOTS, pilots, shares_reads=True),
+    Builder(ROADMAP, roadmap, shares_reads=True),
 ]

@@ -202,10 +202,31 @@ def test_it_shows_ownership_with_the_small_counts_hidden(org):
         section = s.ownership(org, today)
     assert section.has_data
     tables = [block for block in section.blocks if block.__class__.__name__ == "Table"]
-    states, raci = tables
+    states, raci = tables[:2]
     assert raci.columns[1:] == [label for _key, label in summary.layers]
     assert [row[0] for row in raci.rows] == [row.process for row in summary.matrix]
     for (state, count), row in zip(summary.pop_states.items(), states.rows, strict=True):
         assert row[1] == (f"fewer than {summary.pops.minimum}" if count is None else str(count)), state
     figures = {f.key: f.number for f in section.figures}
     assert figures["ownership.team_plans"] == summary.team_plans.value
+
+
+@pytest.mark.django_db
+def test_it_reads_the_pilots_analysis_once_per_document(org, monkeypatch):
+    from leerkoers.pilots import selectors as pilots_selectors
+
+    calls = []
+    original = pilots_selectors.policy_summary
+
+    def counted(organization):
+        calls.append(organization.pk)
+        return original(organization)
+
+    monkeypatch.setattr(pilots_selectors, "policy_summary", counted)
+    document = build(org, language="en")
+    assert calls == [org.pk]
+    keys = [section.key for section in document.sections]
+    assert s.PILOTS in keys and s.ROADMAP in keys
+    pilot = original(org).pilots[0]
+    text = " ".join(str(block) for section in document.sections for block in section.blocks)
+    assert pilot.title in text  # both sections still drew on it
