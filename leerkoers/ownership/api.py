@@ -449,12 +449,21 @@ class TeamCoverageOut(Schema):
     agreed: ShareOut | None
 
 
+class TeamTrendOut(Schema):
+    team: str
+    members: int | None = Field(..., description="null: hidden, a small group or needed to protect one")
+    quarters: dict[str, ShareOut] = Field(..., description="empty when the team is hidden")
+
+
 class IndicatorsOut(Schema):
     year: int
     team_plans: ShareOut
     pops: ShareOut | None = Field(..., description="null when the organisation is below the anonymity threshold")
     pops_by_team: list[TeamCoverageOut]
     pops_by_quarter: dict[str, ShareOut]
+    pops_by_team_and_quarter: list[TeamTrendOut] = Field(
+        ..., description="share with an agreed POP at the end of each quarter, per team; the same teams hidden"
+    )
     initiatives: ShareOut
     initiatives_by_quarter: dict[str, ShareOut]
     conversations: ShareOut = Field(..., description="held conversations of the year with a follow-up ÷ held")
@@ -477,6 +486,10 @@ def indicators(request, org_slug: str, year: int | None = None):
             {"team": row.team, "members": row.members, "agreed": _share(row.agreed)} for row in found.pops.teams
         ],
         "pops_by_quarter": {quarter: _share(share) for quarter, share in found.pop_trend},
+        "pops_by_team_and_quarter": [
+            {"team": row.team, "members": row.members, "quarters": {q: _share(share) for q, share in row.quarters}}
+            for row in found.pop_trend_by_team
+        ],
         "initiatives": _share(found.initiatives.overall),
         "initiatives_by_quarter": {quarter: _share(share) for quarter, share in found.initiatives.by_quarter},
         "conversations": _share(found.conversations),

@@ -103,3 +103,31 @@ def agreed_by_quarter(first_agreed: Iterable[datetime.date], members: int, year:
         end = end.replace(day=1) - datetime.timedelta(days=1)
         result.append((f"{year}-Q{quarter}", Share(sum(1 for d in dates if d <= end), members)))
     return result
+
+
+@dataclass(frozen=True)
+class TeamTrend:
+    team: str
+    members: int | None  # None: hidden, like the team's row in `pop_coverage`
+    quarters: list[tuple[str, Share]]  # empty when hidden
+    reason: str = ""
+
+
+def agreed_by_quarter_per_team(
+    teams: Iterable[tuple[str, int, Iterable[datetime.date]]], year: int, minimum: int
+) -> list[TeamTrend]:
+    """Per team, the cumulative share of its members with an agreed POP at the end of each
+    quarter of `year`. `teams`: (name, members, the date each of its POPs of that year was
+    first agreed). The teams hidden are those `pop_coverage` hides (fewer than `minimum`
+    members, plus the complementary ones, or all of them below `minimum` members in all), in
+    every quarter alike, so no quarter gives away what another hides."""
+    rows = [(name, members, list(dates)) for name, members, dates in teams]
+    hidden = anonymity.suppress({name: members for name, members, _dates in rows}, minimum)
+    everyone = sum(members for _name, members, _dates in rows)
+    result = []
+    for name, members, dates in rows:
+        if name in hidden or 0 < everyone < minimum:
+            result.append(TeamTrend(name, None, [], hidden.get(name, anonymity.PRIMARY)))
+        else:
+            result.append(TeamTrend(name, members, agreed_by_quarter(dates, members, year)))
+    return result

@@ -110,6 +110,7 @@ class Indicators:
     team_plans: indicators.Share
     pops: indicators.PopCoverage
     pop_trend: list[tuple[str, indicators.Share]]  # empty when the overall figure is hidden
+    pop_trend_by_team: list[indicators.TeamTrend]  # the same per team (small teams hidden); empty likewise
     initiatives: indicators.InitiativeShare
     conversations: indicators.Share  # held conversations with a follow-up ÷ held, in the year
 
@@ -117,7 +118,7 @@ class Indicators:
 def indicators_for(organization, year: int | None = None, *, trend: bool = True) -> Indicators:
     """The ownership indicators of `organization` for `year` (this year by default), in a
     fixed number of queries whatever its size; `trend=False` leaves out the quarters of the
-    POP figure (one query less, for the journey)."""
+    POP figure, overall and per team (one query less, for the journey)."""
     year = year or timezone.localdate().year
     agreed = list(indicators.AGREED_STATES)
     teams = list(
@@ -143,15 +144,22 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         rows.append((_("No team"), without_team, agreed_per_team.get(None, 0)))
     coverage = indicators.pop_coverage(rows, settings.ANONYMITY_THRESHOLD)
     members = sum(members for _name, members, _agreed in rows)
-    quarters = []
+    quarters, per_team = [], []
     if trend and coverage.overall is not None:
-        first = (
+        first_per_team: dict[str, list[datetime.date]] = {}
+        for team, first in (
             PopVersion.objects.filter(organization=organization, pop__year=year)
-            .values("pop")
+            .values("pop", "pop__member__team__name")
             .annotate(first=Min("agreed_on"))
-            .values_list("first", flat=True)
+            .values_list("pop__member__team__name", "first")
+        ):
+            first_per_team.setdefault(team if team is not None else _("No team"), []).append(first)
+        quarters = indicators.agreed_by_quarter(
+            [day for days in first_per_team.values() for day in days], members, year
         )
-        quarters = indicators.agreed_by_quarter(first, members, year)
+        per_team = indicators.agreed_by_quarter_per_team(
+            ((name, n, first_per_team.get(name, [])) for name, n, _agreed in rows), year, settings.ANONYMITY_THRESHOLD
+        )
     activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
     held = Conversation.objects.filter(organization=organization, held_on__year=year).aggregate(
         held=Count("pk"), with_agenda=Count("pk", filter=~Q(follow_up=""))
@@ -161,6 +169,7 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         team_plans=indicators.team_plan_coverage((members, current > 0) for _name, members, current in teams),
         pops=coverage,
         pop_trend=quarters,
+        pop_trend_by_team=per_team,
         initiatives=indicators.initiative_share(activities),
         conversations=indicators.Share(held["with_agenda"], held["held"]),
     )

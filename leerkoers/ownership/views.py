@@ -81,7 +81,25 @@ def index(request, access):
     if access.role in LEADERSHIP or access.role == Role.MANAGER:
         context["indicators"] = found = selectors.indicators_for(access.organization)
         context["trend_bars"] = _bars(found.pop_trend)
+        context["team_trend_chart"] = _team_trend_chart(found)
     return render(request, "ownership/index.html", context)
+
+
+def _team_trend_chart(found) -> dict | None:
+    """The data of the per-team trend chart (percentages per quarter, teams shown only);
+    None when no team is shown. The table beside it has the same figures."""
+    shown = [row for row in found.pop_trend_by_team if row.members is not None]
+    if not shown:
+        return None
+    return {
+        "labels": [quarter for quarter, _share in found.pop_trend],
+        "overall": {"label": _("Whole organisation"), "data": _percents(found.pop_trend)},
+        "teams": [{"label": row.team, "data": _percents(row.quarters)} for row in shown],
+    }
+
+
+def _percents(quarters) -> list[float | None]:
+    return [None if share.value is None else round(100 * share.value, 1) for _quarter, share in quarters]
 
 
 def _bars(shares) -> list[dict]:

@@ -44,3 +44,32 @@ def test_agreed_by_quarter_is_cumulative_at_each_quarter_end():
     found = indicators.agreed_by_quarter(dates, 10, 2026)
     assert [(q, s.part) for q, s in found] == [("2026-Q1", 1), ("2026-Q2", 2), ("2026-Q3", 2), ("2026-Q4", 3)]
     assert found[0][1].value == 0.1
+
+
+def test_the_trend_per_team_is_cumulative_per_quarter_with_small_teams_hidden_in_every_quarter():
+    d = datetime.date
+    found = indicators.agreed_by_quarter_per_team(
+        [
+            ("A", 10, [d(2026, 2, 10), d(2026, 3, 31), d(2026, 4, 1), d(2026, 9, 30), d(2026, 12, 31)]),
+            ("B", 6, [d(2026, 5, 5)]),
+            ("C", 3, [d(2026, 1, 5)]),
+        ],
+        2026,
+        minimum=5,
+    )
+    rows = {row.team: row for row in found}
+    assert [(q, s.part, s.whole) for q, s in rows["A"].quarters] == [
+        ("2026-Q1", 2, 10),
+        ("2026-Q2", 3, 10),
+        ("2026-Q3", 4, 10),
+        ("2026-Q4", 5, 10),
+    ]
+    # C (3 members) is below 5; B, the smallest other team, is hidden too, or C's figures
+    # would follow from the overall trend minus A's.
+    assert (rows["B"].members, rows["B"].quarters, rows["B"].reason) == (None, [], "complementary")
+    assert (rows["C"].members, rows["C"].quarters, rows["C"].reason) == (None, [], "primary")
+
+
+def test_the_trend_per_team_hides_every_team_below_the_threshold_in_all():
+    found = indicators.agreed_by_quarter_per_team([("A", 2, []), ("B", 2, [])], 2026, minimum=5)
+    assert all(row.members is None and row.quarters == [] for row in found)
