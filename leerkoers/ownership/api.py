@@ -9,12 +9,12 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from leerkoers.alignment.models import LearningGoal
 from leerkoers.api import ErrorOut
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_errors import STATE, conflict_on
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, api_access
 from leerkoers.orgs.models import Role, Team
 from leerkoers.ownership import selectors, services
@@ -35,12 +35,6 @@ from leerkoers.ownership.visibility import (
 router = Router(tags=["ownership"])
 
 Letter = Literal["R", "A", "C", "I", ""]
-
-
-def _fail(exc: ValidationError):
-    if getattr(exc, "code", None) == "state":
-        raise HttpError(409, " ".join(exc.messages))
-    raise exc
 
 
 class ProcessOut(Schema):
@@ -341,12 +335,10 @@ def pop_patch(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, EVERYONE, write=True)
     pop, view = pop_for(access, pop_uuid)
     data = validate_body(PopPatch, payload)
-    try:
+    with conflict_on(STATE):
         pop = services.pop_update(
             pop=pop, by=access.membership, actor=request.auth, **data.model_dump(exclude_unset=True)
         )
-    except ValidationError as exc:
-        _fail(exc)
     return _pop_out(pop, view)
 
 
@@ -371,7 +363,7 @@ def pop_goal_add(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
         team_goal = access.filter(TeamPlanGoal, public_id=data.team_goal_id).first()
         if team_goal is None:
             raise ValidationError({"team_goal_id": _("Not found in this organisation.")})
-    try:
+    with conflict_on(STATE):
         services.pop_goal_add(
             pop=pop,
             by=access.membership,
@@ -380,8 +372,6 @@ def pop_goal_add(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
             team_goal=team_goal,
             actor=request.auth,
         )
-    except ValidationError as exc:
-        _fail(exc)
     return Status(201, _pop_out(pop, view))
 
 
@@ -400,7 +390,7 @@ def pop_activity_add(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, EVERYONE, write=True)
     pop, view = pop_for(access, pop_uuid)
     data = validate_body(PopActivityIn, payload)
-    try:
+    with conflict_on(STATE):
         services.pop_activity_add(
             pop=pop,
             by=access.membership,
@@ -408,8 +398,6 @@ def pop_activity_add(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
             title=data.title,
             actor=request.auth,
         )
-    except ValidationError as exc:
-        _fail(exc)
     return Status(201, _pop_out(pop, view))
 
 
@@ -428,12 +416,10 @@ def pop_transition(request, org_slug: str, pop_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, EVERYONE, write=True)
     pop, _view = pop_for(access, pop_uuid)
     data = validate_body(TransitionIn, payload)
-    try:
+    with conflict_on(STATE):
         pop = services.pop_transition(
             pop=pop, action=data.action, by=access.membership, comment=data.comment, actor=request.auth
         )
-    except ValidationError as exc:
-        _fail(exc)
     return _pop_out(pop, pop_view(access, pop))
 
 

@@ -17,6 +17,7 @@ from leerkoers.alignment.models import Kpi, LearningGoal
 from leerkoers.api import ErrorOut
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_errors import conflict_on
 from leerkoers.lib.params import IdList
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access
 from leerkoers.orgs.models import Team
@@ -136,16 +137,6 @@ def _actor(request, access):
     return access.token or request.user
 
 
-def _run(service, **kwargs):
-    """Call a service; a refusal because of the pilot's status is a conflict (409)."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == services.STATE:
-            raise HttpError(409, " ".join(exc.messages)) from None
-        raise
-
-
 @router.get("/orgs/{org_slug}/pilots", response=list[PilotOut], summary="Pilots")
 def pilot_list(request, org_slug: str):
     access = api_access(request, org_slug, EVERYONE)
@@ -167,18 +158,18 @@ def pilot_create(request, org_slug: str, payload: JsonBody):
 def _save(request, access, data: PilotIn, pilot: Pilot | None = None) -> dict:
     fields = data.model_dump(exclude={"pilot_teams", "comparison_teams", "kpis", "learning_goals", "activities"})
     fields["follow_up_dates"] = [d.isoformat() for d in data.follow_up_dates]
-    saved = _run(
-        services.pilot_save,
-        organization=access.organization,
-        actor=_actor(request, access),
-        pilot=pilot,
-        fields=fields,
-        pilot_teams=_by_ids(access, Team, data.pilot_teams, "pilot_teams"),
-        comparison_teams=_by_ids(access, Team, data.comparison_teams, "comparison_teams"),
-        kpis=_by_ids(access, Kpi, data.kpis, "kpis"),
-        learning_goals=_by_ids(access, LearningGoal, data.learning_goals, "learning_goals"),
-        activities=_by_ids(access, Activity, data.activities, "activities"),
-    )
+    with conflict_on(services.STATE):
+        saved = services.pilot_save(
+            organization=access.organization,
+            actor=_actor(request, access),
+            pilot=pilot,
+            fields=fields,
+            pilot_teams=_by_ids(access, Team, data.pilot_teams, "pilot_teams"),
+            comparison_teams=_by_ids(access, Team, data.comparison_teams, "comparison_teams"),
+            kpis=_by_ids(access, Kpi, data.kpis, "kpis"),
+            learning_goals=_by_ids(access, LearningGoal, data.learning_goals, "learning_goals"),
+            activities=_by_ids(access, Activity, data.activities, "activities"),
+        )
     return _pilot_out(_get(access, saved.public_id))
 
 
@@ -303,21 +294,22 @@ def pilot_draw(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
     pilot = _get(access, pilot_uuid)
     data = validate_body(PilotDrawIn, payload)
     candidates = _by_ids(access, Team, data.candidates, "candidates")
-    _run(
-        services.pilot_draw,
-        pilot=pilot,
-        candidates=candidates,
-        n_pilot=data.n_pilot,
-        seed=data.seed,
-        actor=_actor(request, access),
-    )
+    with conflict_on(services.STATE):
+        services.pilot_draw(
+            pilot=pilot,
+            candidates=candidates,
+            n_pilot=data.n_pilot,
+            seed=data.seed,
+            actor=_actor(request, access),
+        )
     return _pilot_out(_get(access, pilot_uuid))
 
 
 @router.post("/orgs/{org_slug}/pilots/{pilot_uuid}/start", response=PilotOut, summary="Start (locks the rule)")
 def pilot_start(request, org_slug: str, pilot_uuid: UUID):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
-    _run(services.pilot_start, pilot=_get(access, pilot_uuid), actor=_actor(request, access))
+    with conflict_on(services.STATE):
+        services.pilot_start(pilot=_get(access, pilot_uuid), actor=_actor(request, access))
     return _pilot_out(_get(access, pilot_uuid))
 
 
@@ -338,14 +330,16 @@ def pilot_rule(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     pilot = _get(access, pilot_uuid)
     data = validate_body(PilotRuleIn, payload)
-    _run(services.pilot_rule_change, pilot=pilot, actor=_actor(request, access), **data.model_dump())
+    with conflict_on(services.STATE):
+        services.pilot_rule_change(pilot=pilot, actor=_actor(request, access), **data.model_dump())
     return _pilot_out(_get(access, pilot_uuid))
 
 
 @router.post("/orgs/{org_slug}/pilots/{pilot_uuid}/evaluate", response=PilotOut, summary="Move to evaluation")
 def pilot_evaluate(request, org_slug: str, pilot_uuid: UUID):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
-    _run(services.pilot_evaluate, pilot=_get(access, pilot_uuid), actor=_actor(request, access))
+    with conflict_on(services.STATE):
+        services.pilot_evaluate(pilot=_get(access, pilot_uuid), actor=_actor(request, access))
     return _pilot_out(_get(access, pilot_uuid))
 
 
@@ -368,17 +362,17 @@ def pilot_decide(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     pilot = _get(access, pilot_uuid)
     data = validate_body(PilotDecisionIn, payload)
-    _run(
-        services.pilot_decide,
-        pilot=pilot,
-        actor=_actor(request, access),
-        decision=data.decision,
-        reason=data.reason,
-        lessons=data.lessons,
-        scale_up_teams=_by_ids(access, Team, data.scale_up_teams, "scale_up_teams"),
-        scale_up_start=data.scale_up_start,
-        scale_up_end=data.scale_up_end,
-    )
+    with conflict_on(services.STATE):
+        services.pilot_decide(
+            pilot=pilot,
+            actor=_actor(request, access),
+            decision=data.decision,
+            reason=data.reason,
+            lessons=data.lessons,
+            scale_up_teams=_by_ids(access, Team, data.scale_up_teams, "scale_up_teams"),
+            scale_up_start=data.scale_up_start,
+            scale_up_end=data.scale_up_end,
+        )
     return _pilot_out(_get(access, pilot_uuid))
 
 
@@ -445,7 +439,8 @@ def form_create(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     pilot = _get(access, pilot_uuid)
     data = validate_body(PilotFormIn, payload)
-    _run(services.evaluation_form_create, pilot=pilot, actor=_actor(request, access), **data.model_dump())
+    with conflict_on(services.STATE):
+        services.evaluation_form_create(pilot=pilot, actor=_actor(request, access), **data.model_dump())
     return Status(201, _forms_out(pilot))
 
 
@@ -495,5 +490,6 @@ def public_respond(request, token: str, payload: PilotResponseIn):
     wait = retry_after(request, "pilot-form", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
     if wait is not None:
         return too_many_requests(request, wait)
-    _run(services.evaluation_response_submit, form=form, answers=payload.answers)
+    with conflict_on(services.STATE):
+        services.evaluation_response_submit(form=form, answers=payload.answers)
     return Status(201, {"detail": _("Thank you! Your answers are stored without your name.")})

@@ -6,7 +6,6 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_errors import conflict_on
 from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
@@ -158,7 +158,7 @@ def response_create(request, payload: ResponseIn, lang: Literal["nl", "en"] | No
         wait = retry_after(request, "scan", limit="SCAN_RATE_LIMIT", window="SCAN_RATE_WINDOW")
     if wait is not None:
         return too_many_requests(request, wait)
-    try:
+    with conflict_on("closed", "used"):
         response = response_submit(
             answers=payload.answers,
             target=target,
@@ -166,10 +166,6 @@ def response_create(request, payload: ResponseIn, lang: Literal["nl", "en"] | No
             size_band=payload.size_band or "",
             started=payload.started or "",
         )
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in ("closed", "used"):
-            raise HttpError(409, " ".join(exc.messages))
-        raise
     with translation.override(_lang(lang)):
         return Status(201, response_payload(response, _lang(lang), instrument.definition(response.instrument_id)))
 
@@ -261,10 +257,8 @@ def round_detail(request, org_slug: str, scan_round_uuid: UUID):
 def round_close_api(request, org_slug: str, scan_round_uuid: UUID):
     access = api_access(request, org_slug, STEERING, write=True)
     scan_round = access.get(ScanRound, public_id=scan_round_uuid)
-    try:
+    with conflict_on():
         round_close(scan_round=scan_round, actor=request.auth)
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages))
     return _detail(scan_round)
 
 

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_errors import conflict_on
 from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import BOARD, LEADERSHIP, STEERING, api_access
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
@@ -72,11 +73,8 @@ def _round_out(vision_round: VisionRound, *, links: bool = False) -> dict:
     }
 
 
-def _fail(exc: ValidationError, status: int = 422):
-    code = getattr(exc, "code", None)
-    if code in ("closed", "used", "duplicate"):
-        raise HttpError(409, " ".join(exc.messages))
-    raise exc
+# The refusals of the services that are the state of a round or a link, not the input (409).
+CONFLICTS = ("closed", "used", "duplicate")
 
 
 @router.get("/orgs/{org_slug}/vision/rounds", response=list[VisionRoundOut], summary="Vision rounds")
@@ -122,10 +120,8 @@ def round_detail(request, org_slug: str, vision_round_uuid: UUID):
 def round_close(request, org_slug: str, vision_round_uuid: UUID):
     access = api_access(request, org_slug, STEERING, write=True)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
-    try:
+    with conflict_on():
         services.round_close(vision_round=vision_round, actor=request.auth)
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from None
     return _round_out(vision_round, links=True)
 
 
@@ -174,10 +170,8 @@ def statement_seed(request, org_slug: str, vision_round_uuid: UUID, payload: Jso
     access = api_access(request, org_slug, STEERING, write=True)
     vision_round = access.get(VisionRound, public_id=vision_round_uuid)
     data = validate_body(StatementIn, payload)
-    try:
+    with conflict_on(*CONFLICTS):
         statement = services.statement_propose(vision_round=vision_round, text=data.text, actor=request.auth)
-    except ValidationError as exc:
-        _fail(exc)
     return Status(201, _statement_out(statement))
 
 
@@ -415,10 +409,8 @@ def version_endorsement(request, org_slug: str, vision_version_uuid: UUID):
 def version_approve(request, org_slug: str, vision_version_uuid: UUID):
     access = api_access(request, org_slug, BOARD, write=True)
     version = access.get(VisionVersion, public_id=vision_version_uuid)
-    try:
+    with conflict_on():
         services.version_approve(version=version, actor=request.auth)
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from None
     return _version_out(version)
 
 
@@ -498,10 +490,8 @@ def participant_start(request, token: str):
         wait = retry_after(request, "vision-link", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
         if wait is not None:
             return too_many_requests(request, wait)
-    try:
+    with conflict_on():
         raw = services.participant_start(vision_round=vision_round, layer=layer, invitation=invitation)
-    except ValidationError as exc:
-        raise HttpError(409, " ".join(exc.messages)) from None
     return Status(201, {"participant_token": raw, "layer": layer})
 
 
@@ -529,11 +519,10 @@ class RatingOut(Schema):
 def participant_rate(request, token: str, payload: RatingIn):
     # The hot path of a round: one INSERT … SELECT (services.rating_submit), no results computed.
     try:
-        services.rating_submit(token=token, statement_id=payload.statement, vote=payload.vote)
+        with conflict_on(*CONFLICTS):
+            services.rating_submit(token=token, statement_id=payload.statement, vote=payload.vote)
     except VisionParticipant.DoesNotExist:
         raise HttpError(404, _("This link is not known.")) from None
-    except ValidationError as exc:
-        _fail(exc)
     return Status(201, {"statement": payload.statement, "vote": payload.vote})
 
 
@@ -545,12 +534,10 @@ def participant_rate(request, token: str, payload: RatingIn):
 )
 def participant_propose(request, token: str, payload: StatementIn):
     participant = _participant(token)
-    try:
+    with conflict_on(*CONFLICTS):
         statement = services.statement_propose(
             vision_round=participant.round, text=payload.text, participant=participant
         )
-    except ValidationError as exc:
-        _fail(exc)
     return Status(201, _statement_out(statement))
 
 
@@ -562,10 +549,8 @@ def participant_propose(request, token: str, payload: StatementIn):
 )
 def participant_answers(request, token: str, payload: AnswersIn):
     participant = _participant(token)
-    try:
+    with conflict_on(*CONFLICTS):
         services.answers_save(participant=participant, answers=payload.answers)
-    except ValidationError as exc:
-        _fail(exc)
     return _participant_out(participant)
 
 
