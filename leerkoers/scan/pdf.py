@@ -13,15 +13,13 @@ from django.utils.translation import gettext as _
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from leerkoers.lib import formatting
+from leerkoers.lib.pdf import BRAND, document, table
 from leerkoers.scan import results
-
-BRAND = colors.HexColor("#0b5563")
 
 
 def radar(labels: list[str], series: list[list[int | None]], names: list[str], size: float = 11 * cm) -> Drawing:
@@ -45,27 +43,6 @@ def radar(labels: list[str], series: list[list[int | None]], names: list[str], s
     return drawing
 
 
-def _doc(buffer, title: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, author="Leerkoers", leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm
-    )
-
-
-def _table(rows, widths) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d5dbe3")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
 def _score(value) -> str:
     return formatting.number(value) if value is not None else _("not enough information")
 
@@ -75,7 +52,7 @@ def response_report(result: dict, *, title: str) -> bytes:
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
     buffer = BytesIO()
-    doc = _doc(buffer, title)
+    doc = document(buffer, title)
     level = result["level_label"] or _("not enough information")
     story = [
         Paragraph(title, styles["Title"]),
@@ -92,7 +69,7 @@ def response_report(result: dict, *, title: str) -> bytes:
     rows = [[_("Dimension"), _("Score"), _("Advice")]]
     for d in result["dimensions"]:
         rows.append([Paragraph(d["name"], body), _score(d["score"]), Paragraph(d["advice"], body)])
-    story.append(_table(rows, [4.2 * cm, 2.6 * cm, 10.2 * cm]))
+    story.append(table(rows, [4.2 * cm, 2.6 * cm, 10.2 * cm]))
     names = {d["id"]: d["name"] for d in result["dimensions"]}
     if result["starting_point"]:
         story += [
@@ -117,7 +94,7 @@ def round_report(result, *, organization_name: str) -> bytes:
     body = styles["BodyText"]
     buffer = BytesIO()
     title = _("Readiness scan: %(round)s") % {"round": result.round.title}
-    doc = _doc(buffer, title)
+    doc = document(buffer, title)
     story = [Paragraph(title, styles["Title"]), Paragraph(organization_name, body), Spacer(0, 0.3 * cm)]
     groups = [result.overall] + result.layers
     shown = [g for g in groups if g.shown]
@@ -158,7 +135,7 @@ def round_report(result, *, organization_name: str) -> bytes:
             overall_row.append(_score(g.overall))
     rows.append(overall_row)
     width = 13 * cm / len(groups)
-    story.append(_table(rows, [4 * cm] + [width] * len(groups)))
+    story.append(table(rows, [4 * cm] + [width] * len(groups)))
     story.append(Spacer(0, 0.3 * cm))
     story.append(Paragraph(_("In brackets: the 95% interval (t-interval over the respondents)."), body))
     # Say why each mark is there, as the page does: a whole group, or one cell for one reason.

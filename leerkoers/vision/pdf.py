@@ -1,4 +1,4 @@
-"""The PDF of a vision round's results, with reportlab (the scan's document and table helpers).
+"""The PDF of a vision round's results, with reportlab (the report's page and tables: leerkoers.lib.pdf).
 
 Built from results.RoundResults and results.OpinionGroups only: what the round page may not
 show, the PDF cannot show either — a layer without enough ratings on a statement has a dash,
@@ -14,9 +14,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
 from leerkoers.lib import formatting
+from leerkoers.lib.pdf import document, table
 from leerkoers.scan.models import Layer
-from leerkoers.scan.pdf import _doc as document
-from leerkoers.scan.pdf import _table as table
 from leerkoers.vision.results import Computed, StatementRow
 from leerkoers.vision.templatetags.vision_tags import interval, percent
 
