@@ -65,6 +65,7 @@ def _models(*, only_gadget: bool = False):
         organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
         catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE)
         attachment_path = models.CharField(max_length=200)
+        figures = models.JSONField(default=dict)
 
         class Meta:
             app_label = "portability"
@@ -86,6 +87,7 @@ def test_it_reports_a_new_table_that_the_walk_cannot_handle():
     gaps = "\n".join(plan.gaps())
     assert "portability.Uncovered: field 'catalogue' refers to portability.Catalogue" in gaps
     assert "portability.Uncovered: field 'attachment_path' looks like the path of a file" in gaps
+    assert "portability.Uncovered: JSON field 'figures' is not declared" in gaps
     assert "portability.Orphan.gadget points at portability.Gadget but the table has no foreign key" in gaps
     assert "Gadget:" not in gaps  # a plain new table is covered without a line of declaration
 

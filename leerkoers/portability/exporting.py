@@ -65,8 +65,12 @@ def _m2m_values(table: Table, pks: list) -> dict:
 
 
 def iter_rows(table: Table, organization):
-    """The table's rows of the organisation as export dicts, in id order, a chunk at a time."""
+    """The table's rows of the organisation as export dicts, in id order, a chunk at a time.
+    Files kept in the database (binary fields) are not read here: they go to the document's
+    files, and the row holds null for them."""
     queryset = table.rows(organization).order_by("pk")
+    if table.binary_fields:
+        queryset = queryset.defer(*[f.name for f in table.binary_fields])
     chunk: list = []
     for obj in queryset.iterator(chunk_size=CHUNK):
         chunk.append(obj)
@@ -79,8 +83,12 @@ def iter_rows(table: Table, organization):
 
 def _chunk_rows(table: Table, objs: list):
     links = _m2m_values(table, [o.pk for o in objs]) if table.m2m_fields else {}
+    binary = set(table.binary_fields)
     for obj in objs:
-        row = {f.attname if f.is_relation else f.name: encode(f.value_from_object(obj)) for f in table.fields}
+        row = {
+            f.attname if f.is_relation else f.name: None if f in binary else encode(f.value_from_object(obj))
+            for f in table.fields
+        }
         for name, by_row in links.items():
             row[name] = sorted(by_row.get(obj.pk, []), key=str)
         yield row
@@ -95,13 +103,33 @@ class FileRef:
     table: str
     row: object
     field: str
-    path: str  # absolute, on this installation
+    path: str | None  # absolute, on this installation; None for a file kept in the database
+    model: type | None = None  # the file kept in the database: its table's model and row
 
     @property
-    def relative(self) -> str:
+    def relative(self) -> str | None:
+        if self.path is None:
+            return None
         root = os.path.abspath(settings.MEDIA_ROOT)
         path = os.path.abspath(self.path)
         return os.path.relpath(path, root) if path.startswith(root + os.sep) else os.path.basename(path)
+
+    def read(self) -> bytes:
+        if self.path is None:
+            return bytes(self.model._base_manager.values_list(self.field, flat=True).get(pk=self.row_pk))
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+    def checksum(self) -> tuple[int, str]:
+        """(size, SHA-256) — a file on disk is read a block at a time."""
+        if self.path is not None:
+            return os.path.getsize(self.path), sha256_of(self.path)
+        content = self.read()
+        return len(content), hashlib.sha256(content).hexdigest()
+
+    @property
+    def row_pk(self):
+        return self.model._meta.pk.to_python(self.row)
 
 
 def file_path(table: Table, f, value: str) -> str:
@@ -112,17 +140,21 @@ def file_path(table: Table, f, value: str) -> str:
 
 
 def files_of(table: Table, organization) -> list[FileRef]:
+    """The files the table's rows name on disk, then those kept in its binary fields (read
+    one at a time by `FileRef.read`: a policy document's versions are not loaded together)."""
     refs = []
-    if not table.file_fields:
-        return refs
-    names = [f.name for f in table.file_fields]
-    for values in table.rows(organization).order_by("pk").values("pk", *names):
-        for f in table.file_fields:
-            value = values[f.name]
-            if value:
-                path = file_path(table, f, str(value))
-                if os.path.exists(path):
-                    refs.append(FileRef(table=table.label, row=encode(values["pk"]), field=f.name, path=path))
+    if table.file_fields:
+        names = [f.name for f in table.file_fields]
+        for values in table.rows(organization).order_by("pk").values("pk", *names):
+            for f in table.file_fields:
+                value = values[f.name]
+                if value:
+                    path = file_path(table, f, str(value))
+                    if os.path.exists(path):
+                        refs.append(FileRef(table=table.label, row=encode(values["pk"]), field=f.name, path=path))
+    for f in table.binary_fields:
+        for pk in table.rows(organization).order_by("pk").values_list("pk", flat=True):
+            refs.append(FileRef(table=table.label, row=encode(pk), field=f.name, path=None, model=table.model))
     return refs
 
 
@@ -193,8 +225,7 @@ def export_json(*, organization, out, plan: Plan | None = None, progress: Progre
     count = 0
     for table in plan.exported:
         for ref in files_of(table, organization):
-            with open(ref.path, "rb") as handle:
-                content = handle.read()
+            content = ref.read()
             entry = {
                 "table": ref.table, "row": ref.row, "field": ref.field, "path": ref.relative,
                 "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
@@ -267,8 +298,7 @@ def export_xlsx(
     count = 0
     for table in plan.exported:
         for ref in files_of(table, organization):
-            files_sheet.append([_cell(v) for v in (ref.table, ref.row, ref.field, ref.relative,
-                                                  os.path.getsize(ref.path), sha256_of(ref.path))])  # fmt: skip
+            files_sheet.append([_cell(v) for v in (ref.table, ref.row, ref.field, ref.relative, *ref.checksum())])
             count += 1
     workbook.save(path)
     if progress:

@@ -11,6 +11,7 @@ any gap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,6 +20,58 @@ from django.conf import settings
 from django.db import models
 
 ORGANIZATION = "orgs.Organization"
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Ids of another table's rows kept in a field that is not a foreign key — inside a JSON
+    document, or a plain number — which a restore translates to the new ids.
+
+    field: the field that holds them.
+    path: where in its value, segments separated by ".": a name (that key of an object), a
+        number (that element of a list), "[]" (every element of a list), "{}" (every key of
+        an object: the keys are the ids; must come last); "" is the value itself.
+    target: the table the ids belong to ("orgs.Team"; the user model for accounts).
+    when: (field, value): only in rows where that field has that value (an audit event's
+        `action`: each action keeps its own `changes`).
+
+    An id the export does not hold (its row was removed since) becomes null, a key of an
+    object with it is dropped; a plain number field that cannot be empty gets its default.
+    """
+
+    field: str
+    path: str
+    target: str
+    when: tuple[str, str] | None = None
+
+    @property
+    def segments(self) -> list[str]:
+        return self.path.split(".") if self.path else []
+
+    def applies(self, row: dict) -> bool:
+        return self.when is None or row.get(self.when[0]) == self.when[1]
+
+    def translate(self, value, new_id: Callable):
+        """`value` with every id at the path replaced by `new_id(old id)` (a new value; the
+        old one is not changed)."""
+        return _translate(value, self.segments, new_id)
+
+
+def _translate(value, segments: list[str], new_id: Callable):
+    if not segments:
+        return new_id(value)
+    head, rest = segments[0], segments[1:]
+    if head == "[]" and isinstance(value, list):
+        return [_translate(item, rest, new_id) for item in value]
+    if head == "{}" and isinstance(value, dict):
+        translated = ((new_id(key), item) for key, item in value.items())
+        return {key: item for key, item in translated if key is not None}
+    if head.isdigit() and isinstance(value, list) and int(head) < len(value):
+        index = int(head)
+        return [*value[:index], _translate(value[index], rest, new_id), *value[index + 1 :]]
+    if isinstance(value, dict) and head in value:
+        return {**value, head: _translate(value[head], rest, new_id)}
+    return value
 
 
 @dataclass(frozen=True)
@@ -42,6 +95,10 @@ class Declaration:
     skip_existing: a row whose unique value the installation already holds is that same row,
         not a copy to make (an advisor's booked session, when an organisation is restored
         beside its original: the advisor cannot be booked twice for it).
+    ids: ids of other rows inside fields that are not foreign keys (JSON documents, a plain
+        number), translated by a restore (`Ids`).
+    no_ids: JSON fields that hold no ids of rows (counts, texts, dates, keys of a fixed
+        list). Every JSON field of an exported table is named in `ids` or here.
     """
 
     exported: bool = True
@@ -52,28 +109,55 @@ class Declaration:
     object_reference: tuple[str, str] | None = None
     skip_existing: bool = False
     member_via: str = ""
+    ids: tuple[Ids, ...] = ()
+    no_ids: tuple[str, ...] = ()
+
+
+def _team_update(path: str, target: str) -> Ids:
+    return Ids("changes", path, target, when=("action", "team.update"))
 
 
 DECLARATIONS: dict[str, Declaration] = {
+    "alignment.LearningGoal": Declaration(no_ids=("target_roles",)),
+    "audit.AuditEvent": Declaration(
+        object_reference=("object_type", "object_id"),
+        ids=(
+            _team_update("parent.[]", "orgs.Team"),  # [old, new] of the team's parent and manager
+            _team_update("manager.[]", "orgs.Membership"),
+            Ids("changes", "candidates.[]", "orgs.Team", when=("action", "pilots.draw")),
+            Ids("changes", "pilot_teams.[]", "orgs.Team", when=("action", "pilots.draw")),
+            Ids("changes", "scale_up_teams.[]", "orgs.Team", when=("action", "pilots.decide")),
+        ),
+    ),
     "booking.Booking": Declaration(skip_existing=True),
-    "audit.AuditEvent": Declaration(object_reference=("object_type", "object_id")),
-    "inventory.ImportRun": Declaration(path_fields=("stored_path",)),
+    "inventory.ImportMapping": Declaration(no_ids=("mapping",)),
+    "inventory.ImportRun": Declaration(path_fields=("stored_path",), no_ids=("mapping", "summary", "errors")),
     "inventory.Participation": Declaration(pseudonymise=("person_key",)),
+    # The result of a policy document's job names the version by its public_id, which is kept.
+    "jobs.Job": Declaration(no_ids=("result",)),
     "ownership.PopActivity": Declaration(member_via="pop"),
     "ownership.PopGoal": Declaration(member_via="pop"),
-    "ownership.PopVersion": Declaration(member_via="pop"),
-    "policy.PolicyExport": Declaration(
-        exported=False, reason="versions of the policy document are files made from the exported data"
-    ),
+    "ownership.PopVersion": Declaration(member_via="pop", no_ids=("content",)),
+    "pilots.EvaluationResponse": Declaration(no_ids=("answers",)),
+    "pilots.Pilot": Declaration(ids=(Ids("draw_candidates", "[]", "orgs.Team"),), no_ids=("follow_up_dates",)),
+    "pilots.PilotRuleChange": Declaration(no_ids=("before", "after")),
+    # The document's file is in the database (a BinaryField): it travels with the export as a file.
+    "policy.PolicyExport": Declaration(no_ids=("sections", "figures")),
     "portability.DeletionRequest": Declaration(
         exported=False, reason="the pending deletion belongs to this installation, not to the data"
     ),
     "scan.ScanInvitation": Declaration(member_data="counts"),
+    "scan.ScanResponse": Declaration(no_ids=("answers", "dimension_scores")),
     "vision.VisionInvitation": Declaration(member_data="counts"),
-    # Its figures name statements and ratings by their ids, which a restore gives new values:
-    # restored, it would show another round's figures. The first view recomputes it.
+    # A round's computed figures: tallies keyed by statement id, opinion groups naming their
+    # typical statements, and the highest rating counted (so a restored snapshot is as fresh
+    # as the original's).
     "vision.VisionResults": Declaration(
-        exported=False, reason="a cache of the round's figures, recomputed from the ratings on first view"
+        ids=(
+            Ids("data", "tallies.{}", "vision.VisionStatement"),
+            Ids("data", "groups.groups.[].typical.[].0", "vision.VisionStatement"),
+            Ids("ratings_seen", "", "vision.VisionRating"),
+        )
     ),
 }
 
@@ -88,7 +172,7 @@ SUPPORTED_TYPES = {
     "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "BooleanField",
     "CharField", "TextField", "SlugField", "EmailField", "URLField", "UUIDField", "DateField", "DateTimeField",
     "TimeField", "DurationField", "DecimalField", "FloatField", "JSONField", "FileField", "ImageField",
-    "ForeignKey", "OneToOneField", "GenericIPAddressField",
+    "ForeignKey", "OneToOneField", "GenericIPAddressField", "BinaryField",
 }  # fmt: skip
 
 
@@ -125,6 +209,14 @@ class Table:
     def file_fields(self) -> list[models.Field]:
         declared = set(self.declaration.path_fields)
         return [f for f in self.fields if isinstance(f, models.FileField) or f.name in declared]
+
+    @cached_property
+    def binary_fields(self) -> list[models.BinaryField]:
+        """Files kept in the database (a policy document's DOCX or PDF): in the export's files."""
+        return [f for f in self.fields if isinstance(f, models.BinaryField)]
+
+    def ids_of(self, f: models.Field) -> list[Ids]:
+        return [i for i in self.declaration.ids if i.field == f.name]
 
     def is_path_field(self, f: models.Field) -> bool:
         return f.name in self.declaration.path_fields
@@ -168,6 +260,14 @@ class Plan:
         target = self.table_for(f.related_model)
         return target is not None and self.position(target.model) >= self.position(table.model)
 
+    def ids_deferred(self, table: Table, ids: Ids) -> bool:
+        """Ids of rows of a table that is restored later (or of the same table): translated
+        once every row exists."""
+        if ids.target == settings.AUTH_USER_MODEL:
+            return False
+        target = self.by_label[ids.target.lower()]
+        return self.tables.index(target) >= self.tables.index(table)
+
     def gaps(self) -> list[str]:
         """Every model the export, the restore or the deletion would miss or get wrong."""
         problems = []
@@ -196,6 +296,7 @@ class Plan:
         for name in declaration.path_fields + declaration.pseudonymise + via:
             if name not in {f.name for f in table.fields}:
                 problems.append(f"declares field {name!r}, which does not exist")
+        problems += self._ids_gaps(table)
         pk = model._meta.pk
         if not isinstance(pk, models.AutoField) and not pk.has_default():
             problems.append("its primary key is neither automatic nor has a default: a restore cannot give new ids")
@@ -226,6 +327,34 @@ class Plan:
                     f"many-to-many {m2m.name!r} links to {_label(m2m.related_model)}, not an organisation's"
                 )
         return problems
+
+    def _ids_gaps(self, table: Table) -> list[str]:
+        declaration = table.declaration
+        names = {f.name for f in table.fields}
+        problems = [f"declares field {n!r}, which does not exist" for n in declaration.no_ids if n not in names]
+        for ids in declaration.ids:
+            where = f"ids in {ids.field!r} at {ids.path!r}"
+            if ids.field not in names:
+                problems.append(f"declares {where}, but the field does not exist")
+            if ids.when and ids.when[0] not in names:
+                problems.append(f"declares {where} when {ids.when[0]!r}, which does not exist")
+            if "{}" in ids.segments[:-1]:
+                problems.append(f"declares {where}: '{{}}' (the keys of an object) must come last")
+            if ids.target != settings.AUTH_USER_MODEL and not self._is_exported_label(ids.target):
+                problems.append(f"declares {where} of {ids.target}, which is not an exported organisation's table")
+        if declaration.exported:
+            declared = {i.field for i in declaration.ids} | set(declaration.no_ids)
+            for f in table.fields:
+                if isinstance(f, models.JSONField) and f.name not in declared:
+                    problems.append(
+                        f"JSON field {f.name!r} is not declared: name the ids of rows in it (ids=…), which a "
+                        "restore translates, or declare that it holds none (no_ids=…)"
+                    )
+        return problems
+
+    def _is_exported_label(self, label: str) -> bool:
+        table = self.by_label.get(label.lower())
+        return table is not None and table.exported
 
     def _relation_gaps(self, table: Table, f) -> list[str]:
         target = _label(f.related_model)

@@ -27,7 +27,7 @@ from leerkoers.accounts.models import User
 from leerkoers.audit.services import audit_record
 from leerkoers.orgs.models import Organization
 from leerkoers.portability.exporting import FORMAT, SCHEMA_VERSION, columns
-from leerkoers.portability.registry import Plan, Table, build_plan
+from leerkoers.portability.registry import Ids, Plan, Table, build_plan
 
 BATCH = 1000
 
@@ -153,7 +153,7 @@ def _restore(data, *, slug, plan, actor, written, progress) -> RestoreResult:
     for table in plan.exported:
         rows = tables.get(table.label, {}).get("rows", [])
         pairs = _insert(table, rows, plan=plan, result=result, organization=organization)
-        if any(plan.is_deferred(table, f) for f in _relations(table)):
+        if any(plan.is_deferred(table, f) for f in _relations(table)) or _deferred_ids(table, plan):
             deferred.append((table, pairs))
         result.rows += len(pairs)
         if progress:
@@ -208,6 +208,55 @@ def _target(f, value, *, plan: Plan, result: RestoreResult):
     return mapped  # None: the row was not exported (a public scan answer a booking mentions)
 
 
+def _new_id(ids: Ids, *, plan: Plan, result: RestoreResult) -> Callable:
+    """old id → new id for the ids of `ids.target` (None for a row the export does not hold),
+    as text where the old one was text (the keys of a JSON object)."""
+    if ids.target == settings.AUTH_USER_MODEL:
+        mapping, to_python = result.users, User._meta.pk.to_python
+    else:
+        table = plan.by_label[ids.target.lower()]
+        mapping, to_python = result.ids.get(table.label, {}), table.model._meta.pk.to_python
+
+    def new_id(old):
+        if old is None or isinstance(old, bool | dict | list | float):
+            return None
+        try:
+            new = mapping.get(to_python(old))
+        except ValidationError:
+            return None
+        if new is None:
+            return None
+        return new if isinstance(new, int) and not isinstance(old, str) else str(new)
+
+    return new_id
+
+
+def _translated(f, value, row: dict, ids_list: list, *, plan: Plan, result: RestoreResult):
+    """The value of field `f` with the ids of `ids_list` (those that apply to the row) translated."""
+    for ids in ids_list:
+        if ids.applies(row):
+            value = ids.translate(value, _new_id(ids, plan=plan, result=result))
+    if value is None and not f.null:
+        value = f.get_default()
+    return value
+
+
+def _deferred_ids(table: Table, plan: Plan) -> list[Ids]:
+    return [i for i in table.declaration.ids if plan.ids_deferred(table, i)]
+
+
+def _value(table: Table, f, row: dict, *, plan: Plan, result: RestoreResult):
+    """The value of field `f` of a new row from the exported `row` (None for what is filled in later)."""
+    key = f.attname if f.is_relation else f.name
+    if f.is_relation:
+        return None if plan.is_deferred(table, f) else _target(f, row.get(key), plan=plan, result=result)
+    if isinstance(f, models.BinaryField):
+        return b""  # the file itself comes with the document's files
+    value = _decode(f, row[key]) if key in row else f.get_default()
+    ready = [i for i in table.ids_of(f) if not plan.ids_deferred(table, i)]
+    return _translated(f, value, row, ready, plan=plan, result=result) if ready else value
+
+
 def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, organization) -> list[tuple]:
     """Write the rows of one table; returns (exported row, new object) pairs."""
     model = table.model
@@ -220,12 +269,7 @@ def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, orga
                 if not isinstance(pk, models.AutoField):
                     setattr(obj, f.attname, f.get_default())
                 continue
-            value = row.get(f.attname if f.is_relation else f.name)
-            if f.is_relation:
-                value = None if plan.is_deferred(table, f) else _target(f, value, plan=plan, result=result)
-            else:
-                value = _decode(f, value) if (f.attname if f.is_relation else f.name) in row else f.get_default()
-            setattr(obj, f.attname, value)
+            setattr(obj, f.attname, _value(table, f, row, plan=plan, result=result))
         objs.append(obj)
     if table.declaration.skip_existing:
         kept = _not_held(table, objs)
@@ -293,13 +337,20 @@ def _regenerate_unique(table: Table, objs: list) -> int:
 
 
 def _fill_deferred(table: Table, pairs: list, *, plan: Plan, result: RestoreResult) -> None:
+    """Fill in what refers to rows restored after the table's own: foreign keys, and ids in
+    fields declared `ids` (translated on top of those translated at insert)."""
     fields = [f for f in _relations(table) if plan.is_deferred(table, f)]
+    later = _deferred_ids(table, plan)
+    with_ids = [f for f in table.fields if any(i.field == f.name for i in later)]
     changed = []
     for row, obj in pairs:
         for f in fields:
             setattr(obj, f.attname, _target(f, row.get(f.attname), plan=plan, result=result))
+        for f in with_ids:
+            ids_list = [i for i in later if i.field == f.name]
+            setattr(obj, f.attname, _translated(f, getattr(obj, f.attname), row, ids_list, plan=plan, result=result))
         changed.append(obj)
-    table.model._base_manager.bulk_update(changed, [f.name for f in fields], batch_size=BATCH)
+    table.model._base_manager.bulk_update(changed, [f.name for f in fields + with_ids], batch_size=BATCH)
 
 
 def _restore_m2m(table: Table, rows: list, *, result: RestoreResult) -> None:
@@ -346,6 +397,10 @@ def _restore_files(files: list, *, plan: Plan, result: RestoreResult, written: l
         new_pk = result.ids.get(table.label, {}).get(table.model._meta.pk.to_python(entry["row"]))
         if new_pk is None:
             raise RestoreRefused(_("A file in the export belongs to no row of it."))
+        result.files += 1
+        if isinstance(f, models.BinaryField):  # kept in the database (a policy document's version)
+            table.model._base_manager.filter(pk=new_pk).update(**{f.attname: content})
+            continue
         path = _restored_path(entry["path"], old_org=old_org, new_org=result.organization.pk)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         written.append(path)
@@ -356,4 +411,3 @@ def _restore_files(files: list, *, plan: Plan, result: RestoreResult, written: l
         else:
             value = os.path.relpath(path, os.path.abspath(settings.MEDIA_ROOT))
         table.model._base_manager.filter(pk=new_pk).update(**{f.attname: value})
-        result.files += 1
