@@ -361,3 +361,24 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.planned_on}"
+
+
+class OpenWorkReminder(models.Model):
+    """That one member was e-mailed about one piece of open work of a process (a team
+    without a plan this year, a plan in draft, a POP waiting for agreement…), so that each
+    goes to each of them at most once. `item` is the work's stable key from
+    `selectors.open_items` (it changes when the work comes back in another form, e.g. a plan
+    with a new review date). The unique constraint is the claim: a second run cannot insert it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    process = models.SlugField(max_length=60)
+    item = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "member", "process", "item"], name="ownership_openworkreminder_unique"
+            ),
+        ]

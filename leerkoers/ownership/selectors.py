@@ -2,10 +2,11 @@
 the step page and the summary the policy document uses."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,20 +59,64 @@ class OpenWork:
     url: str
 
 
-def open_work(
+@dataclass(frozen=True)
+class OpenItems:
+    """The open work of one process for one caller: the rows (`items`, a queryset of teams,
+    team plans or POPs) and how to name each one (`describe(row) -> (stable key, text)`)."""
+
+    key: str  # the process's key
+    process: str
+    label: str
+    url: str
+    items: QuerySet
+    describe: Callable[[object], tuple[str, str]]
+
+
+def _team_item(year: int):
+    def describe(team) -> tuple[str, str]:
+        return f"team:{team.pk}:{year}", team.name
+
+    return describe
+
+
+def _plan_item(suffix: str):
+    def describe(plan) -> tuple[str, str]:
+        return f"plan:{plan.pk}:{suffix}", f"{plan.team.name} {plan.year}"
+
+    return describe
+
+
+def _plan_review_item(plan) -> tuple[str, str]:
+    return f"plan:{plan.pk}:review:{plan.review_date}", f"{plan.team.name} {plan.year} ({plan.review_date})"
+
+
+def _own_pop_item(pop) -> tuple[str, str]:
+    return f"pop:{pop.pk}:{pop.status}", _("Your plan %(year)d") % {"year": pop.year}
+
+
+def _shared_pop_item(pop) -> tuple[str, str]:
+    shared = pop.shared_at.isoformat() if pop.shared_at else ""
+    return f"pop:{pop.pk}:shared:{shared}", f"{pop.member.user.full_name or pop.member.user.email} {pop.year}"
+
+
+def open_items(
     access, tree: TeamTree, rows: list[LearningProcess], today: datetime.date | None = None
-) -> list[OpenWork]:
+) -> list[OpenItems]:
     """What is open in each process where the caller's layer is Responsible (R), within what
-    the caller may see: a manager's own teams and reports, an employee's own POP, the whole
-    organisation for HR and the board. Processes without work Leerkoers can count are left out."""
+    the caller may see: a manager's own teams (and below) and reports, an employee's own team
+    and POP, the whole organisation for HR and the board. Processes without work Leerkoers
+    can count (the policy itself, an organisation's own processes) are left out. The page's
+    open work and the e-mailed reminders both come from here."""
     layer = LAYER_OF_ROLE.get(access.role)
-    if layer is None:
+    if layer is None or (layer in (Layer.MANAGERS, Layer.EMPLOYEES) and access.membership is None):
         return []
     today = today or timezone.localdate()
     slug = access.organization.slug
-    plans = team_plans_visible(access, tree).filter(year=today.year)
+    plans = team_plans_visible(access, tree).filter(year=today.year).select_related("team")
     if layer == Layer.MANAGERS:
         teams = access.filter(Team, pk__in=tree.managed_by(access.membership.pk))
+    elif layer == Layer.EMPLOYEES:
+        teams = access.filter(Team, pk=access.membership.team_id)
     else:
         teams = access.filter(Team)
     plans_url = reverse("ownership:plans", kwargs={"org_slug": slug})
@@ -80,28 +125,44 @@ def open_work(
     for row in rows:
         if getattr(row, layer) != Raci.RESPONSIBLE:
             continue
+        entry = None
         if row.key == "needs_analysis":
-            missing = teams.exclude(learning_plans__year=today.year).count()
-            found.append(OpenWork(str(row), _("Teams without a learning plan this year"), missing, plans_url))
+            missing = teams.exclude(learning_plans__year=today.year)
+            entry = (_("Teams without a learning plan this year"), plans_url, missing, _team_item(today.year))
         elif row.key == "budget":
-            count = plans.filter(budget__isnull=True).count()
-            found.append(OpenWork(str(row), _("Team plans without a budget"), count, plans_url))
+            entry = (
+                _("Team plans without a budget"),
+                plans_url,
+                plans.filter(budget__isnull=True),
+                _plan_item("budget"),
+            )
+        elif row.key == "activity_choice" and layer == Layer.EMPLOYEES:
+            mine = access.filter(Pop, member=access.membership, status__in=[PopStatus.DRAFT, PopStatus.SENT_BACK])
+            entry = (_("Your plans still to share"), pops_url, mine, _own_pop_item)
         elif row.key == "activity_choice":
-            if layer == Layer.EMPLOYEES:
-                count = access.filter(
-                    Pop, member=access.membership, status__in=[PopStatus.DRAFT, PopStatus.SENT_BACK]
-                ).count()
-                found.append(OpenWork(str(row), _("Your plans still to share"), count, pops_url))
-            else:
-                count = shared_with_me(access, tree).filter(status=PopStatus.SHARED).count()
-                found.append(OpenWork(str(row), _("Plans waiting for your agreement"), count, pops_url))
+            waiting = shared_with_me(access, tree).filter(status=PopStatus.SHARED).select_related("member__user")
+            entry = (_("Plans waiting for your agreement"), pops_url, waiting, _shared_pop_item)
         elif row.key == "planning":
-            count = plans.filter(status=PlanStatus.DRAFT).count()
-            found.append(OpenWork(str(row), _("Team plans still in draft"), count, plans_url))
+            entry = (
+                _("Team plans still in draft"),
+                plans_url,
+                plans.filter(status=PlanStatus.DRAFT),
+                _plan_item("draft"),
+            )
         elif row.key == "evaluation":
-            count = plans.filter(status=PlanStatus.ACTIVE, review_date__lt=today).count()
-            found.append(OpenWork(str(row), _("Team plans past their review date"), count, plans_url))
+            late = plans.filter(status=PlanStatus.ACTIVE, review_date__lt=today)
+            entry = (_("Team plans past their review date"), plans_url, late, _plan_review_item)
+        if entry is not None:
+            label, url, items, describe = entry
+            found.append(OpenItems(row.key, str(row), label, url, items, describe))
     return found
+
+
+def open_work(
+    access, tree: TeamTree, rows: list[LearningProcess], today: datetime.date | None = None
+) -> list[OpenWork]:
+    """The caller's open work per process (see `open_items`), counted."""
+    return [OpenWork(o.process, o.label, o.items.count(), o.url) for o in open_items(access, tree, rows, today)]
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,11 @@ DECLARATIONS: dict[str, Declaration] = {
     "inventory.Participation": Declaration(pseudonymise=("person_key",)),
     # The result of a policy document's job names the version by its public_id, which is kept.
     "jobs.Job": Declaration(no_ids=("result",)),
+    # Its item keys name teams, plans and POPs by ids a restore changes: restored, they could
+    # match other rows. Without it, each piece of open work is reminded once more.
+    "ownership.OpenWorkReminder": Declaration(
+        exported=False, reason="which reminders were sent, keyed by ids a restore changes"
+    ),
     "ownership.PopActivity": Declaration(member_via="pop"),
     "ownership.PopGoal": Declaration(member_via="pop"),
     "ownership.PopVersion": Declaration(member_via="pop", no_ids=("content",)),
