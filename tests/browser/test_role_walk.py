@@ -7,7 +7,7 @@ On each page, at 390 px and again at 1280 px:
 - the answer: 200 for a page the role may open (a link that leads to a refusal is a fault),
   otherwise the refusal the role rules of orgs/access.py give (403 as in
   tests/test_role_matrix.py, or 404 for someone else's POP, conversation or team plan), as a
-  page in the user's language;
+  page in the user's language with a way on (a link to the start page);
 - at 390 px, no sideways scrolling;
 - every form field has a label, every image and chart a text alternative;
 - on a Dutch page no English heading, button, label or summary (a few words are the same in
@@ -22,6 +22,7 @@ The layout crawl (test_layout.py) covers all pages at three widths, but only as 
 """
 
 import re
+from functools import cache
 from pathlib import Path
 
 import polib
@@ -138,7 +139,8 @@ FOCUS_JS = r"""
 """
 
 
-def _english_msgids() -> set[str]:
+@cache
+def _english_msgids() -> frozenset[str]:
     """The English texts that the Dutch catalogues translate (not those that some catalogue
     keeps as they are: "Start" is Dutch too)."""
     translated, kept = set(), set()
@@ -146,10 +148,10 @@ def _english_msgids() -> set[str]:
         for entry in polib.pofile(str(po)):
             if entry.msgstr and not entry.obsolete:
                 (kept if entry.msgstr == entry.msgid else translated).add(entry.msgid.strip())
-    return translated - kept
+    return frozenset(translated - kept)
 
 
-def _untranslated(texts: list[str], english: set[str]) -> list[str]:
+def _untranslated(texts: list[str], english: frozenset[str]) -> list[str]:
     problems = []
     for text in texts:
         plain = re.sub(r"\S+@\S+", "", text)
@@ -202,7 +204,7 @@ class Walk:
         # (route, main action) already tried with the keyboard by an earlier walk: the focus
         # order and its styles do not depend on the language or on who looks.
         self.keyboard_done = keyboard_done
-        self.english = _english_msgids() if language == "nl" else set()
+        self.english = _english_msgids() if language == "nl" else frozenset()
         self.problems: dict[str, list[str]] = {}
         self.seen: dict[str, str] = {}
         self.no_action: list[str] = []
@@ -293,6 +295,8 @@ class Walk:
                 h1 = self.page.locator("main h1").inner_text()
                 if h1 != title:
                     self.note(path, [f"the {status} page says “{h1}”, not “{title}”"])
+                if not self.page.locator("main a[href]").count():
+                    self.note(path, [f"the {status} page offers no way on"])
 
 
 def test_every_role_walks_the_newer_steps_in_both_widths(browser_page):
