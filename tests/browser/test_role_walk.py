@@ -9,7 +9,8 @@ On each page, at 390 px and again at 1280 px:
   tests/test_role_matrix.py, or 404 for someone else's POP, conversation or team plan), as a
   page in the user's language with a way on (a link to the start page);
 - at 390 px, no sideways scrolling;
-- every form field has a label, every image and chart a text alternative;
+- every form field has a label, every image and chart a text alternative, and no drawing
+  has a coordinate written as a Dutch number (311,4);
 - on a Dutch page no English heading, button, label or summary (a few words are the same in
   both: KPI, POP, …);
 - the keyboard: from the skip link, Tab reaches the page's main action, and its focus shows;
@@ -93,6 +94,13 @@ CHECKS_JS = r"""
     if (svg.closest("[aria-hidden=true]")) continue;
     if (!(svg.getAttribute("role") === "img" && (labelled(svg) || svg.querySelector("title"))))
       problems.push(`the drawing ${name(svg)} is neither hidden nor labelled`);
+  }
+  // A coordinate written as a Dutch number ("311,4") puts a drawing's parts in the wrong place.
+  for (const el of document.querySelectorAll("svg *")) {
+    for (const attr of ["x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height"]) {
+      const value = el.getAttribute(attr);
+      if (value && value.includes(",")) problems.push(`the drawing's ${el.tagName} has ${attr}="${value}"`);
+    }
   }
   const words = [];
   if (dutch) {
@@ -327,7 +335,7 @@ BROKEN = """<!doctype html><html lang="nl"><head><style>
   <h1>Save the plan</h1><h2>Resultaten per laag</h2>
   <div style="width: 600px">breed</div>
   <input name="year"><label for="team">Team</label><select id="team" name="team"></select>
-  <img src="/chart.png"><canvas id="spend"></canvas><svg><circle r="3"></circle></svg>
+  <img src="/chart.png"><canvas id="spend"></canvas><svg><circle r="3" cx="311,4"></circle></svg>
   <a class="button" href="/next/">Volgende</a>
 </main></body></html>"""
 
@@ -345,5 +353,6 @@ def test_the_checks_find_what_a_user_would_run_into(_chromium):
     assert "the image /chart.png has no alt text" in found
     assert "the chart canvas#spend has no text alternative" in found
     assert "the drawing svg is neither hidden nor labelled" in found
+    assert 'the drawing\'s circle has cx="311,4"' in found
     assert "English on a Dutch page: “Save the plan”" in found and "Resultaten" not in found
     assert "the main action “Volgende” shows no focus" in found

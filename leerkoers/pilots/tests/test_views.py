@@ -1,6 +1,8 @@
 """Pilot pages through their URLs: design with its check, the draw, start (locking the rule),
 a later rule change shown with its date, evaluation and the decision."""
 
+import re
+
 import numpy as np
 import pytest
 from django.urls import reverse
@@ -155,3 +157,19 @@ def test_it_shows_a_pilot_page_in_a_fixed_number_of_queries(admin_client, org, d
     with django_assert_max_num_queries(30):
         response = admin_client.get(_url("pilot", pilot))
     assert response.status_code == 200
+
+
+def test_it_draws_the_start_of_the_pilot_at_a_coordinate_that_dutch_numbers_do_not_break(employee_client, org):
+    pilot = Pilot.objects.get(organization=org, title=FINISHED)
+    employee_client.cookies["django_language"] = "nl"
+    page = employee_client.get(_url("pilot", pilot)).content.decode()
+    start = re.search(r'<line x1="([^"]+)" y1="20"', page)
+    assert start is not None and "," not in start.group(1), start and start.group(1)
+    assert re.fullmatch(r"\d+(\.\d+)?", start.group(1))
+
+
+def test_it_says_when_a_pilot_was_decided_when_no_person_is_recorded(employee_client, org):
+    pilot = Pilot.objects.get(organization=org, title=FINISHED)
+    assert pilot.decided_by_label == ""  # the demo decided it without a person
+    page = employee_client.get(_url("pilot", pilot)).content.decode()
+    assert "Decided on " in page and "Decided by  on" not in page
