@@ -9,7 +9,7 @@ status or a link. Nothing registers itself; this list is the whole journey.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from leerkoers.alignment import journey as alignment
 from leerkoers.inventory import journey as inventory
 from leerkoers.lib.journey import Status, StepReport
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP, LEADERSHIP_AND_MANAGERS, STEERING
 from leerkoers.ownership import journey as ownership
 from leerkoers.pilots import journey as pilots
 from leerkoers.policy import journey as policy
@@ -35,11 +36,29 @@ class Step:
     short_title: str = ""  # in the navigation bar, where the full title does not fit
     # Of many organisations at once ({pk: StepReport}); without it, `report` runs per organisation.
     reports: Callable[..., dict[int, StepReport]] | None = None
+    _: KW_ONLY
+    # Who sees what of the step, by role rule of leerkoers.orgs.access (required): `readers`
+    # open its page (the read rule of the view behind `url_name`; leerkoers/orgs/tests/test_journey_roles.py
+    # checks they agree), `figure_readers` read its figures (as its pages show them), `actors`
+    # take its next action (the rule of the pages that do it). Someone outside `readers` sees
+    # the step's title and status only, without a link.
+    readers: frozenset
+    figure_readers: frozenset
+    actors: frozenset
 
     def reports_for(self, organizations) -> dict[int, StepReport]:
         if self.reports is not None:
             return self.reports(organizations)
         return {org.pk: self.report(org) for org in organizations}
+
+    def for_role(self, report: StepReport, role: str) -> StepReport:
+        """`report` as the role may read it: figures and next action only where its rules allow."""
+        reads = role in self.readers
+        return StepReport(
+            report.status,
+            list(report.figures) if reads and role in self.figure_readers else [],
+            report.next_action if reads and role in self.actors else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,9 @@ STEPS: list[Step] = [
         "scan:index",
         scan.report,
         reports=scan.reports,
+        readers=EVERYONE,
+        figure_readers=LEADERSHIP,  # the overall score and level are scan results
+        actors=STEERING,
     ),
     Step(
         "inventory",
@@ -68,6 +90,9 @@ STEPS: list[Step] = [
         inventory.report,
         _("Current situation"),
         reports=inventory.reports,
+        readers=LEADERSHIP,
+        figure_readers=LEADERSHIP,
+        actors=STEERING,
     ),
     Step(
         "vision",
@@ -78,6 +103,9 @@ STEPS: list[Step] = [
         vision.report,
         _("Vision"),
         reports=vision.reports,
+        readers=EVERYONE,
+        figure_readers=EVERYONE,
+        actors=STEERING,
     ),
     Step(
         "alignment",
@@ -88,6 +116,9 @@ STEPS: list[Step] = [
         alignment.report,
         _("Goals and strategy"),
         reports=alignment.reports,
+        readers=EVERYONE,
+        figure_readers=EVERYONE,
+        actors=LEADERSHIP,
     ),
     Step(
         "ownership",
@@ -97,6 +128,9 @@ STEPS: list[Step] = [
         "ownership:index",
         ownership.report,
         _("Ownership"),
+        readers=EVERYONE,
+        figure_readers=LEADERSHIP_AND_MANAGERS,  # the indicators of the step page
+        actors=STEERING,
     ),
     Step(
         "pilots",
@@ -107,6 +141,9 @@ STEPS: list[Step] = [
         pilots.report,
         _("Pilots"),
         reports=pilots.reports,
+        readers=EVERYONE,
+        figure_readers=EVERYONE,
+        actors=LEADERSHIP,
     ),
     Step(
         "policy",
@@ -117,6 +154,9 @@ STEPS: list[Step] = [
         policy.report,
         _("Policy plan"),
         reports=policy.reports,
+        readers=LEADERSHIP,
+        figure_readers=LEADERSHIP,
+        actors=LEADERSHIP,
     ),
 ]
 
@@ -130,22 +170,32 @@ class JourneyStep:
     url: str
 
 
-def journey_for(organization) -> list[JourneyStep]:
-    """Every step with its report for `organization`."""
-    return journeys_for([organization])[organization.pk]
+def journey_for(organization, role: str) -> list[JourneyStep]:
+    """Every step with its report for `organization`, as `role` may read it."""
+    return journeys_for([organization], role)[organization.pk]
 
 
-def journeys_for(organizations) -> dict[int, list[JourneyStep]]:
-    """Every step with its report, per organisation (by pk): each step's batched reporter
+def journeys_for(organizations, role: str) -> dict[int, list[JourneyStep]]:
+    """Every step with its report, per organisation (by pk), as `role` may read it (see
+    `Step.for_role`; a step the role cannot open has no url): each step's batched reporter
     runs once for all of them, so the queries do not grow with the number of organisations."""
     reports = [(step, step.reports_for(organizations)) for step in STEPS]
     return {
         org.pk: [
-            JourneyStep(step, found[org.pk], reverse(step.url_name, kwargs={"org_slug": org.slug}))
+            JourneyStep(
+                step,
+                step.for_role(found[org.pk], role),
+                reverse(step.url_name, kwargs={"org_slug": org.slug}) if role in step.readers else "",
+            )
             for step, found in reports
         ]
         for org in organizations
     }
+
+
+def steps_for(role: str | None) -> list[Step]:
+    """The steps whose page `role` may open (the navigation's links)."""
+    return [step for step in STEPS if role in step.readers]
 
 
 def next_actions(steps: list[JourneyStep], limit: int = 3) -> list[JourneyStep]:

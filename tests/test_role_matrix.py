@@ -42,6 +42,7 @@ CLIENTS = {
 # (reading, writing) where they differ.
 PAGES = {
     "": "",
+    "journey/": "",
     "alignment/": "",
     "alignment/activities/": "",
     "alignment/activities/<id:activity_id>/link/": "me",

@@ -26,7 +26,7 @@ from leerkoers.booking.scans import find_scan, scan_link
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.lib.params import parse_id
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
-from leerkoers.orgs.models import AdvisorGrant
+from leerkoers.orgs.models import ADVISOR, AdvisorGrant
 from leerkoers.ratelimit.limiter import retry_after
 
 DAYS_SHOWN = 7
@@ -365,7 +365,7 @@ def _advisor_clients(user) -> list[dict]:
         .select_related("organization")
         .order_by("organization__name")
     ]
-    journeys = journey.journeys_for(organizations)
+    journeys = journey.journeys_for(organizations, ADVISOR)
     return [
         {
             "organization": org,

@@ -35,6 +35,8 @@ BOARD = frozenset({Role.DIRECTOR})
 #: the steering roles and the managers: they change team learning plans (a manager only
 #: those of their own teams, decided in leerkoers.ownership.visibility)
 MANAGING = STEERING | {Role.MANAGER}
+#: the leadership and the managers: they read the organisation's ownership indicators (step 4)
+LEADERSHIP_AND_MANAGERS = LEADERSHIP | {Role.MANAGER}
 #: HR / L&D alone: the organisation's data as a whole (export everything, delete the organisation)
 ADMINS = frozenset({Role.ADMIN})
 

@@ -7,6 +7,7 @@ app_name = "orgs"
 # Mounted under /o/<org_slug>/.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("journey/", views.route, name="journey"),
     path("members/", views.members, name="members"),
     path("members/<id:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<id:membership_id>/team/", views.member_team, name="member_team"),

@@ -26,6 +26,7 @@ from leerkoers.orgs.services import (
     team_create,
     team_update,
 )
+from leerkoers.ownership import homes
 
 
 def bad_request(request, exception):
@@ -48,7 +49,23 @@ def landing(request):
 
 @org_view(EVERYONE)
 def home(request, access):
-    steps = journey.journey_for(access.organization)
+    """The caller's home: a manager's and an employee's own work (leerkoers.ownership.homes);
+    the route of the journey for HR, the board and advisors."""
+    if access.membership is not None and access.role == Role.MANAGER:
+        return render(request, "ownership/home_manager.html", {"access": access, "home": homes.manager_home(access)})
+    if access.membership is not None and access.role == Role.EMPLOYEE:
+        return render(request, "ownership/home_employee.html", {"access": access, "home": homes.employee_home(access)})
+    return _journey(request, access)
+
+
+@org_view(EVERYONE)
+def route(request, access):
+    """The journey for every role, each seeing what its role may read and do."""
+    return _journey(request, access)
+
+
+def _journey(request, access):
+    steps = journey.journey_for(access.organization, access.role)
     counts = {status.value: 0 for status in journey.Status}
     counts[journey.Status.NOT_STARTED] += len(journey.COMING)
     for step in steps:

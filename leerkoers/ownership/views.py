@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.alignment.models import LearningGoal
 from leerkoers.inventory.models import Activity
-from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, org_view
+from leerkoers.orgs.access import EVERYONE, LEADERSHIP_AND_MANAGERS, MANAGING, STEERING, org_view
 from leerkoers.orgs.models import Role, Team
 from leerkoers.ownership import bulk, raci, selectors, services
 from leerkoers.ownership.models import (
@@ -78,7 +78,7 @@ def index(request, access):
     if access.role in STEERING:
         context["bulk_job"] = bulk.latest_job(access.organization)
         context["this_year"] = timezone.localdate().year
-    if access.role in LEADERSHIP or access.role == Role.MANAGER:
+    if access.role in LEADERSHIP_AND_MANAGERS:
         context["indicators"] = found = selectors.indicators_for(access.organization)
         context["trend_bars"] = _bars(found.pop_trend)
         context["team_trend_chart"] = _team_trend_chart(found)
