@@ -104,14 +104,19 @@ def manager_home(access, today: datetime.date | None = None) -> ManagerHome:
     me = access.membership.pk
     teams = tree.managed_by(me)
     plans, teams_total = _plan_lines(access, teams, today)
-    requests = shared_with_me(access, tree).filter(status=PopStatus.SHARED)
-    conversations = _managed_conversations(access, teams, today)
+    requests, requests_total = _capped(
+        shared_with_me(access, tree)
+        .filter(status=PopStatus.SHARED)
+        .select_related("member__user", "member__team")
+        .order_by("shared_at", "pk")
+    )
+    conversations = _managed_conversations(access, teams)
     return ManagerHome(
         year=today.year,
         plans=plans,
         teams_total=teams_total,
-        requests=list(requests.select_related("member__user", "member__team").order_by("shared_at", "pk")[:LIMIT]),
-        requests_total=requests.count(),
+        requests=requests,
+        requests_total=requests_total,
         conversations=list(
             conversations.filter(planned_on__gte=today)
             .select_related("member__user")
@@ -129,7 +134,7 @@ def employee_home(access, today: datetime.date | None = None) -> EmployeeHome:
     membership = access.membership
     team_plan = None
     if membership.team_id is not None:
-        team_plan = access.filter(TeamPlan, team_id=membership.team_id, year=today.year).first()
+        team_plan = access.filter(TeamPlan, team_id=membership.team_id, year=today.year).select_related("team").first()
     conversations = access.filter(Conversation, member=membership, held_on__isnull=True, planned_on__gte=today)
     teams = {membership.team_id} if membership.team_id is not None else set()
     return EmployeeHome(
@@ -141,10 +146,15 @@ def employee_home(access, today: datetime.date | None = None) -> EmployeeHome:
     )
 
 
+def _capped(rows) -> tuple[list, int]:
+    """The first LIMIT of `rows` and how many there are (counted only when there are more)."""
+    shown = list(rows[:LIMIT])
+    return shown, (len(shown) if len(shown) < LIMIT else rows.count())
+
+
 def _plan_lines(access, teams: set[int], today: datetime.date) -> tuple[list[PlanLine], int]:
     """This year's plan of each team the manager manages (first LIMIT by name), and how many teams."""
-    managed = access.filter(Team, pk__in=teams)
-    shown = list(managed.order_by("name", "pk").values_list("pk", "name")[:LIMIT])
+    shown, total = _capped(access.filter(Team, pk__in=teams).order_by("name", "pk").values_list("pk", "name"))
     plans = {
         plan.team_id: plan for plan in access.filter(TeamPlan, team_id__in=[pk for pk, _name in shown], year=today.year)
     }
@@ -158,10 +168,10 @@ def _plan_lines(access, teams: set[int], today: datetime.date) -> tuple[list[Pla
             and plan.review_date < today
         )
         lines.append(PlanLine(name, plan, overdue))
-    return lines, (len(shown) if len(shown) < LIMIT else managed.count())
+    return lines, total
 
 
-def _managed_conversations(access, teams: set[int], today: datetime.date):
+def _managed_conversations(access, teams: set[int]):
     """Conversations not yet held that the manager leads or that are of their teams' members
     (not their own, which they have as a member)."""
     me = access.membership.pk
