@@ -379,10 +379,10 @@ def test_the_demo_manager_and_employee_land_on_their_homes_when_they_sign_in(cli
 
 def test_the_homes_come_in_dutch(manager_client, employee_client):
     assert (
-        "Wacht tot uw leidinggevende het plan akkoord geeft"
+        "Wacht tot je leidinggevende het plan akkoord geeft"
         in employee_client.get(HOME, headers={"accept-language": "nl"}).content.decode()
     )
     assert (
-        "Plannen die op uw akkoord wachten"
+        "Plannen die op je akkoord wachten"
         in manager_client.get(HOME, headers={"accept-language": "nl"}).content.decode()
     )
