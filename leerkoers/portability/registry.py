@@ -256,8 +256,12 @@ class Plan:
     def table_for(self, model) -> Table | None:
         return self.by_label.get(model._meta.label_lower)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {t.label: number for number, t in enumerate(self.tables)}
+
     def position(self, model) -> int:
-        return self.tables.index(self.by_label[model._meta.label_lower])
+        return self._positions[model._meta.label_lower]
 
     def is_deferred(self, table: Table, f: models.ForeignKey) -> bool:
         """A foreign key to a row of a table that is restored later (or to the same table):
@@ -270,8 +274,7 @@ class Plan:
         once every row exists."""
         if ids.target == settings.AUTH_USER_MODEL:
             return False
-        target = self.by_label[ids.target.lower()]
-        return self.tables.index(target) >= self.tables.index(table)
+        return self._positions[ids.target.lower()] >= self._positions[table.label]
 
     def gaps(self) -> list[str]:
         """Every model the export, the restore or the deletion would miss or get wrong."""

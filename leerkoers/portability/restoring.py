@@ -46,6 +46,7 @@ class RestoreResult:
     files: int = 0
     regenerated: int = 0
     skipped: int = 0  # rows the installation holds already (skip_existing)
+    shared: set = field(default_factory=set)  # (table, key) of shared rows found here
 
 
 def check_document(data, *, plan: Plan) -> None:
@@ -198,11 +199,12 @@ def _target(f, value, *, plan: Plan, result: RestoreResult):
         return result.users.get(value)
     table = plan.table_for(f.related_model)
     if table is None:  # a shared table (SHARED_TABLES): the same key must exist here
-        if not f.related_model._base_manager.filter(pk=value).exists():
+        if (target, value) not in result.shared and not f.related_model._base_manager.filter(pk=value).exists():
             raise RestoreRefused(
                 _("The export refers to %(model)s %(key)s, which this installation does not have.")
                 % {"model": target, "key": value}
             )
+        result.shared.add((target, value))
         return _decode(f, value)
     mapped = result.ids.get(table.label, {}).get(_decode(f, value))
     return mapped  # None: the row was not exported (a public scan answer a booking mentions)
@@ -245,31 +247,41 @@ def _deferred_ids(table: Table, plan: Plan) -> list[Ids]:
     return [i for i in table.declaration.ids if plan.ids_deferred(table, i)]
 
 
-def _value(table: Table, f, row: dict, *, plan: Plan, result: RestoreResult):
-    """The value of field `f` of a new row from the exported `row` (None for what is filled in later)."""
+def _converter(table: Table, f, *, plan: Plan, result: RestoreResult) -> Callable[[dict], object]:
+    """exported row → the value of field `f` in the new row (None for what is filled in
+    later), decided once per table."""
     key = f.attname if f.is_relation else f.name
+    if f.primary_key:
+        return lambda row: f.get_default()  # a key made here (a UUID or random id)
     if f.is_relation:
-        return None if plan.is_deferred(table, f) else _target(f, row.get(key), plan=plan, result=result)
+        if plan.is_deferred(table, f):
+            return lambda row: None
+        return lambda row: _target(f, row.get(key), plan=plan, result=result)
     if isinstance(f, models.BinaryField):
-        return b""  # the file itself comes with the document's files
-    value = _decode(f, row[key]) if key in row else f.get_default()
+        return lambda row: b""  # the file itself comes with the document's files
     ready = [i for i in table.ids_of(f) if not plan.ids_deferred(table, i)]
-    return _translated(f, value, row, ready, plan=plan, result=result) if ready else value
+
+    def convert(row):
+        value = _decode(f, row[key]) if key in row else f.get_default()
+        return _translated(f, value, row, ready, plan=plan, result=result) if ready else value
+
+    return convert
 
 
 def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, organization) -> list[tuple]:
     """Write the rows of one table; returns (exported row, new object) pairs."""
     model = table.model
     pk = model._meta.pk
+    converters = [
+        (f.attname, _converter(table, f, plan=plan, result=result))
+        for f in table.fields
+        if not (f.primary_key and isinstance(pk, models.AutoField))
+    ]
     objs = []
     for row in rows:
         obj = model(**{table.org_field.attname: organization.pk})
-        for f in table.fields:
-            if f.primary_key:
-                if not isinstance(pk, models.AutoField):
-                    setattr(obj, f.attname, f.get_default())
-                continue
-            setattr(obj, f.attname, _value(table, f, row, plan=plan, result=result))
+        for attname, convert in converters:
+            setattr(obj, attname, convert(row))
         objs.append(obj)
     if table.declaration.skip_existing:
         kept = _not_held(table, objs)
