@@ -298,9 +298,15 @@ def _insert(table: Table, rows: list, *, plan: Plan, result: RestoreResult, orga
 
 def _insert_raw(model, objs: list) -> None:
     """bulk_create as loaddata writes: raw, so that auto_now(_add) fields keep the exported
-    times instead of the present (bulk_create would stamp them, and a bulk_update to put them
-    back costs five times the insert). New ids come back through RETURNING (PostgreSQL,
-    SQLite ≥ 3.35)."""
+    times instead of the present. New ids come back through RETURNING (PostgreSQL, SQLite ≥ 3.35).
+
+    This is the one private API of the restore (`QuerySet._insert`, the call under both
+    bulk_create and Model.save), kept because it is measurably necessary: the public route —
+    bulk_create, which stamps every auto_now(_add) field with the present, then bulk_update of
+    those fields back to the exported times — took 3 to 3.5 times as long and twice the memory
+    (bench/portability.py, docs/portability.md "Limits"); Model.save(force_insert=True) stamps
+    them the same way, one query per row. Django's tests cover `_insert` as loaddata's path;
+    test_round_trip.py fails here first if its signature changes."""
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     returning = opts.db_returning_fields
