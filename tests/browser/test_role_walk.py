@@ -9,8 +9,8 @@ On each page, at 390 px and again at 1280 px:
   tests/test_role_matrix.py, or 404 for someone else's POP, conversation or team plan), as a
   page in the user's language with a way on (a link to the start page);
 - at 390 px, no sideways scrolling;
-- every form field has a label, every image and chart a text alternative, and no drawing
-  has a coordinate written as a Dutch number (311,4);
+- every form field has a label and a type, every image and chart a text alternative, and no
+  drawing has a coordinate written as a Dutch number (311,4);
 - on a Dutch page no English heading, button, label or summary (a few words are the same in
   both: KPI, POP, …);
 - the keyboard: from the skip link, Tab reaches the page's main action, and its focus shows;
@@ -81,6 +81,8 @@ CHECKS_JS = r"""
   for (const el of fields) {
     const labels = [...(el.labels || [])].filter((l) => text(l));
     if (!labels.length && !labelled(el)) problems.push(`the field ${name(el)} has no label`);
+    // The stylesheet styles text fields by their type: one without looks like no other.
+    if (el.tagName === "INPUT" && !el.hasAttribute("type")) problems.push(`the field ${name(el)} has no type`);
   }
   for (const img of document.querySelectorAll("img")) {
     if (!img.hasAttribute("alt")) problems.push(`the image ${img.getAttribute("src")} has no alt text`);
@@ -350,6 +352,7 @@ def test_the_checks_find_what_a_user_would_run_into(_chromium):
     context.close()
     assert f"at {NARROW} px the page is" in found
     assert "the field input[name=year] has no label" in found and "select" not in found
+    assert "the field input[name=year] has no type" in found
     assert "the image /chart.png has no alt text" in found
     assert "the chart canvas#spend has no text alternative" in found
     assert "the drawing svg is neither hidden nor labelled" in found
