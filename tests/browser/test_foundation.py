@@ -105,6 +105,10 @@ def test_it_keeps_the_journey_usable_on_a_phone(browser_page):
     page = browser_page
     page.set_viewport_size({"width": 375, "height": 740})
     login(page, "employee@demo.example")
+    # An employee lands on their own home; it fits the screen too.
+    expect(page).to_have_url(re.compile(r"/o/demo/$"))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    page.goto("/o/demo/journey/")
     expect(page.locator("ol.journey > li")).to_have_count(len(STEPS_NL))
     expect(page.locator(".journey-coming")).to_have_count(0)
     # Nothing wider than the screen: no sideways scrolling of the page itself.
