@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from leerkoers.alignment.models import LearningGoal
@@ -405,7 +406,7 @@ def _steps(pop: Pop, view) -> list[tuple[str, str]]:
     """The steps the caller can take now, as (action, button label)."""
     labels = {
         "share": _("Share with my manager"),
-        "agree": _("Agree"),
+        "agree": pgettext("POP step", "Agree"),  # "Agree" alone is a vote in step 2
         "send_back": _("Send back"),
         "start": _("Start"),
         "complete": _("Mark as completed"),
