@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,8 @@ from django.views.decorators.http import require_POST
 from leerkoers.accounts import throttling
 from leerkoers.accounts.forms import LoginForm, RegisterForm, ThrottledPasswordResetForm
 from leerkoers.accounts.models import User
+from leerkoers.accounts.services import user_register
+from leerkoers.lib.forms import show_refusal
 from leerkoers.orgs.services import invitation_accept, invitation_find
 
 
@@ -80,43 +81,47 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _invitation_refused(request, found):
+    """The page that refuses an invitation link, or None when the caller may go on with it."""
+    if found is None or not found.is_usable():
+        return render(request, "accounts/invitation_invalid.html", status=410 if found else 404)
+    if request.user.is_authenticated and request.user.email != found.email:
+        return render(request, "accounts/invitation_other_account.html", {"invitation": found}, status=403)
+    if not request.user.is_authenticated and User.objects.filter(email=found.email).exists():
+        messages.info(request, _("You already have an account: sign in to accept the invitation."))
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    return None
+
+
+def _invitation_accepted(request, found, user):
+    """Make `user` a member through the invitation, sign them in, and take them to the organisation."""
+    try:
+        membership = invitation_accept(invitation=found, user=user)
+    except ValidationError as exc:
+        show_refusal(request, exc)
+        return redirect("landing")
+    if not request.user.is_authenticated:
+        login(request, user, backend="leerkoers.accounts.backends.EmailLockoutBackend")
+    messages.success(request, _("Welcome to %(org)s.") % {"org": membership.organization.name})
+    return redirect("orgs:home", org_slug=membership.organization.slug)
+
+
 def invitation(request, token):
     """Accept an invitation: sign in (or create the account), then become a member."""
     found = invitation_find(token)
-    if found is None or not found.is_usable():
-        return render(request, "accounts/invitation_invalid.html", status=410 if found else 404)
-    user = request.user if request.user.is_authenticated else None
-    if user is not None and user.email != found.email:
-        return render(request, "accounts/invitation_other_account.html", {"invitation": found}, status=403)
-    existing = User.objects.filter(email=found.email).first()
-    if user is None and existing is not None:
-        messages.info(request, _("You already have an account: sign in to accept the invitation."))
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    form = None
-    if request.method == "POST":
-        if user is None:
-            form = RegisterForm(request.POST, email=found.email)
-            if form.is_valid():
-                try:
-                    with transaction.atomic():
-                        user = User.objects.create_user(
-                            email=found.email,
-                            password=form.cleaned_data["password1"],
-                            full_name=form.cleaned_data["full_name"],
-                        )
-                except IntegrityError:
-                    form.add_error(None, _("An account with this e-mail address already exists: sign in instead."))
-                    user = None
-        if user is not None:
-            try:
-                membership = invitation_accept(invitation=found, user=user)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("landing")
-            if not request.user.is_authenticated:
-                login(request, user, backend="leerkoers.accounts.backends.EmailLockoutBackend")
-            messages.success(request, _("Welcome to %(org)s.") % {"org": membership.organization.name})
-            return redirect("orgs:home", org_slug=membership.organization.slug)
-    elif user is None:
-        form = RegisterForm(email=found.email)
+    if (refused := _invitation_refused(request, found)) is not None:
+        return refused
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _invitation_accepted(request, found, request.user)
+        return render(request, "accounts/invitation.html", {"invitation": found, "form": None})
+    form = RegisterForm(request.POST if request.method == "POST" else None, email=found.email)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_register(email=found.email, full_name=data["full_name"], password=data["password1"])
+        except ValidationError as exc:
+            show_refusal(request, exc, form)
+        else:
+            return _invitation_accepted(request, found, user)
     return render(request, "accounts/invitation.html", {"invitation": found, "form": form})

@@ -1,5 +1,6 @@
 """Helpers shared by the apps' HTML forms."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -11,3 +12,12 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def show_refusal(request, exc: ValidationError, form=None) -> None:
+    """Show a service's refusal where the user looks: on `form` when the page shows one
+    again (see add_service_errors), otherwise as one error message above the next page."""
+    if form is not None:
+        add_service_errors(form, exc)
+    else:
+        messages.error(request, " ".join(exc.messages))
