@@ -93,6 +93,19 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def invitation_revoke(*, invitation: Invitation, actor) -> None:
+    """Withdraw an open invitation: its link stops working. The audit trail keeps its address."""
+    with transaction.atomic():
+        audit_record(
+            organization=invitation.organization,
+            actor=actor,
+            action="invitation.revoke",
+            target=invitation,
+            summary=invitation.email,
+        )
+        invitation.delete()
+
+
 def _admins_left(organization: Organization, excluding: Membership) -> int:
     return Membership.objects.filter(organization=organization, role=Role.ADMIN).exclude(pk=excluding.pk).count()
 

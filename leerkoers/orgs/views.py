@@ -3,16 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers import journey
 from leerkoers.audit.models import ACTION_LABELS, AuditEvent
-from leerkoers.audit.services import audit_record
-from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.forms import add_service_errors, show_refusal
+from leerkoers.orgs import selectors, services
 from leerkoers.orgs.access import EVERYONE, STEERING, accessible_organizations, org_view
 from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
 from leerkoers.orgs.models import ApiToken, Invitation, Membership, Role, Team
@@ -188,36 +187,13 @@ def member_remove(request, access, membership_id):
 @require_POST
 def invitation_revoke(request, access, invitation_id):
     invitation = access.get(Invitation, pk=invitation_id, accepted_at__isnull=True)
-    with transaction.atomic():
-        audit_record(
-            organization=access.organization,
-            actor=request.user,
-            action="invitation.revoke",
-            target=invitation,
-            summary=invitation.email,
-        )
-        invitation.delete()
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("orgs:members", org_slug=access.organization.slug)
 
 
 @org_view(read=EVERYONE, write=STEERING)
 def teams(request, access):
-    all_teams = list(
-        access.filter(Team)
-        .select_related("manager__user", "parent")
-        .annotate(member_count=Count("members"))
-        .order_by("name")
-    )
-    children: dict[int | None, list[Team]] = {}
-    for team in all_teams:
-        children.setdefault(team.parent_id, []).append(team)
-
-    def walk(parent_id, depth):
-        for team in children.get(parent_id, []):
-            yield team, depth
-            yield from walk(team.pk, depth + 1)
-
     form = None
     if access.is_admin:
         form = TeamForm(request.POST or None, organization=access.organization)
@@ -231,11 +207,12 @@ def teams(request, access):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                show_refusal(request, exc, form)
             else:
                 messages.success(request, _("Team %(name)s added.") % {"name": team.name})
                 return redirect("orgs:teams", org_slug=access.organization.slug)
-    return render(request, "orgs/teams.html", {"access": access, "tree": list(walk(None, 0)), "form": form})
+    tree = selectors.team_tree(access.organization)
+    return render(request, "orgs/teams.html", {"access": access, "tree": tree, "form": form})
 
 
 @org_view(STEERING)
