@@ -429,6 +429,20 @@ def measurement_list(request, org_slug: str, kpi_id: PathId, limit: int = 100, o
 def measurement_create(request, org_slug: str, kpi_id: PathId, payload: JsonBody):
     access = api_access(request, org_slug, LEADERSHIP, write=True)
     kpi = access.get(Kpi, pk=kpi_id)
+    try:
+        created = services.measurements_create(
+            organization=access.organization,
+            items=_measurement_inputs(access, kpi, payload),
+            actor=access.token or request.user,
+        )
+    except services.MeasurementErrors as exc:
+        raise exc.by_field() from None
+    return Status(201, {"items": created, "count": len(created)})
+
+
+def _measurement_inputs(access, kpi: Kpi, payload) -> list:
+    """The measurements of a body (one object or a list of them) for measurements_create;
+    ValidationError names each item by its position in the list."""
     raw_items = payload if isinstance(payload, list) else [payload]
     if len(raw_items) > 10_000:
         raise HttpError(422, _("Send at most 10,000 measurements at a time."))
@@ -449,15 +463,7 @@ def measurement_create(request, org_slug: str, kpi_id: PathId, payload: JsonBody
         )
     if errors:
         raise ValidationError(errors)
-    try:
-        created = services.measurements_create(
-            organization=access.organization, items=inputs, actor=access.token or request.user
-        )
-    except services.MeasurementErrors as exc:
-        raise ValidationError(
-            {".".join(filter(None, [row["where"], row["field"]])): [row["message"]] for row in exc.rows}
-        ) from None
-    return Status(201, {"items": created, "count": len(created)})
+    return inputs
 
 
 @router.delete(
@@ -775,9 +781,9 @@ class GoldenThreadOut(Schema):
     suggestions: list[SuggestionOut]
 
 
-def _team_share(row: gt.TeamShares) -> dict:
+def _shares(row) -> dict:
+    """The aligned shares and totals of one row of the report (a team's, a period's)."""
     return {
-        "team": row.team,
         "aligned_spend_share": row.spend.share,
         "aligned_hours_share": row.hours.share,
         "spend": row.spend.total,
@@ -798,18 +804,9 @@ def golden_thread(request, org_slug: str, period: Literal["year", "quarter"] = "
         "period_end": report.period[1] if report.period else None,
         "all_periods": _share_totals(report.spend_all, report.hours_all),
         "gaps": report.gaps.as_dict(),
-        "by_team": [_team_share(row) for row in report.by_team],
-        "by_participants": [_team_share(row) for row in report.by_participants],
-        "trend": [
-            {
-                "period": row.period,
-                "aligned_spend_share": row.spend.share,
-                "aligned_hours_share": row.hours.share,
-                "spend": row.spend.total,
-                "hours": row.hours.total,
-            }
-            for row in report.trend
-        ],
+        "by_team": [{"team": row.team, **_shares(row)} for row in report.by_team],
+        "by_participants": [{"team": row.team, **_shares(row)} for row in report.by_participants],
+        "trend": [{"period": row.period, **_shares(row)} for row in report.trend],
         "matrix": [
             {
                 "strategic_goal": sg.id,

@@ -5,12 +5,13 @@ analysis) for the "linked to a learning goal" share.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from leerkoers.alignment import golden_thread as gt
-from leerkoers.alignment.kpi_status import Assessment, Plan, Point, assess, assess_team
+from leerkoers.alignment.kpi_status import Assessment, Plan, Point, assess, assess_team, linear_trend, recent
 from leerkoers.alignment.models import (
     ActivityLink,
     Kpi,
@@ -167,4 +168,49 @@ def kpi_assessment(kpi: Kpi, measurements) -> Assessment:
         target_value=kpi.target_value,
         target_date=kpi.target_date,
         points=[Point(m.date, m.value) for m in measurements],
+    )
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """What the KPI page shows: the measurements, the status of the organisation-wide series
+    and of each team's, and where the recent trend arrives on the target date."""
+
+    measurements: list[Measurement]
+    assessment: Assessment
+    team_names: dict[int, str]
+    team_status: list[tuple[str, Plan, Assessment]]
+    projected: Decimal | None
+
+
+def kpi_report(kpi: Kpi) -> KpiReport:
+    """The report of one KPI (one query): its measurements by date, the organisation's first."""
+    measurements = list(
+        Measurement.objects.filter(organization_id=kpi.organization_id, kpi=kpi)
+        .select_related("team")
+        .order_by("date", F("team__name").asc(nulls_first=True))
+    )
+    organisation = [m for m in measurements if m.team_id is None]
+    team_names = {m.team_id: m.team.name for m in measurements if m.team_id}
+    team_status = [
+        (name, *team_assessment(kpi, [m for m in measurements if m.team_id == team_id]))
+        for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1])
+    ]
+    trend = linear_trend(recent([Point(m.date, m.value) for m in organisation]))
+    projected = round(trend.value_on(kpi.target_date), 2) if trend else None
+    return KpiReport(measurements, kpi_assessment(kpi, organisation), team_names, team_status, projected)
+
+
+def kpis_of_goals(organization, strategic_goal_ids) -> list[tuple[Kpi, Assessment]]:
+    """The KPIs of these strategic goals, with their status (see kpis_with_status)."""
+    return with_status(kpi_queryset(organization).filter(strategic_goal_id__in=strategic_goal_ids))
+
+
+def link_candidates(organization, linked_ids, limit: int = 500):
+    """The activities a learning goal could still be linked to: the first `limit` by title."""
+    return (
+        Activity.objects.filter(organization=organization)
+        .exclude(pk__in=linked_ids)
+        .order_by("title", "-start_date")
+        .only("pk", "title", "provider", "start_date")[:limit]
     )

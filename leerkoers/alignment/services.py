@@ -284,6 +284,14 @@ class MeasurementErrors(ValidationError):
         self.rows = rows
         super().__init__([f"{row['where']}: {row['message']}" for row in rows])
 
+    def by_field(self) -> ValidationError:
+        """The problems keyed by item and field ("2.value"; "date" for a batch of one without
+        a name), as a form or the API shows them per field."""
+        errors: dict[str, list[str]] = {}
+        for row in self.rows:
+            errors.setdefault(".".join(filter(None, [row["where"], row["field"]])), []).append(row["message"])
+        return ValidationError(errors)
+
 
 def measurement_batch_errors(*, organization: Organization, items: list[MeasurementInput]) -> list[dict]:
     """Every problem of a batch as {"where", "field", "message"}; empty when it can be stored.

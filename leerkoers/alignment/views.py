@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from leerkoers.alignment.models import (
 )
 from leerkoers.alignment.smart import is_smart, smart_check
 from leerkoers.inventory.models import Activity
-from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.forms import add_service_errors, show_refusal
 from leerkoers.lib.params import parse_id
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.orgs.models import Team
@@ -248,46 +248,29 @@ def _chart_data(kpi: Kpi, measurements: list[Measurement], team_names: dict) -> 
 @org_view(read=EVERYONE, write=LEADERSHIP)
 def kpi_detail(request, access, kpi_id):
     kpi = access.get(Kpi, pk=kpi_id)
-    measurements = list(
-        access.filter(Measurement, kpi=kpi)
-        .select_related("team")
-        .order_by("date", F("team__name").asc(nulls_first=True))
-    )
     form = MeasurementForm(request.POST or None, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        item = services.MeasurementInput(
-            "", kpi, form.cleaned_data["date"], form.cleaned_data["value"], form.cleaned_data["team"]
-        )
+        data = form.cleaned_data
+        item = services.MeasurementInput("", kpi, data["date"], data["value"], data["team"])
         try:
             services.measurements_create(organization=access.organization, items=[item], actor=_actor(request))
         except services.MeasurementErrors as exc:
-            for row in exc.rows:
-                form.add_error(row["field"] if row["field"] in form.fields else None, row["message"])
+            show_refusal(request, exc.by_field(), form)
         else:
             messages.success(request, _("Measurement added."))
             return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
-    assessment = selectors.kpi_assessment(kpi, [m for m in measurements if m.team_id is None])
-    team_names = {m.team_id: m.team.name for m in measurements if m.team_id}
-    team_status = [
-        (name, *selectors.team_assessment(kpi, [m for m in measurements if m.team_id == team_id]))
-        for team_id, name in sorted(team_names.items(), key=lambda pair: pair[1])
-    ]
-    trend = linear_trend(recent([Point(m.date, m.value) for m in measurements if m.team_id is None]))
-    projected = round(trend.value_on(kpi.target_date), 2) if trend else None
-    return render(
-        request,
-        "alignment/kpi_detail.html",
-        _ctx(
-            access,
-            kpi=kpi,
-            measurements=measurements,
-            assessment=assessment,
-            team_status=team_status,
-            form=form,
-            chart=_chart_data(kpi, measurements, team_names),
-            projected=projected,
-        ),
+    report = selectors.kpi_report(kpi)
+    context = _ctx(
+        access,
+        kpi=kpi,
+        measurements=report.measurements,
+        assessment=report.assessment,
+        team_status=report.team_status,
+        form=form,
+        chart=_chart_data(kpi, report.measurements, report.team_names),
+        projected=report.projected,
     )
+    return render(request, "alignment/kpi_detail.html", context)
 
 
 @org_view(LEADERSHIP)
@@ -450,18 +433,8 @@ def learning_goal_detail(request, access, learning_goal_id):
     teams = list(goal.target_teams.all())
     checks = _checks_for(goal, len(links), bool(goal.target_roles) or bool(teams))
     activity_links = access.filter(ActivityLink, learning_goal=goal).select_related("activity")
-    linked_ids = [link.activity_id for link in activity_links]
-    kpis = selectors.with_status(
-        selectors.kpi_queryset(access.organization).filter(
-            strategic_goal_id__in=[link.strategic_goal_id for link in links]
-        )
-    )
-    candidates = (
-        access.filter(Activity)
-        .exclude(pk__in=linked_ids)
-        .order_by("title", "-start_date")
-        .only("pk", "title", "provider", "start_date")[:500]
-    )
+    kpis = selectors.kpis_of_goals(access.organization, [link.strategic_goal_id for link in links])
+    candidates = selectors.link_candidates(access.organization, [link.activity_id for link in activity_links])
     return render(
         request,
         "alignment/learning_goal_detail.html",
