@@ -202,6 +202,17 @@ def advisor_slots(
     return [{"start": _iso(s.start, zone), "end": _iso(s.end, zone)} for s in found]
 
 
+def _profiles_of(advisor: int | str) -> list:
+    """The bookable profiles a booking may go to: every advisor's for "any", else the one's."""
+    profiles = list(services.bookable_profiles())
+    if advisor == "any":
+        return profiles
+    profiles = [p for p in profiles if p.advisor_id == advisor]
+    if not profiles:
+        raise ValidationError({"advisor": _("There is no advisor with this id who takes bookings.")})
+    return profiles
+
+
 @router.post(
     "/booking/bookings",
     response={201: BookingOut, 409: ConflictOut, 429: ErrorOut},
@@ -212,11 +223,7 @@ def booking_create(request, response: HttpResponse, payload: BookingIn):
     if limited := _rate_limited(request, response):
         return limited
     zone = _zone(payload.time_zone, "time_zone")
-    profiles = list(services.bookable_profiles())
-    if payload.advisor != "any":
-        profiles = [p for p in profiles if p.advisor_id == payload.advisor]
-        if not profiles:
-            raise ValidationError({"advisor": _("There is no advisor with this id who takes bookings.")})
+    profiles = _profiles_of(payload.advisor)
     if payload.start.tzinfo is None:
         raise ValidationError({"start": _("Give the start time with its UTC offset, e.g. 2027-03-29T10:00:00+02:00.")})
     visitor = services.Visitor(
