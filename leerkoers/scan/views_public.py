@@ -64,10 +64,23 @@ def questionnaire_context(version: int, *, raw=None, missing=(), errors=(), prof
     }
 
 
-def _rate_limited(request, wait: int):
+def _rate_limited(request, scope: str, limit: str, window: str) -> HttpResponse | None:
+    """The 429 page once this client has posted too many answers to `scope`, else None."""
+    wait = retry_after(request, scope, limit=limit, window=window)
+    if wait is None:
+        return None
     response = render(request, "scan/rate_limited.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def _link_closed(request, exc: ValidationError) -> HttpResponse:
+    return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
+
+
+def _with_missing(missing, errors) -> list:
+    """The errors to show above the questionnaire, the unanswered statements first."""
+    return ([_("Answer every statement, or choose “I don't know”.")] if missing else []) + list(errors)
 
 
 def scan(request):
@@ -76,30 +89,23 @@ def scan(request):
     if request.method != "POST":
         context = questionnaire_context(version, profile={"sector": "", "size_band": ""})
         return render(request, "scan/scan.html", context)
-    wait = retry_after(request, "scan", limit="SCAN_RATE_LIMIT", window="SCAN_RATE_WINDOW")
-    if wait is not None:
-        return _rate_limited(request, wait)
+    if limited := _rate_limited(request, "scan", "SCAN_RATE_LIMIT", "SCAN_RATE_WINDOW"):
+        return limited
     answers, missing, raw = forms.read_answers(request.POST, version)
     sector, size_band, errors = forms.read_profile(request.POST)
     if not missing and not errors:
+        started = request.POST.get("started", "")
         try:
-            response = response_submit(
-                answers=answers,
-                sector=sector,
-                size_band=size_band,
-                started=request.POST.get("started", ""),
-            )
+            response = response_submit(answers=answers, sector=sector, size_band=size_band, started=started)
         except ValidationError as exc:
             errors = exc.messages
         else:
             return redirect("scan_public:result", response_id=response.public_id)
-    if missing:
-        errors = [_("Answer every statement, or choose “I don't know”.")] + list(errors)
     context = questionnaire_context(
         version,
         raw=raw,
         missing=missing,
-        errors=errors,
+        errors=_with_missing(missing, errors),
         profile={"sector": sector, "size_band": size_band},
         started=_kept_start(request),
     )
@@ -114,15 +120,16 @@ def respond(request, token: str):
     try:
         target_check(target)
     except ValidationError as exc:
-        return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
+        return _link_closed(request, exc)
     version = target.round.instrument_id
     base = {"round": target.round, "organization": target.round.organization}
     if request.method != "POST":
         return render(request, "scan/scan.html", {**questionnaire_context(version), **base})
-    if not target.invitation:
-        wait = retry_after(request, "scan-link", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
-        if wait is not None:
-            return _rate_limited(request, wait)
+    # A personal link answers once anyway; a layer link is shared, so its posts are limited.
+    if not target.invitation and (
+        limited := _rate_limited(request, "scan-link", "SCAN_LINK_RATE_LIMIT", "SCAN_LINK_RATE_WINDOW")
+    ):
+        return limited
     answers, missing, raw = forms.read_answers(request.POST, version)
     errors = []
     if not missing:
@@ -130,17 +137,13 @@ def respond(request, token: str):
             response = response_submit(answers=answers, target=target, started=request.POST.get("started", ""))
         except ValidationError as exc:
             if getattr(exc, "code", None) in ("closed", "used"):
-                return render(request, "scan/link_closed.html", {"message": " ".join(exc.messages)}, status=410)
+                return _link_closed(request, exc)
             errors = exc.messages
         else:
             return redirect("scan_public:result", response_id=response.public_id)
-    else:
-        errors = [_("Answer every statement, or choose “I don't know”.")]
-    context = {
-        **questionnaire_context(version, raw=raw, missing=missing, errors=errors, started=_kept_start(request)),
-        **base,
-    }
-    return render(request, "scan/scan.html", context, status=422)
+    errors = _with_missing(missing, errors)
+    context = questionnaire_context(version, raw=raw, missing=missing, errors=errors, started=_kept_start(request))
+    return render(request, "scan/scan.html", {**context, **base}, status=422)
 
 
 def _response(response_id) -> ScanResponse:
