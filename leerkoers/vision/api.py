@@ -6,7 +6,6 @@ import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -208,8 +207,6 @@ def statement_merge(request, org_slug: str, vision_statement_uuid: UUID, payload
     statement = access.get(VisionStatement, public_id=vision_statement_uuid)
     data = validate_body(MergeIn, payload)
     into = access.filter(VisionStatement, public_id=data.into).first()
-    if into is None:
-        raise ValidationError(_("Choose another statement of the same round."))
     services.statement_merge(statement=statement, into=into, actor=request.auth)
     return _statement_out(statement)
 

@@ -363,10 +363,12 @@ def statement_moderate(*, statement: VisionStatement, action: str, actor) -> Vis
     return statement
 
 
-def statement_merge(*, statement: VisionStatement, into: VisionStatement, actor) -> VisionStatement:
+def statement_merge(*, statement: VisionStatement, into: VisionStatement | None, actor) -> VisionStatement:
     """Merge a near-duplicate into another statement of the same round: it leaves the
-    queue and the analysis; its ratings move to `into` where the rater had not rated it."""
-    if into.round_id != statement.round_id or into.pk == statement.pk:
+    queue and the analysis; its ratings move to `into` where the rater had not rated it.
+    Refused when `into` is missing (None: not found), the statement itself, of another
+    round, hidden or merged."""
+    if into is None or into.round_id != statement.round_id or into.pk == statement.pk:
         raise ValidationError(_("Choose another statement of the same round."))
     if into.status in (VisionStatement.Status.HIDDEN, VisionStatement.Status.MERGED):
         raise ValidationError(_("A statement cannot be merged into a hidden or merged one."))
@@ -380,6 +382,27 @@ def statement_merge(*, statement: VisionStatement, into: VisionStatement, actor)
         results_invalidate(statement.round)
         _audit(statement.round, actor, "statement_merge", statement, f"{statement.text} → {into.text}")
     return statement
+
+
+def draft_save(
+    *, vision_round: VisionRound, text: str, actor, add: VisionStatement | None = None, as_version: bool = False
+) -> VisionVersion | None:
+    """Save the round's draft of the vision text, with the text of statement `add` appended
+    below it when given. With `as_version` the draft is also stored as the next version
+    (version_create), which is returned. Refused (ValidationError, nothing saved) when the
+    round does not validate with that draft, or a version is empty or unchanged.
+    """
+    if add is not None:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + add.text
+    with transaction.atomic():
+        vision_round.draft = text
+        if as_version:
+            vision_round.save(update_fields=["draft"])
+            return version_create(vision_round=vision_round, text=text, actor=actor)
+        vision_round.full_clean()
+        vision_round.save(update_fields=["draft"])
+        _audit(vision_round, actor, "draft_save")
+    return None
 
 
 def version_create(*, vision_round: VisionRound, text: str, actor) -> VisionVersion:

@@ -8,7 +8,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.invitations import invitations_job, invitations_start
+from leerkoers.lib.forms import show_refusal
 from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
 from leerkoers.vision import consensus, export, pdf, results
@@ -23,6 +23,7 @@ from leerkoers.vision.models import Support, VisionApproval, VisionRound, Vision
 from leerkoers.vision.services import (
     DEFAULT_QUESTIONS,
     PERSONAL_LINKS,
+    draft_save,
     endorsement_open,
     link_url,
     round_close,
@@ -31,16 +32,11 @@ from leerkoers.vision.services import (
     statement_moderate,
     statement_propose,
     version_approve,
-    version_create,
 )
 
 
 def _round_redirect(access, vision_round, name="vision:round"):
     return redirect(name, org_slug=access.organization.slug, vision_round_id=vision_round.public_id)
-
-
-def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 @org_view(EVERYONE)
@@ -89,7 +85,7 @@ def round_create(request, access):
             actor=request.user,
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
         return redirect("vision:index", org_slug=access.organization.slug)
     messages.success(request, _("Round opened. E-mail the personal links to the members when you are ready."))
     return _round_redirect(access, vision_round)
@@ -131,7 +127,7 @@ def round_invite(request, access, vision_round_id):
             links=PERSONAL_LINKS, round_=vision_round, actor=request.user, language=translation.get_language() or "nl"
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     return _round_redirect(access, vision_round)
 
 
@@ -142,7 +138,7 @@ def round_close_view(request, access, vision_round_id):
     try:
         round_close(vision_round=vision_round, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Round closed. Draft the vision from the statements with broad support."))
     return _round_redirect(access, vision_round)
@@ -169,7 +165,7 @@ def statement_seed(request, access, vision_round_id):
     try:
         statement_propose(vision_round=vision_round, text=request.POST.get("text", ""), actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Statement added."))
     return _round_redirect(access, vision_round, "vision:moderation")
@@ -182,7 +178,7 @@ def statement_moderate_view(request, access, vision_statement_id):
     try:
         statement_moderate(statement=statement, action=request.POST.get("action", ""), actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     return _round_redirect(access, statement.round, "vision:moderation")
 
 
@@ -192,11 +188,9 @@ def statement_merge_view(request, access, vision_statement_id):
     statement = access.get(VisionStatement, public_id=vision_statement_id)
     into = _statement_or_none(access, request.POST.get("into"))
     try:
-        if into is None:
-            raise ValidationError(_("Choose another statement of the same round."))
         statement_merge(statement=statement, into=into, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Statements merged."))
     return _round_redirect(access, statement.round, "vision:moderation")
@@ -231,27 +225,7 @@ def draft(request, access, vision_round_id):
     """HR drafts the text from the consensus statements and saves it as numbered versions."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
     if request.method == "POST":
-        text = request.POST.get("text", "")
-        add = _statement_or_none(access, request.POST.get("add"), round=vision_round)
-        try:
-            with transaction.atomic():
-                if add is not None:
-                    text = (text.rstrip() + "\n\n" if text.strip() else "") + add.text
-                    vision_round.draft = text
-                    vision_round.full_clean()
-                    vision_round.save(update_fields=["draft"])
-                elif request.POST.get("save") == "version":
-                    vision_round.draft = text
-                    vision_round.save(update_fields=["draft"])
-                    version = version_create(vision_round=vision_round, text=text, actor=request.user)
-                    messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
-                else:
-                    vision_round.draft = text
-                    vision_round.full_clean()
-                    vision_round.save(update_fields=["draft"])
-                    messages.success(request, _("Draft saved."))
-        except ValidationError as exc:
-            _errors(request, exc)
+        _draft_post(request, access, vision_round)
         return _round_redirect(access, vision_round, "vision:draft")
     result = results.computed(vision_round).results
     return render(
@@ -264,6 +238,26 @@ def draft(request, access, vision_round_id):
             "versions": list(vision_round.versions.all()),
         },
     )
+
+
+def _draft_post(request, access, vision_round) -> None:
+    """Save the posted draft: with a statement added ("add"), as a version ("save"), or as it is."""
+    add = _statement_or_none(access, request.POST.get("add"), round=vision_round)
+    try:
+        version = draft_save(
+            vision_round=vision_round,
+            text=request.POST.get("text", ""),
+            add=add,
+            as_version=add is None and request.POST.get("save") == "version",
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        show_refusal(request, exc)
+        return
+    if version is not None:
+        messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
+    elif add is None:
+        messages.success(request, _("Draft saved."))
 
 
 @org_view(LEADERSHIP)
@@ -303,7 +297,7 @@ def version_approve_view(request, access, vision_version_id):
     try:
         version_approve(version=version, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Version %(n)s approved on behalf of the board.") % {"n": version.number})
     return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
