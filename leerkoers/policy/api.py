@@ -11,10 +11,9 @@ from ninja.errors import HttpError
 from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.orgs.access import LEADERSHIP, api_access
-from leerkoers.policy import compare as comparing
 from leerkoers.policy import sections as s
 from leerkoers.policy.models import PolicyExport
-from leerkoers.policy.selectors import file_response, versions
+from leerkoers.policy.selectors import file_response, version_changes, versions
 from leerkoers.policy.services import policy_export_start
 
 router = Router(tags=["policy"])
@@ -145,8 +144,7 @@ def export_compare(request, org_slug: str, older: UUID | None = None, newer: UUI
     access = api_access(request, org_slug, LEADERSHIP)
     if older is None or newer is None:
         raise HttpError(422, _("Name the two versions to compare: older and newer."))
-    first = access.get(PolicyExport, public_id=older)
-    second = access.get(PolicyExport, public_id=newer)
-    if first.number > second.number:
-        first, second = second, first
-    return [change.__dict__ for change in comparing.changes(first.figures, second.figures)]
+    _older, _newer, found = version_changes(
+        access.get(PolicyExport, public_id=older), access.get(PolicyExport, public_id=newer)
+    )
+    return [change.__dict__ for change in found]

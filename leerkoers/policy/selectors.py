@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 
+from leerkoers.policy import compare
 from leerkoers.policy.models import PolicyExport
 
 
@@ -20,3 +21,12 @@ def file_response(export: PolicyExport) -> HttpResponse:
     response = HttpResponse(bytes(export.content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+def version_changes(
+    first: PolicyExport, second: PolicyExport
+) -> tuple[PolicyExport, PolicyExport, list[compare.Change]]:
+    """The two versions, the older first whichever way they were named, and the figures that
+    changed from the older to the newer (the page and the API compare alike)."""
+    older, newer = (second, first) if first.number > second.number else (first, second)
+    return older, newer, compare.changes(older.figures, newer.figures)

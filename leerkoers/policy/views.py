@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.models import Job
+from leerkoers.lib.forms import show_refusal
 from leerkoers.orgs.access import LEADERSHIP, STEERING, org_view
 from leerkoers.policy import compare as comparing
 from leerkoers.policy import sections as s
 from leerkoers.policy.document import SectionLayout
 from leerkoers.policy.models import Format, Language, PolicyExport
-from leerkoers.policy.selectors import file_response, versions
+from leerkoers.policy.selectors import file_response, version_changes, versions
 from leerkoers.policy.services import EXPORT_JOB, layout_for, policy_export_start, policy_layout_update
 
 
@@ -58,7 +59,7 @@ def layout_update(request, access):
         policy_layout_update(organization=access.organization, actor=request.user,
                              layout=[item for _p, _i, item in sorted(items, key=lambda x: x[:2])])  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The sections of the document are saved."))
     return _index(access)
@@ -75,7 +76,7 @@ def export_start(request, access):
             language=request.POST.get("language", ""),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     return _index(access)
 
 
@@ -92,11 +93,9 @@ def compare(request, access):
     older = newer = None
     found: list[comparing.Change] = []
     if chosen["from"] and chosen["to"]:
-        older = access.get(PolicyExport, public_id=chosen["from"])
-        newer = access.get(PolicyExport, public_id=chosen["to"])
-        if older.number > newer.number:
-            older, newer = newer, older
-        found = comparing.changes(older.figures, newer.figures)
+        older, newer, found = version_changes(
+            access.get(PolicyExport, public_id=chosen["from"]), access.get(PolicyExport, public_id=chosen["to"])
+        )
     return render(
         request,
         "policy/compare.html",
