@@ -3,7 +3,6 @@
 from typing import Literal
 from uuid import UUID
 
-from django.http import FileResponse, Http404
 from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 
@@ -45,10 +44,4 @@ def export_create(request, org_slug: str, payload: JsonBody):
 def export_download(request, org_slug: str, job_id: UUID):
     access = api_access(request, org_slug, ADMINS)
     job = access.get(Job, pk=job_id, kind=services.EXPORT_KIND)
-    path = services.export_file(job)
-    if path is None:
-        raise Http404
-    fmt = job.result["format"]
-    return FileResponse(
-        open(path, "rb"), as_attachment=True, filename=f"{org_slug}.{fmt}", content_type=services.CONTENT_TYPES[fmt]
-    )
+    return services.export_download(job, name=org_slug)

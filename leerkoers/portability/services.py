@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,16 @@ def export_file(job: Job) -> str | None:
         return None
     path = export_path(job)
     return path if os.path.exists(path) else None
+
+
+def export_download(job: Job, *, name: str) -> FileResponse:
+    """The finished export of `job` as a download `<name>.<format>` (the page and the API
+    serve it alike); 404 when it is not finished, failed, or removed since."""
+    path = export_file(job)
+    if path is None:
+        raise Http404
+    fmt = job.result["format"]
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
 # --- deletion ------------------------------------------------------------------------

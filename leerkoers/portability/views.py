@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from leerkoers.jobs.models import Job
-from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.forms import show_refusal
 from leerkoers.orgs.access import ADMINS, EVERYONE, org_view
 from leerkoers.portability import services
 from leerkoers.portability.forms import DeletionForm, ExportForm
@@ -49,12 +49,7 @@ def export_start(request, access):
 @require_GET
 def download(request, access, job_id):
     job = access.get(Job, pk=job_id, kind=services.EXPORT_KIND)
-    path = services.export_file(job)
-    if path is None:
-        raise Http404
-    fmt = job.result["format"]
-    name = f"{access.organization.slug}-{job.created:%Y%m%d-%H%M}.{fmt}"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=services.CONTENT_TYPES[fmt])
+    return services.export_download(job, name=f"{access.organization.slug}-{job.created:%Y%m%d-%H%M}")
 
 
 @org_view(ADMINS)
@@ -67,7 +62,7 @@ def deletion_request(request, access):
                 organization=access.organization, actor=request.user, confirmation=form.cleaned_data["confirmation"]
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("The organisation will be deleted when the grace period is over."))
             return redirect("portability:data", org_slug=access.organization.slug)
@@ -80,7 +75,7 @@ def deletion_cancel(request, access):
     try:
         services.deletion_cancel(organization=access.organization, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The deletion has been cancelled."))
     return redirect("portability:data", org_slug=access.organization.slug)
