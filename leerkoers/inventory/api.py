@@ -11,7 +11,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -20,7 +20,6 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from leerkoers.inventory import exports, selectors
-from leerkoers.inventory.importing.keys import person_keys_for_search
 from leerkoers.inventory.importing.runs import import_run_check, import_run_create, import_run_start
 from leerkoers.inventory.models import (
     Activity,
@@ -156,17 +155,9 @@ def activity_list(
     sort: str = "-start_date",
 ):
     access = api_access(request, org_slug, LEADERSHIP)
-    activities = _activities(access)
-    if q:
-        activities = activities.filter(Q(title__icontains=q[:100]) | Q(provider__icontains=q[:100]))
-    if kind:
-        activities = activities.filter(kind=kind)
-    if initiator:
-        activities = activities.filter(initiator=initiator)
-    if team is not None:
-        activities = activities.filter(team_links__team_id=team)
-    if year is not None:
-        activities = activities.filter(start_date__year=year)
+    activities = selectors.activities_found(
+        access.organization, query=q[:100], kind=kind, initiator=initiator, team=team, year=year
+    ).prefetch_related("team_links")
     allowed = {"title", "start_date", "cost", "provider", "id"}
     if sort.lstrip("-") not in allowed:
         raise HttpError(422, _("sort must be one of: %(fields)s.") % {"fields": ", ".join(sorted(allowed))})
@@ -257,15 +248,9 @@ def participation_list(
     person: str = "",
 ):
     access = api_access(request, org_slug, LEADERSHIP)
-    rows = access.filter(Participation).order_by("-pk")
-    if activity is not None:
-        rows = rows.filter(activity_id=activity)
-    if team is not None:
-        rows = rows.filter(team_id=team)
-    if status:
-        rows = rows.filter(status=status)
-    if person:
-        rows = rows.filter(person_key__in=person_keys_for_search(person))
+    rows = selectors.participations_found(
+        access.organization, activity=activity, team=team, status=status, person=person
+    )
     page = paginate(rows.none(), limit=limit, offset=offset)  # checks limit and offset
     page["items"] = list(rows[offset : offset + limit])
     # Counting a million rows per page is what makes large tables slow; without filters other
@@ -370,6 +355,21 @@ class ImportOut(Schema):
         return obj.job_id
 
 
+def _parsed_mapping(mapping: str) -> dict | None:
+    """The form field `mapping` (a JSON object of field names to column names), None when empty."""
+    if not mapping:
+        return None
+    try:
+        parsed = json.loads(mapping)
+    except json.JSONDecodeError:
+        raise HttpError(422, _("mapping must be a JSON object.")) from None
+    if not isinstance(parsed, dict):
+        raise HttpError(422, _("mapping must be a JSON object."))
+    if not all(isinstance(column, str) for column in parsed.values()):
+        raise HttpError(422, _("mapping must be a JSON object of field names to column names."))
+    return parsed
+
+
 @router.post("/orgs/{org_slug}/imports", response={200: dict, 202: ImportOut}, summary="Upload a file to import")
 def import_upload(
     request,
@@ -389,16 +389,7 @@ def import_upload(
         raise HttpError(422, _("Send the file to import in the field file."))
     if kind not in ImportKind.values:
         raise HttpError(422, _("kind must be activities or participations."))
-    parsed_mapping = None
-    if mapping:
-        try:
-            parsed_mapping = json.loads(mapping)
-        except json.JSONDecodeError:
-            raise HttpError(422, _("mapping must be a JSON object.")) from None
-        if not isinstance(parsed_mapping, dict):
-            raise HttpError(422, _("mapping must be a JSON object."))
-        if not all(isinstance(column, str) for column in parsed_mapping.values()):
-            raise HttpError(422, _("mapping must be a JSON object of field names to column names."))
+    parsed_mapping = _parsed_mapping(mapping)
     actor = access.token or request.user
     try:
         run = import_run_create(

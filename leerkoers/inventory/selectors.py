@@ -10,13 +10,48 @@ import uuid
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length, Trim
 from django_tasks import task
 
 from leerkoers.inventory import coherence
+from leerkoers.inventory.importing.keys import person_keys_for_search
 from leerkoers.inventory.models import Activity, ActivityTeam, Initiator, Participation, ParticipationStatus
 from leerkoers.orgs.models import Membership, Organization, Team
+
+
+def activities_found(organization, *, query: str = "", kind: str = "", initiator: str = "", team=None, year=None):
+    """The organisation's activities that match the list's filters (title or provider
+    containing `query`, a kind, an initiator, a target team's id, a start year; empty
+    values do not filter), unsorted: the page and the API each sort and page them."""
+    activities = Activity.objects.filter(organization=organization)
+    if query:
+        activities = activities.filter(Q(title__icontains=query) | Q(provider__icontains=query))
+    if kind:
+        activities = activities.filter(kind=kind)
+    if initiator:
+        activities = activities.filter(initiator=initiator)
+    if team is not None:
+        activities = activities.filter(team_links__team_id=team, team_links__organization=organization)
+    if year is not None:
+        activities = activities.filter(start_date__year=year)
+    return activities
+
+
+def participations_found(organization, *, activity=None, team=None, status: str = "", person: str = ""):
+    """The organisation's participation records of an activity's id, a team's id, a status,
+    and of the person an e-mail address or employee number names (empty values do not
+    filter), newest first."""
+    rows = Participation.objects.filter(organization=organization).order_by("-pk")
+    if activity is not None:
+        rows = rows.filter(activity_id=activity)
+    if team is not None:
+        rows = rows.filter(team_id=team)
+    if status:
+        rows = rows.filter(status=status)
+    if person:
+        rows = rows.filter(person_key__in=person_keys_for_search(person))
+    return rows
 
 
 def _revision_key(organization) -> str:

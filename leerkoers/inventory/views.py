@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from leerkoers.inventory import coherence, exports, selectors
 from leerkoers.inventory.forms import ActivityForm, ParticipationForm, UploadForm
 from leerkoers.inventory.importing import fields as import_fields
-from leerkoers.inventory.importing.keys import person_keys_for_search
 from leerkoers.inventory.importing.runs import (
     import_run_check,
     import_run_create,
@@ -65,19 +64,21 @@ def index(request, access):
     )
 
 
+def _choice(value, choices) -> str:
+    """`value` when it is one of `choices`, else "" (a list filter that does not filter)."""
+    return value if value in choices.values else ""
+
+
 def _filtered_activities(access, params):
-    activities = access.filter(Activity)
     query = params.get("q", "").strip()[:100]
-    if query:
-        activities = activities.filter(Q(title__icontains=query) | Q(provider__icontains=query))
-    if params.get("kind") in Kind.values:
-        activities = activities.filter(kind=params["kind"])
-    if params.get("initiator") in Initiator.values:
-        activities = activities.filter(initiator=params["initiator"])
-    if (team := query_id(params, "team")) is not None:
-        activities = activities.filter(team_links__team_id=team, team_links__organization=access.organization)
-    if (year := query_year(params)) is not None:
-        activities = activities.filter(start_date__year=year)
+    activities = selectors.activities_found(
+        access.organization,
+        query=query,
+        kind=_choice(params.get("kind"), Kind),
+        initiator=_choice(params.get("initiator"), Initiator),
+        team=query_id(params, "team"),
+        year=query_year(params),
+    )
     sort = params.get("sort", "-start")
     return activities.order_by(SORTS.get(sort, "-start_date"), "pk"), query, sort
 
@@ -145,16 +146,13 @@ def activity_remove(request, access, activity_id: int):
 @org_view(LEADERSHIP)
 def participation_list(request, access):
     """Keyset-free but count-free paging: a million rows must not be counted per page."""
-    rows = access.filter(Participation).select_related("activity", "team").order_by("-pk")
-    if (activity := query_id(request.GET, "activity")) is not None:
-        rows = rows.filter(activity_id=activity)
-    if (team := query_id(request.GET, "team")) is not None:
-        rows = rows.filter(team_id=team)
-    if request.GET.get("status") in ParticipationStatus.values:
-        rows = rows.filter(status=request.GET["status"])
-    person = request.GET.get("person", "").strip()[:254]
-    if person:
-        rows = rows.filter(person_key__in=person_keys_for_search(person))
+    rows = selectors.participations_found(
+        access.organization,
+        activity=query_id(request.GET, "activity"),
+        team=query_id(request.GET, "team"),
+        status=_choice(request.GET.get("status"), ParticipationStatus),
+        person=request.GET.get("person", "").strip()[:254],
+    ).select_related("activity", "team")
     number = request.GET.get("page", "1")
     number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
     items = list(rows[(number - 1) * LIST_SIZE : number * LIST_SIZE + 1])
