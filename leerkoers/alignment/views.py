@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
@@ -37,7 +36,7 @@ from leerkoers.alignment.models import (
 )
 from leerkoers.alignment.smart import is_smart, smart_check
 from leerkoers.inventory.models import Activity
-from leerkoers.lib.forms import add_service_errors, show_refusal
+from leerkoers.lib.forms import call_service, show_refusal
 from leerkoers.lib.params import parse_id
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.orgs.models import Team
@@ -96,11 +95,9 @@ def _strategic_goal_form(request, access, goal: StrategicGoal | None):
     form = StrategicGoalForm(request.POST or None, instance=goal, organization=access.organization)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.STRATEGIC_GOAL_FIELDS}
-        try:
-            services.strategic_goal_save(goal=goal, actor=_actor(request), changes=changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call_service(
+            request, services.strategic_goal_save, errors_on=form, goal=goal, actor=_actor(request), changes=changes
+        ):
             messages.success(request, _("Strategic goal “%(title)s” saved.") % {"title": goal.title})
             return redirect("alignment:goal_detail", org_slug=access.organization.slug, strategic_goal_id=goal.pk)
     return render(request, "alignment/goal_form.html", _ctx(access, form=form, goal=goal))
@@ -137,19 +134,21 @@ def goal_delete(request, access, strategic_goal_id):
 @org_view(read=EVERYONE, write=LEADERSHIP)
 def themes(request, access):
     form = ThemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_create(
-                organization=access.organization,
-                key=form.cleaned_data["key"],
-                name=form.cleaned_data["name"],
-                actor=_actor(request),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Theme added."))
-            return redirect("alignment:themes", org_slug=access.organization.slug)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            services.theme_create,
+            errors_on=form,
+            organization=access.organization,
+            key=form.cleaned_data["key"],
+            name=form.cleaned_data["name"],
+            actor=_actor(request),
+        )
+    ):
+        messages.success(request, _("Theme added."))
+        return redirect("alignment:themes", org_slug=access.organization.slug)
     own = access.filter(Theme)
     preset = [(key, label) for key, label in services.theme_choices(access.organization)][:4]
     return render(request, "alignment/themes.html", _ctx(access, form=form, own=own, preset=preset))
@@ -159,11 +158,7 @@ def themes(request, access):
 @require_POST
 def theme_delete(request, access, theme_id):
     theme = access.get(Theme, pk=theme_id)
-    try:
-        services.theme_delete(theme=theme, actor=_actor(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call_service(request, services.theme_delete, theme=theme, actor=_actor(request)):
         messages.success(request, _("Theme deleted."))
     return redirect("alignment:themes", org_slug=access.organization.slug)
 
@@ -180,11 +175,7 @@ def _kpi_form(request, access, kpi: Kpi, initial=None):
     form = KpiForm(request.POST or None, instance=kpi, organization=access.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
-        try:
-            services.kpi_save(kpi=kpi, actor=_actor(request), changes=changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call_service(request, services.kpi_save, errors_on=form, kpi=kpi, actor=_actor(request), changes=changes):
             messages.success(request, _("KPI “%(name)s” saved.") % {"name": kpi.name})
             return redirect("alignment:kpi_detail", org_slug=access.organization.slug, kpi_id=kpi.pk)
     return render(request, "alignment/kpi_form.html", _ctx(access, form=form, kpi=kpi))
@@ -354,22 +345,22 @@ def learning_goals(request, access):
 
 def _learning_goal_form(request, access, goal: LearningGoal):
     form = LearningGoalForm(request.POST or None, instance=goal, organization=access.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.learning_goal_save(
-                goal=goal,
-                actor=_actor(request),
-                changes=form.changes(),
-                target_teams=list(form.cleaned_data["target_teams"]),
-                links=form.links(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Learning goal “%(title)s” saved.") % {"title": goal.title})
-            return redirect(
-                "alignment:learning_goal_detail", org_slug=access.organization.slug, learning_goal_id=goal.pk
-            )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            services.learning_goal_save,
+            errors_on=form,
+            goal=goal,
+            actor=_actor(request),
+            changes=form.changes(),
+            target_teams=list(form.cleaned_data["target_teams"]),
+            links=form.links(),
+        )
+    ):
+        messages.success(request, _("Learning goal “%(title)s” saved.") % {"title": goal.title})
+        return redirect("alignment:learning_goal_detail", org_slug=access.organization.slug, learning_goal_id=goal.pk)
     checks = _form_checks(form)
     return render(request, "alignment/learning_goal_form.html", _ctx(access, form=form, goal=goal, checks=checks))
 
@@ -461,6 +452,12 @@ def learning_goal_delete(request, access, learning_goal_id):
     return redirect("alignment:learning_goals", org_slug=access.organization.slug)
 
 
+def _posted(request, access, model, field: str):
+    """The organisation's `model` row whose id was posted in `field`, or None (none, or not found)."""
+    pk = parse_id(request.POST.get(field, ""))
+    return access.filter(model, pk=pk).first() if pk else None
+
+
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next", "")
     # Only a path on this site; anything else goes to the default.
@@ -471,8 +468,7 @@ def _next_url(request, default: str) -> str:
 @require_POST
 def learning_goal_activity_add(request, access, learning_goal_id):
     goal = access.get(LearningGoal, pk=learning_goal_id)
-    activity_id = parse_id(request.POST.get("activity", ""))
-    activity = access.filter(Activity, pk=activity_id).first() if activity_id else None
+    activity = _posted(request, access, Activity, "activity")
     if activity is None:
         messages.error(request, _("Choose an activity to link."))
     else:
@@ -534,8 +530,7 @@ def activities(request, access):
 def activity_link(request, access, activity_id):
     """Link from the activity's side: the activity serves the chosen learning goal."""
     activity = access.get(Activity, pk=activity_id)
-    goal_id = parse_id(request.POST.get("learning_goal", ""))
-    goal = access.filter(LearningGoal, pk=goal_id).first() if goal_id else None
+    goal = _posted(request, access, LearningGoal, "learning_goal")
     if goal is None:
         messages.error(request, _("Choose a learning goal to link."))
     else:

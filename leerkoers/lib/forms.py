@@ -21,3 +21,15 @@ def show_refusal(request, exc: ValidationError, form=None) -> None:
         add_service_errors(form, exc)
     else:
         messages.error(request, " ".join(exc.messages))
+
+
+def call_service(request, service, /, *, errors_on=None, **kwargs) -> bool:
+    """Call `service(**kwargs)` for a view: True when it went through; False when it refused
+    (ValidationError), with the refusal shown by show_refusal — on the form `errors_on`
+    when the page shows one again. A view that needs the service's result calls it itself."""
+    try:
+        service(**kwargs)
+    except ValidationError as exc:
+        show_refusal(request, exc, errors_on)
+        return False
+    return True

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers import journey
 from leerkoers.audit.models import ACTION_LABELS, AuditEvent
-from leerkoers.lib.forms import add_service_errors, show_refusal
+from leerkoers.lib.forms import add_service_errors, call_service, show_refusal
 from leerkoers.orgs import selectors, services
 from leerkoers.orgs.access import EVERYONE, STEERING, accessible_organizations, org_view
 from leerkoers.orgs.forms import ApiTokenForm, InvitationForm, MemberTeamForm, RoleForm, TeamForm
@@ -143,11 +143,9 @@ def member_role(request, access, membership_id):
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles."))
     else:
-        try:
-            membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call_service(
+            request, membership_change_role, membership=membership, role=form.cleaned_data["role"], actor=request.user
+        ):
             messages.success(request, _("Role of %(who)s changed.") % {"who": membership.user.display_name})
             if membership.user_id == request.user.pk and form.cleaned_data["role"] not in STEERING:
                 # Who gave up their own admin role can no longer see the members page.
@@ -172,11 +170,7 @@ def member_team(request, access, membership_id):
 @require_POST
 def member_remove(request, access, membership_id):
     membership = access.get(Membership, pk=membership_id)
-    try:
-        membership_remove(membership=membership, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call_service(request, membership_remove, membership=membership, actor=request.user):
         messages.success(request, _("%(who)s no longer has access.") % {"who": membership.user.display_name})
         if membership.user_id == request.user.pk:
             return redirect("landing")
@@ -227,11 +221,7 @@ def team_edit(request, access, team_id):
             "parent_id": getattr(form.cleaned_data["parent"], "pk", None),
             "manager_id": getattr(form.cleaned_data["manager"], "pk", None),
         }
-        try:
-            team_update(team=team, changes=changes, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call_service(request, team_update, errors_on=form, team=team, changes=changes, actor=request.user):
             messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
             return redirect("orgs:teams", org_slug=access.organization.slug)
     return render(request, "orgs/team_edit.html", {"access": access, "team": team, "form": form})

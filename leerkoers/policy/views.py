@@ -1,14 +1,13 @@
 """The policy document's pages: its sections and exports, the versions, a comparison."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.models import Job
-from leerkoers.lib.forms import show_refusal
+from leerkoers.lib.forms import call_service
 from leerkoers.orgs.access import LEADERSHIP, STEERING, org_view
 from leerkoers.policy import compare as comparing
 from leerkoers.policy import sections as s
@@ -55,12 +54,13 @@ def layout_update(request, access):
             key, request.POST.get(f"{key}-enabled") == "on",
             request.POST.get(f"{key}-intro", "").strip(), request.POST.get(f"{key}-closing", "").strip(),
         )))  # fmt: skip
-    try:
-        policy_layout_update(organization=access.organization, actor=request.user,
-                             layout=[item for _p, _i, item in sorted(items, key=lambda x: x[:2])])  # fmt: skip
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(
+        request,
+        policy_layout_update,
+        organization=access.organization,
+        actor=request.user,
+        layout=[item for _p, _i, item in sorted(items, key=lambda x: x[:2])],
+    ):
         messages.success(request, _("The sections of the document are saved."))
     return _index(access)
 
@@ -68,15 +68,14 @@ def layout_update(request, access):
 @org_view(LEADERSHIP)
 @require_POST
 def export_start(request, access):
-    try:
-        policy_export_start(
-            organization=access.organization,
-            actor=request.user,
-            format=request.POST.get("format", ""),
-            language=request.POST.get("language", ""),
-        )
-    except ValidationError as exc:
-        show_refusal(request, exc)
+    call_service(
+        request,
+        policy_export_start,
+        organization=access.organization,
+        actor=request.user,
+        format=request.POST.get("format", ""),
+        language=request.POST.get("language", ""),
+    )
     return _index(access)
 
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from leerkoers.jobs.models import Job
-from leerkoers.lib.forms import show_refusal
+from leerkoers.lib.forms import call_service
 from leerkoers.orgs.access import ADMINS, EVERYONE, org_view
 from leerkoers.portability import services
 from leerkoers.portability.forms import DeletionForm, ExportForm
@@ -56,27 +55,23 @@ def download(request, access, job_id):
 @require_POST
 def deletion_request(request, access):
     form = DeletionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.deletion_request(
-                organization=access.organization, actor=request.user, confirmation=form.cleaned_data["confirmation"]
-            )
-        except ValidationError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("The organisation will be deleted when the grace period is over."))
-            return redirect("portability:data", org_slug=access.organization.slug)
+    if form.is_valid() and call_service(
+        request,
+        services.deletion_request,
+        errors_on=form,
+        organization=access.organization,
+        actor=request.user,
+        confirmation=form.cleaned_data["confirmation"],
+    ):
+        messages.success(request, _("The organisation will be deleted when the grace period is over."))
+        return redirect("portability:data", org_slug=access.organization.slug)
     return _page(request, access, deletion_form=form, status=422)
 
 
 @org_view(ADMINS)
 @require_POST
 def deletion_cancel(request, access):
-    try:
-        services.deletion_cancel(organization=access.organization, actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(request, services.deletion_cancel, organization=access.organization, actor=request.user):
         messages.success(request, _("The deletion has been cancelled."))
     return redirect("portability:data", org_slug=access.organization.slug)
 

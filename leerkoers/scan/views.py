@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.invitations import invitations_job, invitations_start
+from leerkoers.lib.forms import call_service, show_refusal
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan import pdf, results, scoring
 from leerkoers.scan.models import Layer, ScanRound
@@ -60,7 +61,7 @@ def round_create(request, access):
             organization=access.organization, title=request.POST.get("title", ""), actor=request.user
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
         return redirect("scan:index", org_slug=access.organization.slug)
     messages.success(request, _("Round opened. Share the links below with each layer."))
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
@@ -141,11 +142,7 @@ def round_counts(request, access, scan_round_id):
 @require_POST
 def round_close_view(request, access, scan_round_id):
     scan_round = access.get(ScanRound, public_id=scan_round_id)
-    try:
-        round_close(scan_round=scan_round, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call_service(request, round_close, scan_round=scan_round, actor=request.user):
         messages.success(request, _("Round closed. The results are below."))
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
@@ -155,12 +152,14 @@ def round_close_view(request, access, scan_round_id):
 def round_invite(request, access, scan_round_id):
     """Start e-mailing personal links in the background; the round page shows the progress."""
     scan_round = access.get(ScanRound, public_id=scan_round_id)
-    try:
-        invitations_start(
-            links=PERSONAL_LINKS, round_=scan_round, actor=request.user, language=translation.get_language() or "nl"
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    call_service(
+        request,
+        invitations_start,
+        links=PERSONAL_LINKS,
+        round_=scan_round,
+        actor=request.user,
+        language=translation.get_language() or "nl",
+    )
     return redirect("scan:round", org_slug=access.organization.slug, scan_round_id=scan_round.public_id)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerkoers.jobs.invitations import invitations_job, invitations_start
-from leerkoers.lib.forms import show_refusal
+from leerkoers.lib.forms import call_service, show_refusal
 from leerkoers.orgs.access import BOARD, EVERYONE, LEADERSHIP, STEERING, org_view
 from leerkoers.scan.models import Layer
 from leerkoers.vision import consensus, export, pdf, results
@@ -122,12 +122,14 @@ def round_detail(request, access, vision_round_id):
 def round_invite(request, access, vision_round_id):
     """Start e-mailing personal links in the background; the round page shows the progress."""
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    try:
-        invitations_start(
-            links=PERSONAL_LINKS, round_=vision_round, actor=request.user, language=translation.get_language() or "nl"
-        )
-    except ValidationError as exc:
-        show_refusal(request, exc)
+    call_service(
+        request,
+        invitations_start,
+        links=PERSONAL_LINKS,
+        round_=vision_round,
+        actor=request.user,
+        language=translation.get_language() or "nl",
+    )
     return _round_redirect(access, vision_round)
 
 
@@ -135,11 +137,7 @@ def round_invite(request, access, vision_round_id):
 @require_POST
 def round_close_view(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    try:
-        round_close(vision_round=vision_round, actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(request, round_close, vision_round=vision_round, actor=request.user):
         messages.success(request, _("Round closed. Draft the vision from the statements with broad support."))
     return _round_redirect(access, vision_round)
 
@@ -162,11 +160,9 @@ def moderation(request, access, vision_round_id):
 @require_POST
 def statement_seed(request, access, vision_round_id):
     vision_round = access.get(VisionRound, public_id=vision_round_id)
-    try:
-        statement_propose(vision_round=vision_round, text=request.POST.get("text", ""), actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(
+        request, statement_propose, vision_round=vision_round, text=request.POST.get("text", ""), actor=request.user
+    ):
         messages.success(request, _("Statement added."))
     return _round_redirect(access, vision_round, "vision:moderation")
 
@@ -175,10 +171,9 @@ def statement_seed(request, access, vision_round_id):
 @require_POST
 def statement_moderate_view(request, access, vision_statement_id):
     statement = access.get(VisionStatement, public_id=vision_statement_id)
-    try:
-        statement_moderate(statement=statement, action=request.POST.get("action", ""), actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
+    call_service(
+        request, statement_moderate, statement=statement, action=request.POST.get("action", ""), actor=request.user
+    )
     return _round_redirect(access, statement.round, "vision:moderation")
 
 
@@ -187,11 +182,7 @@ def statement_moderate_view(request, access, vision_statement_id):
 def statement_merge_view(request, access, vision_statement_id):
     statement = access.get(VisionStatement, public_id=vision_statement_id)
     into = _statement_or_none(access, request.POST.get("into"))
-    try:
-        statement_merge(statement=statement, into=into, actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(request, statement_merge, statement=statement, into=into, actor=request.user):
         messages.success(request, _("Statements merged."))
     return _round_redirect(access, statement.round, "vision:moderation")
 
@@ -294,11 +285,7 @@ def version_endorse(request, access, vision_version_id):
 @require_POST
 def version_approve_view(request, access, vision_version_id):
     version = access.get(VisionVersion, public_id=vision_version_id)
-    try:
-        version_approve(version=version, actor=request.user)
-    except ValidationError as exc:
-        show_refusal(request, exc)
-    else:
+    if call_service(request, version_approve, version=version, actor=request.user):
         messages.success(request, _("Version %(n)s approved on behalf of the board.") % {"n": version.number})
     return redirect("vision:version", org_slug=access.organization.slug, vision_version_id=version.public_id)
 
