@@ -16,12 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from leerkoers.booking import ics, links, services
+from leerkoers.booking import ics, links, selectors, services
 from leerkoers.booking.models import Booking
 from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.lib.pagination import Page, paginate
 from leerkoers.lib.params import PathId
-from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access
+from leerkoers.orgs.access import EVERYONE, api_access
 from leerkoers.ratelimit.limiter import retry_after
 
 # Full paths on every operation: /booking/… (public, auth=None per operation).
@@ -300,10 +300,7 @@ def org_session_list(request, org_slug: str, limit: int = 100, offset: int = 0):
     """Sessions booked from inside the organisation; members other than HR, directors and
     advisors see the ones they booked themselves. Times carry the offset of TIME_ZONE."""
     access = api_access(request, org_slug, EVERYONE)
-    sessions = access.filter(Booking).select_related("advisor").order_by("-start")
-    if access.role not in LEADERSHIP:
-        sessions = sessions.filter(booked_by=access.user)
-    page = paginate(sessions, limit=limit, offset=offset)
+    page = paginate(selectors.org_sessions(access), limit=limit, offset=offset)
     zone = timezone.get_default_timezone()
     page["items"] = [
         {

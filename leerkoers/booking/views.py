@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from leerkoers import journey
 from leerkoers.accounts.models import User
-from leerkoers.booking import ics, links, services
+from leerkoers.booking import ics, links, selectors, services
 from leerkoers.booking import slots as slotlib
 from leerkoers.booking.forms import BookingForm, ExceptionForm, ProfileForm, RescheduleForm, WindowForm
 from leerkoers.booking.models import DEFAULT_TIME_ZONE, AdvisorProfile, AvailabilityException, Booking, WeeklyWindow
 from leerkoers.booking.scans import find_scan, scan_link
-from leerkoers.lib.forms import add_service_errors
+from leerkoers.lib.forms import add_service_errors, call_service, show_refusal
 from leerkoers.lib.params import parse_id
-from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
+from leerkoers.orgs.access import EVERYONE, org_view
 from leerkoers.orgs.models import ADVISOR, AdvisorGrant
 from leerkoers.ratelimit.limiter import retry_after
 
@@ -198,13 +198,10 @@ def book(request):
 def org_sessions(request, access):
     user = request.user
     initial = {"name": user.full_name, "email": user.email, "organisation_name": access.organization.name}
-    sessions = access.filter(Booking).select_related("advisor").order_by("-start")
-    if access.role not in LEADERSHIP:
-        sessions = sessions.filter(booked_by=user)
     return _booking_page(
         request,
         template="booking/org_sessions.html",
-        context={"access": access, "sessions": sessions[:50]},
+        context={"access": access, "sessions": selectors.org_sessions(access)[:50]},
         organization=access.organization,
         initial=initial,
     )
@@ -253,11 +250,7 @@ def cancel(request, token):
             "booking/cancel.html",
             {"booking": booking, "token": token, "start": booking.start.astimezone(zone), "zone": str(zone)},
         )
-    try:
-        services.booking_cancel(booking=booking)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call_service(request, services.booking_cancel, booking=booking):
         messages.success(request, _("Your session has been cancelled. The advisor has been told."))
     return redirect("booking_public:manage", token=token)
 
@@ -276,7 +269,7 @@ def _reschedule_attempt(request, booking, token, now, zone) -> tuple[HttpRespons
     except services.SlotTaken as taken:
         return None, [s.start.astimezone(zone) for s in taken.alternatives], 409
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
         return None, None, 422
     messages.success(request, _("Your session has been moved. A new invitation is on its way."))
     return redirect("booking_public:manage", token=token), None, 302
@@ -417,11 +410,7 @@ def advisor_cancel(request, booking_id):
     if not request.user.is_staff:
         sessions = sessions.filter(advisor=request.user)
     booking = get_object_or_404(sessions, uuid=booking_id)
-    try:
-        services.booking_cancel(booking=booking, by_advisor=True)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call_service(request, services.booking_cancel, booking=booking, by_advisor=True):
         messages.success(
             request, _("The session with %(name)s is cancelled; they have been told.") % {"name": booking.name}
         )
