@@ -110,44 +110,37 @@ def _admins_left(organization: Organization, excluding: Membership) -> int:
     return Membership.objects.filter(organization=organization, role=Role.ADMIN).exclude(pk=excluding.pk).count()
 
 
+def _membership_change(membership: Membership, actor, field: str, value, *, before: str, after: str) -> Membership:
+    """Set one field of a membership and record it in the audit trail as `before` → `after`."""
+    with transaction.atomic():
+        setattr(membership, field, value)
+        membership.save(update_fields=[field])
+        audit_record(
+            organization=membership.organization,
+            actor=actor,
+            action=f"membership.change_{field}",
+            target=membership,
+            summary=membership.user.email,
+            changes={field: [before, after]},
+        )
+    return membership
+
+
 def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
     """Change a member's role; the last admin cannot lose the admin role."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the roles.")})
     if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(membership.organization, membership) == 0:
         raise ValidationError({"role": _("An organisation needs at least one HR / L&D admin.")})
-    old = membership.role
-    with transaction.atomic():
-        membership.role = role
-        membership.save(update_fields=["role"])
-        audit_record(
-            organization=membership.organization,
-            actor=actor,
-            action="membership.change_role",
-            target=membership,
-            summary=membership.user.email,
-            changes={"role": [old, role]},
-        )
-    return membership
+    return _membership_change(membership, actor, "role", role, before=membership.role, after=role)
 
 
 def membership_change_team(*, membership: Membership, team: Team | None, actor) -> Membership:
     """Put a member in one of the organisation's teams, or in none."""
     if team is not None and team.organization_id != membership.organization_id:
         raise ValidationError({"team": _("Choose one of the organisation's teams.")})
-    old = membership.team.name if membership.team else ""
-    with transaction.atomic():
-        membership.team = team
-        membership.save(update_fields=["team"])
-        audit_record(
-            organization=membership.organization,
-            actor=actor,
-            action="membership.change_team",
-            target=membership,
-            summary=membership.user.email,
-            changes={"team": [old, team.name if team else ""]},
-        )
-    return membership
+    before = membership.team.name if membership.team else ""
+    return _membership_change(membership, actor, "team", team, before=before, after=team.name if team else "")
 
 
 def membership_remove(*, membership: Membership, actor) -> None:
