@@ -479,22 +479,29 @@ def learning_goal_delete(*, goal: LearningGoal, actor) -> None:
         inventory_changed(goal.organization)
 
 
-def activity_link_add(*, goal: LearningGoal, activity, actor) -> tuple[ActivityLink, bool]:
-    """Link an activity to a learning goal; (link, created). Linking twice changes nothing."""
+def _goal_activity_pair(model, goal: LearningGoal, activity, actor, action: str, sign: str):
+    """(row, created) of `model` pairing the goal with an activity of its organisation; a new
+    pair is recorded in the audit trail as "goal <sign> activity", an existing one is left."""
     if activity.organization_id != goal.organization_id:
         raise ValidationError({"activity": _("Unknown activity.")})
     with transaction.atomic():
-        link, created = ActivityLink.objects.get_or_create(
+        row, created = model.objects.get_or_create(
             organization=goal.organization, learning_goal=goal, activity=activity
         )
         if created:
             audit_record(
                 organization=goal.organization,
                 actor=actor,
-                action="learning_goal.link_activity",
+                action=f"learning_goal.{action}",
                 target=goal,
-                summary=f"{goal.title} ← {activity.title}"[:300],
+                summary=f"{goal.title} {sign} {activity.title}"[:300],
             )
+    return row, created
+
+
+def activity_link_add(*, goal: LearningGoal, activity, actor) -> tuple[ActivityLink, bool]:
+    """Link an activity to a learning goal; (link, created). Linking twice changes nothing."""
+    link, created = _goal_activity_pair(ActivityLink, goal, activity, actor, "link_activity", "←")
     if created:
         # The inventory's cached coherence analysis counts the activities linked to a goal.
         inventory_changed(goal.organization)
@@ -522,17 +529,4 @@ def activity_link_remove(*, goal: LearningGoal, activity, actor) -> bool:
 
 def suggestion_reject(*, goal: LearningGoal, activity, actor) -> None:
     """Remember that this activity does not serve this goal, so it is not suggested again."""
-    if activity.organization_id != goal.organization_id:
-        raise ValidationError({"activity": _("Unknown activity.")})
-    with transaction.atomic():
-        _rejection, created = RejectedSuggestion.objects.get_or_create(
-            organization=goal.organization, learning_goal=goal, activity=activity
-        )
-        if created:
-            audit_record(
-                organization=goal.organization,
-                actor=actor,
-                action="learning_goal.reject_suggestion",
-                target=goal,
-                summary=f"{goal.title} ≠ {activity.title}"[:300],
-            )
+    _goal_activity_pair(RejectedSuggestion, goal, activity, actor, "reject_suggestion", "≠")
