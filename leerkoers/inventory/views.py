@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -90,24 +91,25 @@ def activity_list(request, access):
         Prefetch("team_links", queryset=ActivityTeam.objects.select_related("team").order_by("team__name"))
     )
     page = Paginator(activities, LIST_SIZE).get_page(request.GET.get("page"))
+    context = _list_context(
+        request, access, page=page, query=query, sort=sort, kinds=Kind.choices, initiators=Initiator.choices
+    )
+    return render(request, "inventory/activity_list.html", context)
+
+
+def _list_context(request, access, **extra) -> dict:
+    """What both list pages show around their rows: the teams to filter by, the filters as
+    sent, and the same without the page number (for the paging links)."""
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(
-        request,
-        "inventory/activity_list.html",
-        {
-            "access": access,
-            "page": page,
-            "query": query,
-            "sort": sort,
-            "kinds": Kind.choices,
-            "initiators": Initiator.choices,
-            "teams": access.filter(Team),
-            "params": request.GET,
-            "filter_query": filters.urlencode(),
-            "can_edit": access.is_admin,
-        },
-    )
+    return {
+        "access": access,
+        "teams": access.filter(Team),
+        "params": request.GET,
+        "filter_query": filters.urlencode(),
+        "can_edit": access.is_admin,
+        **extra,
+    }
 
 
 @org_view(STEERING)
@@ -156,23 +158,15 @@ def participation_list(request, access):
     number = request.GET.get("page", "1")
     number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
     items = list(rows[(number - 1) * LIST_SIZE : number * LIST_SIZE + 1])
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    return render(
+    context = _list_context(
         request,
-        "inventory/participation_list.html",
-        {
-            "access": access,
-            "items": items[:LIST_SIZE],
-            "has_next": len(items) > LIST_SIZE,
-            "number": number,
-            "statuses": ParticipationStatus.choices,
-            "teams": access.filter(Team),
-            "params": request.GET,
-            "filter_query": filters.urlencode(),
-            "can_edit": access.is_admin,
-        },
+        access,
+        items=items[:LIST_SIZE],
+        has_next=len(items) > LIST_SIZE,
+        number=number,
+        statuses=ParticipationStatus.choices,
     )
+    return render(request, "inventory/participation_list.html", context)
 
 
 @org_view(STEERING)
@@ -188,8 +182,6 @@ def participation_edit(request, access, participation_id: int):
 def _participation_form(request, access, participation):
     form = ParticipationForm(request.POST or None, instance=participation, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import ValidationError
-
         try:
             participation_save(
                 organization=access.organization,
