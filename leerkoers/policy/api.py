@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from leerkoers.api import ErrorOut
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import LEADERSHIP, api_access
 from leerkoers.policy import sections as s
 from leerkoers.policy.models import PolicyExport
