@@ -9,6 +9,7 @@ from uuid import UUID
 import pydantic
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -16,6 +17,8 @@ from ninja.errors import HttpError
 from leerkoers.alignment.models import Kpi, LearningGoal
 from leerkoers.api import ErrorOut
 from leerkoers.inventory.models import Activity
+from leerkoers.jobs.api import JobOut
+from leerkoers.jobs.invitations import invitations_job
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.api_errors import conflict_on
 from leerkoers.lib.params import IdList
@@ -23,7 +26,7 @@ from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access
 from leerkoers.orgs.models import Team
 from leerkoers.pilots import selectors, services
 from leerkoers.pilots.decision import Outcome, rule_text
-from leerkoers.pilots.models import Arm, EvaluationForm, Pilot
+from leerkoers.pilots.models import Arm, EvaluationForm, EvaluationInvitation, Pilot
 from leerkoers.ratelimit.limiter import retry_after, too_many_requests
 
 router = Router(tags=["pilots"])
@@ -396,9 +399,16 @@ class PilotFormOut(Schema):
     level: int
     audience: str
     ltem_tier: int
-    link: str = pydantic.Field(description="the private link for the people who answer")
-    invited: int | None
-    responses: int | None = pydantic.Field(description="null when hidden (fewer than the anonymity threshold)")
+    link: str = pydantic.Field(
+        description="the shared link: its responses are unverified and count towards the threshold only as distinct "
+        "answers; personal links (POST …/invitations) count one each"
+    )
+    invited: int | None = pydantic.Field(description="people given the shared link, as entered")
+    personal_links: int = pydantic.Field(description="single-use personal links e-mailed")
+    responses: int | None = pydantic.Field(
+        description="null when hidden (fewer than the anonymity threshold, or fewer distinct respondents)"
+    )
+    hidden: str = pydantic.Field(description='why hidden: "primary", "complementary", "distinct", or ""')
     response_rate: float | None
     questions: list[PilotQuestionOut]
 
@@ -413,7 +423,9 @@ def _forms_out(pilot: Pilot) -> list[dict]:
             "ltem_tier": row.result.ltem_tier,
             "link": reverse("pilots_public:respond", kwargs={"token": row.form.token}),
             "invited": row.form.invited,
+            "personal_links": row.personal_links,
             "responses": row.result.responses,
+            "hidden": row.result.suppressed,
             "response_rate": row.result.response_rate,
             "questions": [{"key": key, "text": text, "mean": mean} for key, text, mean in row.questions],
         }
@@ -444,6 +456,60 @@ def form_create(request, org_slug: str, pilot_uuid: UUID, payload: JsonBody):
     return Status(201, _forms_out(pilot))
 
 
+class PilotInviteIn(Schema):
+    teams: IdList = pydantic.Field(
+        default_factory=list, description="teams of this pilot: their members (a managers' form: their managers)"
+    )
+    emails: list[pydantic.constr(max_length=254)] = pydantic.Field(default_factory=list, max_length=services.MAX_EMAILS)
+
+
+class PilotInvitationsOut(Schema):
+    personal_links: int = pydantic.Field(description="personal links e-mailed to this form so far")
+    job: JobOut | None = pydantic.Field(description="the latest e-mailing: progress and outcome")
+
+
+def _invitations_out(form: EvaluationForm) -> dict:
+    return {
+        "personal_links": EvaluationInvitation.objects.filter(organization=form.organization, form=form).count(),
+        "job": invitations_job(services.PERSONAL_LINKS, form),
+    }
+
+
+def _form(access, evaluation_form_uuid: UUID) -> EvaluationForm:
+    return access.get(EvaluationForm, public_id=evaluation_form_uuid)
+
+
+@router.get(
+    "/orgs/{org_slug}/pilots/forms/{evaluation_form_uuid}/invitations",
+    response=PilotInvitationsOut,
+    summary="Personal links of an evaluation form: how many were sent, and the latest e-mailing's progress",
+)
+def form_invitations(request, org_slug: str, evaluation_form_uuid: UUID):
+    access = api_access(request, org_slug, LEADERSHIP)
+    return _invitations_out(_form(access, evaluation_form_uuid))
+
+
+@router.post(
+    "/orgs/{org_slug}/pilots/forms/{evaluation_form_uuid}/invitations",
+    response={202: PilotInvitationsOut},
+    summary="E-mail single-use personal links to members of the pilot's teams and to typed addresses",
+    openapi_extra=body_schema(PilotInviteIn),
+)
+def form_invite(request, org_slug: str, evaluation_form_uuid: UUID, payload: JsonBody):
+    access = api_access(request, org_slug, LEADERSHIP, write=True)
+    form = _form(access, evaluation_form_uuid)
+    data = validate_body(PilotInviteIn, payload)
+    with conflict_on(services.STATE):
+        services.evaluation_invite(
+            form=form,
+            teams=_by_ids(access, Team, data.teams, "teams"),
+            emails=[str(e) for e in data.emails],
+            actor=_actor(request, access),
+            language=translation.get_language() or "nl",
+        )
+    return Status(202, _invitations_out(form))
+
+
 class PilotPublicFormOut(Schema):
     pilot: str
     level: int
@@ -451,11 +517,11 @@ class PilotPublicFormOut(Schema):
     questions: list[PilotQuestionOut]
 
 
-def _public_form(token: str) -> EvaluationForm:
-    form = EvaluationForm.objects.filter(token=token).select_related("pilot").first()
-    if form is None:
+def _public_link(token: str) -> services.Link:
+    link = services.link_resolve(token)
+    if link is None:
         raise HttpError(404, _("This link is not known."))
-    return form
+    return link
 
 
 @router.get(
@@ -465,7 +531,7 @@ def _public_form(token: str) -> EvaluationForm:
     summary="An evaluation form by its private link: the questions (answers 1–5)",
 )
 def public_form(request, token: str):
-    form = _public_form(token)
+    form = _public_link(token).form
     questions = services.evaluation_form_questions(form)
     return {
         "pilot": form.pilot.title,
@@ -483,13 +549,13 @@ class PilotResponseIn(Schema):
     "/pilot-forms/{token}/responses",
     response={201: PilotMessageOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
-    summary="Answer an evaluation form (anonymous: stored without name or time)",
+    summary="Answer an evaluation form (anonymous: stored without name or time); a personal link works once",
 )
 def public_respond(request, token: str, payload: PilotResponseIn):
-    form = _public_form(token)
+    link = _public_link(token)
     wait = retry_after(request, "pilot-form", limit="SCAN_LINK_RATE_LIMIT", window="SCAN_LINK_RATE_WINDOW")
     if wait is not None:
         return too_many_requests(request, wait)
     with conflict_on(services.STATE):
-        services.evaluation_response_submit(form=form, answers=payload.answers)
+        services.evaluation_response_submit(form=link.form, answers=payload.answers, invitation=link.invitation)
     return Status(201, {"detail": _("Thank you! Your answers are stored without your name.")})

@@ -12,6 +12,15 @@ tags each piece of evidence:
 - 4 results (step 3's KPI measurements for pilot and comparison teams) — LTEM tier 8,
   effects of transfer.
 
+Anonymity (the scan's rule, leerkoers/scan/results.py): a form is shown once it has
+`minimum` respondents and as many *distinct* ones. A response through a single-use personal
+link counts one (one link, one person); responses through the form's shared link that differ
+in at most NEAR_COPY_SHARE of the questions from one counted before count once together — on
+these short forms that means identical answers. So four made-up copies beside one real answer
+do not make a group of five. Per level, the forms of both audiences then go through the shared
+small-cell rule (leerkoers.lib.anonymity.suppress), with the forms hidden for too few distinct
+respondents passed in as hidden.
+
 How far up the chain the evidence reaches = the highest level with a shown result (a form
 level with at least `minimum` responses that is not suppressed, level 4 when the KPI result
 is beyond "too early").
@@ -22,7 +31,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from leerkoers.lib.anonymity import suppress
+from leerkoers.lib.anonymity import PRIMARY, distinct_respondents, suppress
 
 
 class Level(models.IntegerChoices):
@@ -36,6 +45,11 @@ class Audience(models.TextChoices):
     PARTICIPANT = "participant", _("Participants")
     MANAGER = "manager", _("Their managers")
 
+
+# The scan's share (leerkoers.scan.results.NEAR_COPY_SHARE): answers through the shared link
+# this close to one counted before count once towards the threshold.
+NEAR_COPY_SHARE = 0.1
+DISTINCT = "distinct"  # a form hidden for too few distinct respondents
 
 LTEM_TIER = {Level.REACTION: 3, Level.LEARNING: 3, Level.BEHAVIOUR: 7, Level.RESULTS: 8}
 SCALE = range(1, 6)  # 1 = disagree completely … 5 = agree completely
@@ -81,9 +95,14 @@ class FormData:
     key: object  # the caller's id of the form
     level: int
     audience: str
-    invited: int | None
+    invited: int | None  # people asked: personal invitations and people given the shared link
     question_keys: list[str]
-    answers: list[dict]  # one dict per response: question key → 1…5
+    answers: list[dict]  # one dict per response through a personal link: question key → 1…5
+    link_answers: list[dict] = field(default_factory=list)  # responses through the shared link
+
+    @property
+    def responses(self) -> int:
+        return len(self.answers) + len(self.link_answers)
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,7 @@ class FormResult:
     responses: int | None  # None when suppressed (then `suppressed` says why)
     response_rate: float | None
     means: dict[str, float] = field(default_factory=dict)  # question key → mean; empty when suppressed
-    suppressed: str = ""  # anonymity.PRIMARY / COMPLEMENTARY, or ""
+    suppressed: str = ""  # anonymity.PRIMARY / COMPLEMENTARY, DISTINCT, or ""
 
 
 @dataclass(frozen=True)
@@ -105,26 +124,41 @@ class Evaluation:
     minimum: int
 
 
+def distinct(form: FormData, enough: int) -> int:
+    """Respondents of a form, counting near-copies among shared-link responses once (stops
+    counting at `enough`, which is all the threshold needs)."""
+    verified = len(form.answers)
+    if verified >= enough:
+        return verified
+    tolerance = int(len(form.question_keys) * NEAR_COPY_SHARE)
+    vectors = [tuple(a.get(q) for q in form.question_keys) for a in form.link_answers]
+    return verified + distinct_respondents(vectors, tolerance, enough - verified)
+
+
 def evaluate(forms: list[FormData], *, minimum: int, results_shown: bool) -> Evaluation:
     """Response counts, rates and mean answers per form; per level the forms of both audiences
     are one table whose cells are suppressed by leerkoers.lib.anonymity (fewer than `minimum`
-    responses hides a form, and a second one when the first could be worked out)."""
+    responses, or fewer than `minimum` distinct ones, hides a form, and a second one when the
+    first could be worked out). Shown means are over all responses of the form."""
     hidden: dict[object, str] = {}
     for level in sorted({f.level for f in forms}):
-        cells = {f.key: len(f.answers) for f in forms if f.level == level}
-        hidden |= (
-            suppress(cells, minimum) if len(cells) > 1 else {k: "primary" for k, n in cells.items() if 0 < n < minimum}
-        )
+        at_level = [f for f in forms if f.level == level]
+        cells = {f.key: f.responses for f in at_level}
+        too_similar = {f.key: DISTINCT for f in at_level if f.responses >= minimum and distinct(f, minimum) < minimum}
+        if len(cells) > 1:
+            hidden |= suppress(cells, minimum, hidden=too_similar)
+        else:
+            hidden |= too_similar | {k: PRIMARY for k, n in cells.items() if 0 < n < minimum}
     results = []
     for f in forms:
-        n = len(f.answers)
+        n = f.responses
         reason = hidden.get(f.key, "")
         if reason:
             results.append(FormResult(f.key, f.level, f.audience, LTEM_TIER[f.level], None, None, {}, reason))
             continue
         means = {}
         for q in f.question_keys:
-            values = [a[q] for a in f.answers if q in a]
+            values = [a[q] for a in f.answers + f.link_answers if q in a]
             if values:
                 means[q] = sum(values) / len(values)
         rate = n / f.invited if f.invited else None

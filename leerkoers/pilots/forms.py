@@ -142,6 +142,34 @@ class EvaluationFormForm(forms.Form):
     )
 
 
+class InviteForm(forms.Form):
+    """Who gets a personal link to one form: members of the pilot's teams, typed addresses."""
+
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Members of these teams"),
+        queryset=Team.objects.none(),
+        widget=CHECKBOXES,
+        required=False,
+        help_text=_("For a form for managers: the teams' managers."),
+    )
+    emails = forms.CharField(
+        label=_("Or e-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+        help_text=_("One or more, separated by commas or new lines."),
+    )
+
+    def __init__(self, *args, pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.filter(
+            organization=pilot.organization, pk__in=pilot.teams.values("team_id")
+        ).order_by("name")
+
+    def clean_emails(self):
+        return [e for e in self.cleaned_data["emails"].replace(",", " ").split() if e]
+
+
 class ResponseForm(forms.Form):
     """The questions of one evaluation form, each on a scale of 1 to 5."""
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerkoers.pilots.decision import Outcome, Rule, fully_loaded_cost
 from leerkoers.pilots.evaluation import Audience, Level
+from leerkoers.scan.models import RandomIdField, random_id
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal(0), "validators": [MinValueValidator(0)]}
 
@@ -211,9 +212,10 @@ class PilotRuleChange(models.Model):
 
 
 class EvaluationForm(models.Model):
-    """A short form of one Kirkpatrick level for one audience, answered through a private
-    link (no account). Its token is the link; `invited` is how many people were asked, for
-    the response rate."""
+    """A short form of one Kirkpatrick level for one audience, answered without an account:
+    through single-use personal links (EvaluationInvitation) or through the form's shared
+    link, its `token`. `invited` is how many people were given the shared link (for the
+    response rate, beside the personal invitations)."""
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="forms")
@@ -237,12 +239,49 @@ class EvaluationForm(models.Model):
     def __str__(self) -> str:
         return f"{self.pilot} · {self.get_level_display()} · {self.get_audience_display()}"
 
+    @property
+    def is_open(self) -> bool:
+        """Answers (and invitations) are taken while the form is open and its pilot runs or
+        is being evaluated."""
+        return not self.closed and self.pilot.status in (Pilot.Status.RUNNING, Pilot.Status.EVALUATING)
+
+
+class EvaluationInvitation(models.Model):
+    """A personal, single-use link to one form, e-mailed to a member or a typed address;
+    only its hash is kept. Nothing ties it to the response it became: `used` says whether,
+    never when, and responses carry no time, no order and no reference back."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(EvaluationForm, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey("orgs.Membership", on_delete=models.SET_NULL, null=True, related_name="+")
+    # Only for an address that is not a member's (a member is named by `membership`).
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    # Only whether, never when: a time of use would match the response written with it.
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "form", "membership"], name="pilots_invitation_unique"),
+            models.UniqueConstraint(
+                fields=["organization", "form", "email"],
+                condition=~models.Q(email=""),
+                name="pilots_invitation_unique_email",
+            ),
+        ]
+
 
 class EvaluationResponse(models.Model):
-    """One anonymous response: the answers only. A random UUID key and no timestamp, so that
-    neither the order nor the time of the rows points to a person."""
+    """One anonymous response: the answers, and whether it came through a personal link
+    (which one is not kept). A random integer key (on SQLite the rowid itself) and no
+    timestamp, so that neither the order nor the time of the rows points to a person."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = RandomIdField(primary_key=True, default=random_id, editable=False)
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     form = models.ForeignKey(EvaluationForm, on_delete=models.CASCADE, related_name="responses")
     answers = models.JSONField()
+    # Came through a single-use personal link: one link, one person. Shared-link responses
+    # count towards the anonymity threshold only as distinct answers (evaluation.py).
+    verified = models.BooleanField(default=False)

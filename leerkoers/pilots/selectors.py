@@ -13,14 +13,22 @@ from decimal import Decimal
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from leerkoers.alignment.models import Kpi, Measurement
 from leerkoers.pilots import design, evaluation
 from leerkoers.pilots.decision import Outcome, Roi, roi, rule_outcome, rule_text
 from leerkoers.pilots.effect import team_change
-from leerkoers.pilots.models import Arm, EvaluationForm, EvaluationResponse, Pilot, PilotKpi, PilotTeam
+from leerkoers.pilots.models import (
+    Arm,
+    EvaluationForm,
+    EvaluationInvitation,
+    EvaluationResponse,
+    Pilot,
+    PilotKpi,
+    PilotTeam,
+)
 
 DEFAULT_BASELINE_MEASUREMENTS = 3
 
@@ -204,6 +212,8 @@ class FormRow:
     form: EvaluationForm
     result: evaluation.FormResult
     questions: list[tuple[str, str, float | None]]  # key, question, mean (None when suppressed)
+    personal_links: int = 0  # personal invitations sent (not how many were used: that is a count)
+    asked: int | None = None  # personal invitations + people given the shared link
 
 
 @dataclass(frozen=True)
@@ -215,22 +225,41 @@ class EvaluationReport:
 
 def evaluation_of(pilot: Pilot, kpis: list[KpiAnalysis]) -> EvaluationReport:
     """The pilot's forms with their response counts, rates and mean answers (small groups
-    suppressed), and how far up the four levels the shown evidence reaches (two queries)."""
+    suppressed), and how far up the four levels the shown evidence reaches (three queries)."""
     forms = list(EvaluationForm.objects.filter(organization=pilot.organization, pilot=pilot))
-    answers = defaultdict(list)
-    for form_id, given in EvaluationResponse.objects.filter(
+    for f in forms:
+        f.pilot = pilot  # is_open and the questions read it
+    answers, link_answers = defaultdict(list), defaultdict(list)
+    for form_id, given, verified in EvaluationResponse.objects.filter(
         organization=pilot.organization, form__pilot=pilot
-    ).values_list("form_id", "answers"):
-        answers[form_id].append(given)
+    ).values_list("form_id", "answers", "verified"):
+        (answers if verified else link_answers)[form_id].append(given)
+    invited = dict(
+        EvaluationInvitation.objects.filter(organization=pilot.organization, form__pilot=pilot)
+        .values_list("form_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    people = {f.pk: (invited.get(f.pk, 0) + (f.invited or 0)) or None for f in forms}
     asked = {f.pk: evaluation.questions(f.level, f.audience, pilot.template) for f in forms}
     data = [
-        evaluation.FormData(f.pk, f.level, f.audience, f.invited, [k for k, _q in asked[f.pk]], answers[f.pk])
+        evaluation.FormData(
+            f.pk,
+            f.level,
+            f.audience,
+            people[f.pk],
+            [k for k, _q in asked[f.pk]],
+            answers[f.pk],
+            link_answers[f.pk],
+        )
         for f in forms
     ]
     shown = any(k.result.verdict != design.Verdict.TOO_EARLY for k in kpis)
     result = evaluation.evaluate(data, minimum=settings.ANONYMITY_THRESHOLD, results_shown=shown)
     rows = [
-        FormRow(f, r, [(key, str(text), r.means.get(key)) for key, text in asked[f.pk]])
+        FormRow(
+            f, r, [(key, str(text), r.means.get(key)) for key, text in asked[f.pk]], invited.get(f.pk, 0), people[f.pk]
+        )
         for f, r in zip(forms, result.forms, strict=True)
     ]
     return EvaluationReport(rows, result.highest_level, result.minimum)

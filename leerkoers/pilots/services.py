@@ -6,22 +6,30 @@ trail. Refusals are ValidationErrors in the user's language; nothing is half-wri
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leerkoers.audit.services import audit_record
-from leerkoers.orgs.models import Organization, Team
+from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, invitations_start
+from leerkoers.jobs.models import Job
+from leerkoers.orgs.models import Membership, Organization, Team, hash_token
 from leerkoers.pilots import evaluation
 from leerkoers.pilots.decision import Outcome
 from leerkoers.pilots.models import (
     Arm,
     EvaluationForm,
+    EvaluationInvitation,
     EvaluationResponse,
     Pilot,
     PilotActivity,
@@ -411,11 +419,109 @@ def evaluation_form_questions(form: EvaluationForm) -> list[tuple[str, str]]:
     return evaluation.questions(form.level, form.audience, form.pilot.template)
 
 
-def evaluation_response_submit(*, form: EvaluationForm, answers: dict) -> EvaluationResponse:
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("pilots_public:respond", kwargs={"token": token})
+
+
+PERSONAL_LINKS = PersonalLinks(
+    name=f"{__name__}.PERSONAL_LINKS",
+    kind="pilot-invite",
+    model=EvaluationInvitation,
+    subject=gettext_lazy("A short evaluation of a pilot at %(org)s"),
+    template="pilots/email/invitation.txt",
+    link_url=link_url,
+    action="pilots.invitations_send",
+    round_field="form",
+    closed_message=gettext_lazy("This form is closed; no more invitations can be sent."),
+)
+
+MAX_EMAILS = 500
+
+
+def evaluation_invite(
+    *, form: EvaluationForm, teams: list[Team], emails: list[str], actor, language: str = "nl"
+) -> Job:
+    """E-mail single-use personal links to the members of `teams` (teams of this pilot; for
+    a managers' form, the teams' managers) and to the typed `emails`, in the background (the
+    returned job shows the progress). People already invited to the form are skipped. Refuses
+    a closed form, teams outside the pilot, invalid addresses and an empty list."""
+    if not form.is_open:
+        raise ValidationError(_("This form is closed; no more invitations can be sent."), code=STATE)
+    errors = {}
+    pilot_team_ids = set(
+        PilotTeam.objects.filter(organization=form.organization, pilot=form.pilot_id).values_list("team_id", flat=True)
+    )
+    if any(t.organization_id != form.organization_id or t.pk not in pilot_team_ids for t in teams):
+        errors["teams"] = _("Choose teams of this pilot.")
+    cleaned = []
+    for raw in emails:
+        address = raw.strip()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["emails"] = _("Not an e-mail address: %(value)s.") % {"value": address[:100]}
+            break
+        cleaned.append(address.lower())
+    if len(cleaned) > MAX_EMAILS:
+        errors["emails"] = _("At most %(n)s addresses at a time.") % {"n": MAX_EMAILS}
+    if errors:
+        raise ValidationError(errors)
+    team_ids = [t.pk for t in teams]
+    if form.audience == evaluation.Audience.MANAGER:
+        found = Team.objects.filter(organization=form.organization, pk__in=team_ids).exclude(manager=None)
+        member_ids = list(found.values_list("manager_id", flat=True))
+    else:
+        member_ids = list(
+            Membership.objects.filter(organization=form.organization, team_id__in=team_ids).values_list("pk", flat=True)
+        )
+    if not member_ids and not cleaned:
+        raise ValidationError({"teams": _("Choose a team with members, or type at least one e-mail address.")})
+    return invitations_start(
+        links=PERSONAL_LINKS, round_=form, actor=actor, language=language, member_ids=member_ids, emails=cleaned
+    )
+
+
+@dataclass(frozen=True)
+class Link:
+    """The form behind a link, and the personal invitation when it is one."""
+
+    form: EvaluationForm
+    invitation: EvaluationInvitation | None = None
+
+
+def link_resolve(token: str) -> Link | None:
+    """The form behind a shared or a personal link, or None for an unknown link."""
+    if token.startswith(PERSONAL_PREFIX):
+        invitation = (
+            EvaluationInvitation.objects.filter(token_hash=hash_token(token))
+            .select_related("form__pilot", "form__organization")
+            .first()
+        )
+        return Link(invitation.form, invitation) if invitation else None
+    form = EvaluationForm.objects.filter(token=token).select_related("pilot", "organization").first()
+    return Link(form) if form else None
+
+
+def _used() -> ValidationError:
+    return ValidationError(_("This personal link has already been used."), code=STATE)
+
+
+def evaluation_response_submit(
+    *, form: EvaluationForm, answers: dict, invitation: EvaluationInvitation | None = None
+) -> EvaluationResponse:
     """Store one anonymous response: every question of the form answered 1…5, nothing else.
+    Through a personal link (`invitation`, of this form) the response is verified and the
+    link is used up — a conditional update, so that two submissions at the same moment
+    cannot both pass; a used link is refused. Nothing records which link it was or when.
     Not written to the audit trail (a timestamped trail would date each response)."""
-    if form.closed or form.pilot.status not in FORMS_OPEN:
+    if invitation is not None and invitation.form_id != form.pk:
+        raise ValueError("the invitation belongs to another form")
+    if not form.is_open:
         raise ValidationError(_("This form is closed."), code=STATE)
+    if invitation is not None and invitation.used:
+        raise _used()
     keys = [key for key, _text in evaluation_form_questions(form)]
     clean, errors = {}, {}
     for key in keys:
@@ -431,8 +537,15 @@ def evaluation_response_submit(*, form: EvaluationForm, answers: dict) -> Evalua
         errors["__all__"] = _("The answers name a question this form does not ask.")
     if errors:
         raise ValidationError(errors)
-    response = EvaluationResponse(organization=form.organization, form=form, answers=clean)
+    response = EvaluationResponse(
+        organization=form.organization, form=form, answers=clean, verified=invitation is not None
+    )
     response.full_clean()
     with transaction.atomic():
-        response.save()
+        used_now = invitation is None or EvaluationInvitation.objects.filter(pk=invitation.pk, used=False).update(
+            used=True
+        )
+        if not used_now:
+            raise _used()
+        response.save(force_insert=True)
     return response

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<uuid:pilot_id>/evaluate/", views.pilot_evaluate, name="evaluate"),
     path("<uuid:pilot_id>/decide/", views.pilot_decide, name="decide"),
     path("<uuid:pilot_id>/forms/", views.evaluation_form_new, name="form_new"),
+    path("forms/<uuid:evaluation_form_id>/invite/", views.evaluation_form_invite, name="form_invite"),
 ]

@@ -5,15 +5,17 @@ board) design, start and decide pilots — through the same services as the API.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from leerkoers.jobs.invitations import invitations_job
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, org_view
 from leerkoers.pilots import chart, selectors, services
 from leerkoers.pilots.decision import Outcome, rule_text
-from leerkoers.pilots.forms import DecisionForm, DrawForm, EvaluationFormForm, PilotForm, RuleForm
-from leerkoers.pilots.models import Pilot
+from leerkoers.pilots.forms import DecisionForm, DrawForm, EvaluationFormForm, InviteForm, PilotForm, RuleForm
+from leerkoers.pilots.models import EvaluationForm, Pilot
 from leerkoers.pilots.presets import BY_KEY, PRESETS
 
 
@@ -82,6 +84,7 @@ def pilot_detail(request, access, pilot_id):
     _pilot(access, pilot_id)  # 404 for what is not this organisation's
     pilot = selectors.pilot_queryset(access.organization).get(public_id=pilot_id)
     analysis = selectors.analyse(pilot)
+    report = selectors.evaluation_of(pilot, analysis.kpis)
     can_edit = access.role in LEADERSHIP
     kpis = [
         {
@@ -109,7 +112,8 @@ def pilot_detail(request, access, pilot_id):
         )
         if can_edit and pilot.status != Pilot.Status.DECIDED
         else None,
-        "evaluation": selectors.evaluation_of(pilot, analysis.kpis),
+        "evaluation": report,
+        "invites": _invites(report) if can_edit else [],
         "evaluation_form": EvaluationFormForm(auto_id="form_%s")
         if can_edit and pilot.status in services.FORMS_OPEN
         else None,
@@ -118,6 +122,22 @@ def pilot_detail(request, access, pilot_id):
         else None,
     }
     return render(request, "pilots/detail.html", context)
+
+
+def _invites(evaluation) -> list[dict]:
+    """Per open form: how many personal links went out, the invitation form and the latest
+    e-mailing's progress."""
+    found = []
+    for row in evaluation.rows:
+        if row.form.is_open:
+            found.append(
+                {
+                    "row": row,
+                    "form": InviteForm(pilot=row.form.pilot, auto_id=f"invite_{row.form.public_id.hex[:8]}_%s"),
+                    "job": invitations_job(services.PERSONAL_LINKS, row.form),
+                }
+            )
+    return found
 
 
 def _act(request, access, pilot, service, success: str, form=None, **kwargs):
@@ -176,5 +196,30 @@ def pilot_decide(request, access, pilot_id):
 @require_POST
 def evaluation_form_new(request, access, pilot_id):
     form = EvaluationFormForm(request.POST)
-    success = _("Form made. Share its private link with the people who answer.")
+    success = _("Form made. E-mail personal links to the people who answer (below), or share its shared link.")
     return _act(request, access, _pilot(access, pilot_id), services.evaluation_form_create, success, form)
+
+
+@org_view(LEADERSHIP)
+@require_POST
+def evaluation_form_invite(request, access, evaluation_form_id):
+    """Start e-mailing personal links to a form; the pilot page shows the progress."""
+    form = access.get(EvaluationForm, public_id=evaluation_form_id)
+    pilot = form.pilot
+    invite = InviteForm(request.POST, pilot=pilot)
+    if not invite.is_valid():
+        messages.error(request, " ".join(e for errors in invite.errors.values() for e in errors))
+        return _redirect(access, pilot)
+    try:
+        services.evaluation_invite(
+            form=form,
+            teams=list(invite.cleaned_data["teams"]),
+            emails=invite.cleaned_data["emails"],
+            actor=request.user,
+            language=translation.get_language() or "nl",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The personal links are being e-mailed; the progress is shown with the form."))
+    return _redirect(access, pilot)

@@ -1,4 +1,5 @@
-"""The evaluation form behind its private link: no account, one response per browser."""
+"""An evaluation form behind its link, without an account: a personal link works once, the
+shared link once per browser (a signed cookie)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from leerkoers.lib.forms import add_service_errors
 from leerkoers.pilots.forms import ResponseForm
 from leerkoers.pilots.models import EvaluationForm
-from leerkoers.pilots.services import FORMS_OPEN, evaluation_form_questions, evaluation_response_submit
+from leerkoers.pilots.services import evaluation_form_questions, evaluation_response_submit, link_resolve
 from leerkoers.ratelimit.limiter import retry_after
 
 COOKIE_AGE = 365 * 24 * 3600
@@ -19,14 +20,18 @@ def _cookie(form: EvaluationForm) -> str:
 
 
 def respond(request, token: str):
-    form = EvaluationForm.objects.filter(token=token).select_related("pilot", "organization").first()
-    if form is None:
+    link = link_resolve(token)
+    if link is None:
         raise Http404
+    form, invitation = link.form, link.invitation
     context = {"form_row": form, "pilot": form.pilot}
-    if form.closed or form.pilot.status not in FORMS_OPEN:
+    if not form.is_open:
         context["message"] = _("This form is closed.")
         return render(request, "pilots/respond_done.html", context, status=410)
-    if request.get_signed_cookie(_cookie(form), default=None, salt="pilot-form"):
+    if invitation is not None and invitation.used:
+        context["message"] = _("This personal link has already been used. Thank you!")
+        return render(request, "pilots/respond_done.html", context, status=410)
+    if invitation is None and request.get_signed_cookie(_cookie(form), default=None, salt="pilot-form"):
         context["message"] = _("You have already answered this form. Thank you!")
         return render(request, "pilots/respond_done.html", context)
     questions = evaluation_form_questions(form)
@@ -39,12 +44,13 @@ def respond(request, token: str):
             return response
         if answers.is_valid():
             try:
-                evaluation_response_submit(form=form, answers=answers.cleaned_data)
+                evaluation_response_submit(form=form, answers=answers.cleaned_data, invitation=invitation)
             except ValidationError as exc:
                 add_service_errors(answers, exc)
             else:
                 context["message"] = _("Thank you! Your answers are stored without your name.")
                 response = render(request, "pilots/respond_done.html", context)
-                response.set_signed_cookie(_cookie(form), "1", salt="pilot-form", max_age=COOKIE_AGE, httponly=True)
+                if invitation is None:
+                    response.set_signed_cookie(_cookie(form), "1", salt="pilot-form", max_age=COOKIE_AGE, httponly=True)
                 return response
     return render(request, "pilots/respond.html", {**context, "form": answers})
