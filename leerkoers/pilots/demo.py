@@ -1,9 +1,11 @@
 """Demo data of step 5 for `demo`: a decided pilot with comparison teams and a clear effect
-(scaled up to the district teams), a running pilot whose design check says it can never
-convince, and a stopped LMS trial with its lessons. Team measurements of the KPIs are
+(scaled up to the district teams) whose reaction form went out as single-use personal links,
+a running pilot whose design check says it can never convince (its learning form's personal
+links sent, two answered), and a stopped LMS trial with its lessons. Team measurements of the KPIs are
 written to step 3's table. Runs after the alignment seeder; idempotent."""
 
 import random
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,11 +13,12 @@ from django.utils import timezone
 
 from leerkoers.alignment.models import Kpi, LearningGoal, Measurement
 from leerkoers.inventory.models import Activity
-from leerkoers.orgs.models import Team
+from leerkoers.jobs.invitations import PERSONAL_PREFIX
+from leerkoers.orgs.models import Membership, Team, hash_token
 from leerkoers.pilots import services
 from leerkoers.pilots.decision import Outcome
 from leerkoers.pilots.evaluation import Audience, Level
-from leerkoers.pilots.models import Pilot, PilotKpi
+from leerkoers.pilots.models import EvaluationInvitation, Pilot, PilotKpi
 
 FINISHED = "Klantgericht communiceren in de verpleeghuizen"
 RUNNING = "Teams formuleren eigen leerdoelen"
@@ -39,23 +42,51 @@ def _series(demo, kpi, teams, *, level, spread, start, drop, months, rng, today)
     Measurement.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-# (level, audience, invited, responses, typical answer): the managers' form stays below the
-# anonymity threshold, to show it hidden.
+# (level, audience, invited, responses, typical answer, through personal links): the reaction
+# form went out as personal links, the others through their shared link; the managers' form
+# stays below the anonymity threshold, to show it hidden.
 FORMS = [
-    (Level.REACTION, Audience.PARTICIPANT, 18, 15, 4),
-    (Level.LEARNING, Audience.PARTICIPANT, 18, 13, 4),
-    (Level.BEHAVIOUR, Audience.PARTICIPANT, 18, 9, 3),
-    (Level.BEHAVIOUR, Audience.MANAGER, 3, 3, 4),
+    (Level.REACTION, Audience.PARTICIPANT, 18, 15, 4, True),
+    (Level.LEARNING, Audience.PARTICIPANT, 18, 13, 4, False),
+    (Level.BEHAVIOUR, Audience.PARTICIPANT, 18, 9, 3, False),
+    (Level.BEHAVIOUR, Audience.MANAGER, 3, 3, 4, False),
 ]
 
 
+def _personal_links(form, pilot, n) -> list[EvaluationInvitation]:
+    """`n` personal links to the form: the pilot teams' members, then made-up addresses.
+    Written directly, not e-mailed (seeding sends no mail); their tokens are thrown away,
+    as the real e-mailing keeps only the hashes too."""
+    members = list(
+        Membership.objects.filter(organization=pilot.organization, team__in=pilot.teams.values("team_id"))[:n]
+    )
+    rows = [
+        EvaluationInvitation(organization=pilot.organization, form=form, membership=m, token_hash=_hash())
+        for m in members
+    ]
+    rows += [
+        EvaluationInvitation(
+            organization=pilot.organization, form=form, email=f"deelnemer{i:02}@zorg.example", token_hash=_hash()
+        )
+        for i in range(1, n - len(members) + 1)
+    ]
+    return EvaluationInvitation.objects.bulk_create(rows)
+
+
+def _hash() -> str:
+    return hash_token(PERSONAL_PREFIX + secrets.token_urlsafe(24))
+
+
 def _forms(pilot, rng) -> None:
-    for level, audience, invited, responses, typical in FORMS:
-        form = services.evaluation_form_create(pilot=pilot, level=level, audience=audience, invited=invited, actor=None)
+    for level, audience, invited, responses, typical, personal in FORMS:
+        form = services.evaluation_form_create(
+            pilot=pilot, level=level, audience=audience, invited=None if personal else invited, actor=None
+        )
+        links = _personal_links(form, pilot, invited) if personal else []
         keys = [key for key, _text in services.evaluation_form_questions(form)]
-        for _n in range(responses):
+        for n in range(responses):
             answers = {key: min(5, max(1, typical + rng.choice((-1, 0, 0, 1)))) for key in keys}
-            services.evaluation_response_submit(form=form, answers=answers)
+            services.evaluation_response_submit(form=form, answers=answers, invitation=links[n] if links else None)
 
 
 def seed(*, demo, other, small: bool) -> None:
@@ -166,6 +197,13 @@ def seed(*, demo, other, small: bool) -> None:
         learning_goals=[goal] if goal else [],
     )
     services.pilot_start(pilot=running, actor=None)
+    # Its learning form went out as personal links a few days ago; two have answered so far
+    # (hidden until five have).
+    learning = services.evaluation_form_create(
+        pilot=running, level=Level.LEARNING, audience=Audience.PARTICIPANT, invited=None, actor=None
+    )
+    for link, answers in zip(_personal_links(learning, running, 8), ({"know": 4, "able": 3},) * 2, strict=False):
+        services.evaluation_response_submit(form=learning, answers=answers, invitation=link)
 
     lms_teams = _teams(demo, ["Verpleeghuis De Linde", "Verpleeghuis Het Anker"])
     lms_start = today - timedelta(days=200)
