@@ -2,7 +2,10 @@
 never convince, starts it, makes an evaluation form that a participant answers on a phone,
 moves it to evaluation and records the decision. axe on every page of the walk."""
 
+import re
+
 import pytest
+from django.core import mail
 
 from leerkoers.alignment.models import Kpi
 from leerkoers.orgs.models import Team
@@ -46,11 +49,23 @@ def test_a_pilot_goes_from_its_design_check_through_a_form_to_the_decision(brows
     page.locator("select[name=level]").select_option("1")
     page.locator("input[name=invited]").fill("12")
     page.get_by_role("button", name="Formulier maken").click()
-    link = page.get_by_role("link", name="privélink").get_attribute("href")
+    assert page.get_by_role("link", name="gedeelde link").count() == 1
     pilot_url = page.url
     axe_check(page)
 
-    # A participant answers on a phone, without an account.
+    # HR e-mails a single-use personal link; the page shows the e-mailing's progress.
+    page.locator("summary", has_text="Persoonlijke links voor").click()
+    page.locator("details.invite textarea[name=emails]").fill("deelnemer@zorg.example")
+    page.get_by_role("button", name="Persoonlijke links mailen").click()
+    assert "(1 verstuurd)" in main.inner_text()
+    page.locator("summary", has_text="Persoonlijke links voor").click()
+    assert "1 / 1" in page.locator("details.invite .progress-card").inner_text()
+    axe_check(page)
+    (message,) = [m for m in mail.outbox if m.to == ["deelnemer@zorg.example"]]
+    link = re.search(r"https?://\S+/pilot/f/p-[\w-]+/", message.body).group(0)
+    link = "/pilot/" + link.split("/pilot/", 1)[1]
+
+    # The participant answers on a phone, without an account, through the personal link.
     participant = page.context.browser.new_page(base_url=pilot_url.split("/o/")[0], locale="nl-NL")
     participant.set_viewport_size({"width": 390, "height": 844})
     participant.goto(link)
@@ -59,9 +74,11 @@ def test_a_pilot_goes_from_its_design_check_through_a_form_to_the_decision(brows
     participant.get_by_role("radio", name="5 – helemaal eens").last.check()
     participant.get_by_role("button", name="Versturen").click()
     assert "zonder je naam" in participant.locator("[role=status]").inner_text()
+    participant.goto(link)  # the link works once
+    assert "al gebruikt" in participant.locator("main").inner_text()
     participant.close()
     pilot = Pilot.objects.get(title="Training feedback geven")
-    assert EvaluationResponse.objects.filter(form__pilot=pilot).count() == 1
+    assert list(EvaluationResponse.objects.filter(form__pilot=pilot).values_list("verified", flat=True)) == [True]
 
     page.goto(pilot_url)
     assert "verborgen: minder dan 5 reacties" in main.inner_text()
