@@ -143,6 +143,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "ownership.PopActivity": Declaration(member_via="pop"),
     "ownership.PopGoal": Declaration(member_via="pop"),
     "ownership.PopVersion": Declaration(member_via="pop", no_ids=("content",)),
+    "pilots.EvaluationInvitation": Declaration(member_data="counts"),
     "pilots.EvaluationResponse": Declaration(no_ids=("answers",)),
     "pilots.Pilot": Declaration(ids=(Ids("draw_candidates", "[]", "orgs.Team"),), no_ids=("follow_up_dates",)),
     "pilots.PilotRuleChange": Declaration(no_ids=("before", "after")),

@@ -296,7 +296,7 @@ def member_data(*, membership: Membership, plan: Plan | None = None) -> dict:
 
     The profile and the membership; then, table by table, the rows that point at the member
     (their membership or their account) without secrets (tokens, hashes). Invitations to
-    the scan and vision rounds are counts only (how many, how many used): the answers are
+    the scan and vision rounds and to pilot evaluation forms are counts only (how many, how many used): the answers are
     anonymous and nothing here can line them up with a person.
     """
     plan = plan or build_plan()
