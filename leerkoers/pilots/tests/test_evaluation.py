@@ -67,7 +67,7 @@ def test_it_shows_the_demo_evaluation_with_the_small_managers_group_hidden(emplo
     assert "reaches level 4 of 4" in page
     assert "hidden: fewer than 5 responses" in page
     assert "15 / 18" in page
-    assert "shared link" not in page and "Personal links for" not in page  # for those who run the pilot
+    assert "/pilot/f/" not in page and "Personal links for" not in page  # for those who run the pilot
 
 
 def test_it_makes_a_form_for_a_running_pilot_only(admin_client, org):
