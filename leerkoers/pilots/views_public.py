@@ -19,21 +19,29 @@ def _cookie(form: EvaluationForm) -> str:
     return f"pf-{form.public_id.hex[:12]}"
 
 
+def _refusal(request, form, invitation, context):
+    """The page for a closed form, a used personal link or a second answer through the
+    shared link (this browser's cookie); None when the form may be answered."""
+    if not form.is_open:
+        message, status = _("This form is closed."), 410
+    elif invitation is not None and invitation.used:
+        message, status = _("This personal link has already been used. Thank you!"), 410
+    elif invitation is None and request.get_signed_cookie(_cookie(form), default=None, salt="pilot-form"):
+        message, status = _("You have already answered this form. Thank you!"), 200
+    else:
+        return None
+    return render(request, "pilots/respond_done.html", {**context, "message": message}, status=status)
+
+
 def respond(request, token: str):
     link = link_resolve(token)
     if link is None:
         raise Http404
     form, invitation = link.form, link.invitation
     context = {"form_row": form, "pilot": form.pilot}
-    if not form.is_open:
-        context["message"] = _("This form is closed.")
-        return render(request, "pilots/respond_done.html", context, status=410)
-    if invitation is not None and invitation.used:
-        context["message"] = _("This personal link has already been used. Thank you!")
-        return render(request, "pilots/respond_done.html", context, status=410)
-    if invitation is None and request.get_signed_cookie(_cookie(form), default=None, salt="pilot-form"):
-        context["message"] = _("You have already answered this form. Thank you!")
-        return render(request, "pilots/respond_done.html", context)
+    refused = _refusal(request, form, invitation, context)
+    if refused is not None:
+        return refused
     questions = evaluation_form_questions(form)
     answers = ResponseForm(request.POST or None, questions=questions)
     if request.method == "POST":
