@@ -61,10 +61,18 @@ def feasible_ranges(counts: Mapping[K, int], hidden: Mapping[K, str], minimum: i
     """
     remainder = sum(counts[key] for key in hidden)
     bounds = {key: _bounds(reason, minimum) for key, reason in hidden.items()}
+    # The others' bounds are the totals less the cell's own (linear in the hidden cells; an
+    # unbounded high is counted apart, since inf - inf is not a number).
+    total_low = sum(low for low, _high in bounds.values())
+    finite_high = sum(high for _low, high in bounds.values() if high != _UNBOUNDED)
+    unbounded = sum(1 for _low, high in bounds.values() if high == _UNBOUNDED)
     ranges = {}
     for key, (low, high) in bounds.items():
-        others_low = sum(b[0] for other, b in bounds.items() if other != key)
-        others_high = sum(b[1] for other, b in bounds.items() if other != key)
+        others_low = total_low - low
+        if unbounded - (high == _UNBOUNDED) > 0:
+            others_high = _UNBOUNDED
+        else:
+            others_high = finite_high - (high if high != _UNBOUNDED else 0)
         ranges[key] = (max(low, remainder - others_high), min(high, remainder - others_low))
     return ranges
 
@@ -88,12 +96,18 @@ def suppress(counts: Mapping[K, int], minimum: int, hidden: Mapping[K, str] | No
             result[key] = PRIMARY
     if not result:
         return result
-    order = list(counts)
+    # Smallest first, the earlier cell on a tie: sorted once (a table of 1,000 teams).
+    position = {key: n for n, key in enumerate(counts)}
+    candidates = iter(
+        sorted(
+            (key for key in counts if key not in result and counts[key] > 0),
+            key=lambda key: (counts[key], position[key]),
+        )
+    )
     while _exposed(counts, result, minimum):
-        candidates = [key for key in order if key not in result and counts[key] > 0]
-        if not candidates:
+        smallest = next(candidates, None)
+        if smallest is None:
             break
-        smallest = min(candidates, key=lambda key: (counts[key], order.index(key)))
         result[smallest] = COMPLEMENTARY
     return result
 

