@@ -358,6 +358,12 @@ class Conversation(models.Model):
                 fields=["organization", "member", "kind", "planned_on"], name="ownership_conversation_unique"
             ),
         ]
+        indexes = [
+            # The conversations not yet held, in date order (a manager's home, the reminders):
+            # read from here instead of every conversation of the organisation (20,000 in the
+            # benchmark of docs/ownership.md).
+            models.Index(fields=["organization", "held_on", "planned_on"], name="ownership_conversation_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.planned_on}"
