@@ -98,7 +98,11 @@ def build(*, members: int = 50_000, pops: int = 5_000, slug: str = "bench", seed
             for p in range(DEPARTMENTS)
         )
         leaves = Team.objects.bulk_create(
-            Team(organization=org, name=f"Team {department.name.split()[1]}.{t + 1} {rng.choice(WORDS)}", parent=department)
+            Team(
+                organization=org,
+                name=f"Team {department.name.split()[1]}.{t + 1} {rng.choice(WORDS)}",
+                parent=department,
+            )
             for department in departments
             for t in range(rng.randint(*TEAMS))
         )
@@ -197,7 +201,9 @@ def build(*, members: int = 50_000, pops: int = 5_000, slug: str = "bench", seed
                     support_needed="Tijd om te oefenen" if rng.random() < 0.5 else "",
                     hours_asked=Decimal(rng.choice([8, 16, 24])),
                     budget_asked=Decimal(rng.choice([0, 250, 800])),
-                    shared_at=None if state == "draft" else timezone.now() - datetime.timedelta(days=rng.randrange(1, 200)),
+                    shared_at=None
+                    if state == "draft"
+                    else timezone.now() - datetime.timedelta(days=rng.randrange(1, 200)),
                     agreed_on=_day_this_year(rng, today) if agreed else None,
                     agreed_by_id=tree.manager_of(member.pk, member.team_id) if agreed else None,
                     manager_comment="Maak het doel concreter" if state == "sent_back" else "",
@@ -270,7 +276,8 @@ def build(*, members: int = 50_000, pops: int = 5_000, slug: str = "bench", seed
 
     division = divisions[0]
     leaf_manager = next(m for m in memberships if m.role == Role.MANAGER and m.team_id == leaves[0].pk)
-    employee = next(p.member for p in pop_objects if p.member.role == Role.EMPLOYEE and p.member.team_id)
+    with_pop = [p.member for p in pop_objects if p.member.role == Role.EMPLOYEE and p.member.team_id]
+    employee = with_pop[0] if with_pop else next(m for m in memberships if m.role == Role.EMPLOYEE)
     return Built(
         slug=slug,
         admin=memberships[0].user_id,

@@ -49,9 +49,9 @@ def main() -> None:
     call_command("createcachetable", verbosity=0)
     from django.db import connection
     from django.test import Client
+    from ownership_org import build
 
     from leerkoers.accounts.models import User
-    from ownership_org import build
 
     start = time.perf_counter()
     built = build(members=args.members, pops=args.pops)

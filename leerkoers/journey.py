@@ -128,6 +128,7 @@ STEPS: list[Step] = [
         "ownership:index",
         ownership.report,
         _("Ownership"),
+        reports=ownership.reports,
         readers=EVERYONE,
         figure_readers=LEADERSHIP_AND_MANAGERS,  # the indicators of the step page
         actors=STEERING,

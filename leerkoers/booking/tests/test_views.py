@@ -427,7 +427,7 @@ def _client_with_every_step(n: int, advisor) -> None:
 
 # Steps whose journey reporter is not batched over organisations yet: each costs its queries
 # once per client. Remove a step from here once its `reports` exists; add none.
-NOT_BATCHED = {"ownership"}
+NOT_BATCHED: set[str] = set()
 
 
 def test_every_step_but_the_known_ones_reports_for_many_organisations_at_once():
