@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from leerkoers.alignment.models import LearningGoal
-from leerkoers.api import ErrorOut
 from leerkoers.inventory.models import Activity
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.api_errors import STATE, conflict_on
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, MANAGING, STEERING, api_access
 from leerkoers.orgs.models import Role, Team
 from leerkoers.ownership import selectors, services

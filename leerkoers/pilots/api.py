@@ -15,12 +15,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from leerkoers.alignment.models import Kpi, LearningGoal
-from leerkoers.api import ErrorOut
 from leerkoers.inventory.models import Activity
 from leerkoers.jobs.api import JobOut
 from leerkoers.jobs.invitations import invitations_job
 from leerkoers.lib.api_body import JsonBody, body_schema, validate_body
 from leerkoers.lib.api_errors import conflict_on
+from leerkoers.lib.api_schemas import ErrorOut
 from leerkoers.lib.params import IdList
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP, api_access
 from leerkoers.orgs.models import Team
