@@ -42,7 +42,8 @@ def seed(*, demo, other, small: bool) -> None:
             letters={"board": "I", "hr": "C", "managers": "A", "employees": "R"},
             actor=None,
         )
-    if not TeamPlan.objects.filter(organization=demo).exists():
+    # Plans with goals are this demo's; a scale-up of step 5 may have started goal-less ones.
+    if not TeamPlan.objects.filter(organization=demo, goals__isnull=False).exists():
         _team_plans(demo, year, today)
     if not Pop.objects.filter(organization=demo).exists():
         _pops(demo, year, today)
@@ -64,7 +65,9 @@ def _team_plans(demo, year: int, today: datetime.date) -> None:
     for index, team in enumerate(teams):
         if team.name == "Klantenservice":
             continue  # one team without a plan: the open work of the needs analysis
-        plan = services.team_plan_create(organization=demo, team=team, year=year, actor=None)
+        plan = TeamPlan.objects.filter(organization=demo, team=team, year=year).first()
+        if plan is None:
+            plan = services.team_plan_create(organization=demo, team=team, year=year, actor=None)
         if team.name == "Dagbesteding":
             continue  # left in draft, no budget yet
         review = (
@@ -88,10 +91,9 @@ def _team_plans(demo, year: int, today: datetime.date) -> None:
                 learning_goal=learning_goals[goal_index] if goal_index < len(learning_goals) else None,
                 actor=None,
             )
-        if activities:
-            services.team_plan_activity_add(
-                plan=plan, activity=activities[index % len(activities)], cost=Decimal(1200), actor=None
-            )
+        chosen = activities[index % len(activities)] if activities else None
+        if chosen is not None and not plan.activities.filter(activity=chosen).exists():
+            services.team_plan_activity_add(plan=plan, activity=chosen, cost=Decimal(1200), actor=None)
         services.team_plan_activity_add(plan=plan, title="Intervisie per kwartaal", cost=Decimal(0), actor=None)
 
 

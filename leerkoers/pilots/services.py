@@ -24,6 +24,8 @@ from leerkoers.audit.services import audit_record
 from leerkoers.jobs.invitations import PERSONAL_PREFIX, PersonalLinks, invitations_start
 from leerkoers.jobs.models import Job
 from leerkoers.orgs.models import Membership, Organization, Team, hash_token
+from leerkoers.ownership import services as ownership
+from leerkoers.ownership.models import TeamPlan
 from leerkoers.pilots import evaluation
 from leerkoers.pilots.decision import Outcome
 from leerkoers.pilots.models import (
@@ -334,8 +336,25 @@ def pilot_decide(
         pilot.save()
         if teams:
             _follow_up(pilot, teams, actor)
+            _team_plans(pilot, teams, actor)
         _audit(pilot, actor, "decide", {"decision": decision, "scale_up_teams": [t.pk for t in teams]})
     return pilot
+
+
+def _team_plans(pilot: Pilot, teams: list[Team], actor) -> None:
+    """Step 4 carries the scale-up: each next team's learning plan for the year it starts
+    (started when it has none) gets the pilot's activities it does not have yet, so the
+    team's manager finds them in their own plan."""
+    year = pilot.scale_up_start.year
+    activities = [link.activity for link in pilot.activity_links.select_related("activity")]
+    for team in teams:
+        plan = TeamPlan.objects.filter(organization=pilot.organization, team=team, year=year).first()
+        if plan is None:
+            plan = ownership.team_plan_create(organization=pilot.organization, team=team, year=year, actor=actor)
+        present = set(plan.activities.exclude(activity=None).values_list("activity_id", flat=True))
+        for activity in activities:
+            if activity.pk not in present:
+                ownership.team_plan_activity_add(plan=plan, activity=activity, actor=actor)
 
 
 def _follow_up(pilot: Pilot, teams: list[Team], actor) -> Pilot:

@@ -9,9 +9,11 @@ from django.urls import reverse
 
 from leerkoers.alignment.models import Kpi
 from leerkoers.audit.models import AuditEvent
+from leerkoers.inventory.models import Activity
 from leerkoers.orgs.models import Team
+from leerkoers.ownership.models import TeamPlan
 from leerkoers.pilots.demo import FINISHED, RUNNING
-from leerkoers.pilots.models import Pilot, PilotRuleChange
+from leerkoers.pilots.models import Pilot, PilotActivity, PilotRuleChange
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,8 @@ def test_it_walks_a_pilot_from_start_to_decision_and_shows_a_later_rule_change(a
     assert "Changed after the start" in page and "Hoger lat." in page
 
     admin_client.post(_url("evaluate", pilot))
+    activity = Activity.objects.filter(organization=org).order_by("pk").first()
+    PilotActivity.objects.create(organization=org, pilot=pilot, activity=activity)
     admin_client.post(
         _url("decide", pilot),
         {
@@ -116,6 +120,10 @@ def test_it_walks_a_pilot_from_start_to_decision_and_shows_a_later_rule_change(a
     assert pilot.decided_by_label == "admin@demo.example"
     follow = pilot.follow_ups.get()
     assert follow.status == Pilot.Status.DESIGN and [t.team.name for t in follow.teams.all()] == ["Zorg Noord"]
+    # Step 4 carries it: the next team's plan for 2027 has the pilot's activity, once.
+    plan = TeamPlan.objects.get(organization=org, team__name="Zorg Noord", year=2027)
+    assert list(plan.activities.values_list("activity_id", flat=True)) == [activity.pk]
+    assert AuditEvent.objects.filter(organization=org, action="ownership.team_plan_activity_add").exists()
 
 
 def test_it_shows_the_finished_demo_pilot_with_a_likely_improvement(client, employee_client, org):
