@@ -100,3 +100,19 @@ def test_it_switches_the_journey_to_english_and_back(admin_user):
 
 def test_it_ignores_a_language_it_does_not_offer(admin_user):
     assert '<html lang="nl">' in _journey_in("xx", admin_user)
+
+
+def test_no_message_is_translated_two_ways():
+    """Django merges the apps' catalogues into one (LOCALE_PATHS first, then the apps in
+    INSTALLED_APPS order), so a message two apps translate differently shows the first one's
+    wording in both, silently: step 4's sign-off button once read "Eens" (step 2's vote).
+    Where the meaning differs, give the message a context (pgettext); else use one wording."""
+    conflicts = {}
+    for path in CATALOGUES:
+        language = path.parts[-3]
+        for entry in polib.pofile(str(path)).translated_entries():
+            text = tuple(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+            key = (language, entry.msgctxt, entry.msgid)
+            conflicts.setdefault(key, {}).setdefault(text, []).append(str(path.relative_to(ROOT)))
+    twice = {key: texts for key, texts in conflicts.items() if len(texts) > 1}
+    assert not twice, twice
