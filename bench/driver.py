@@ -34,6 +34,11 @@ REFERENCE_PATH = "/bench/reference/"
 REFERENCE_COUNT = "from bench.models import ReferenceRow\nreference = ReferenceRow.objects.count()\n"
 
 
+def p95(ordered: list[float]) -> float:
+    """The 95th percentile of sorted timings: the nearest rank (no interpolation)."""
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
 def loadavg() -> str:
     try:
         return Path("/proc/loadavg").read_text().strip()

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import driver  # noqa: E402  (bench/ is put on the path just above)
+
 WORDS = ["Klantgericht", "Leiderschap", "Excel", "Agressie", "Medicatie", "Privacy", "Feedback", "Dementie",
          "Timemanagement", "Hygiëne", "Veiligheid", "Coaching", "Communicatie", "Projectmatig", "Lean", "Scrum"]  # fmt: skip
 
@@ -159,7 +161,7 @@ def main() -> None:
     _measure(client, "analysis while the refresh is pending", base, cold_runs, before=pending_change)
     for kind, times in task_times.items():
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        p95 = driver.p95(times)
         print(f"{'refresh task after ' + kind:40} {statistics.median(times):8.0f} {p95:8.0f}   (in the worker)")
 
 
@@ -174,7 +176,7 @@ def _measure(client, name, url, runs, before=None, ok=(200,)):
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code in ok, (url, response.status_code)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = driver.p95(times)
     print(f"{name:40} {statistics.median(times):8.0f} {p95:8.0f}")
 
 

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import driver  # noqa: E402  (bench/ is put on the path just above)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -103,7 +105,7 @@ def _measure(client, name, url, runs, ok=(200,)):
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code in ok, (url, response.status_code)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = driver.p95(times)
     print(f"{name:52} {statistics.median(times):8.0f} {p95:8.0f} {len(queries):8}")
 
 
