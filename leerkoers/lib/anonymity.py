@@ -112,6 +112,21 @@ def suppress(counts: Mapping[K, int], minimum: int, hidden: Mapping[K, str] | No
     return result
 
 
+# Answers through a shared link that differ in at most this share of the questions from one
+# counted before count once together (the scan's and the pilot forms' padding defence).
+NEAR_COPY_SHARE = 0.1
+
+
+def respondents(verified: int, link_answers: list[tuple], enough: int) -> int:
+    """Distinct respondents of a group, counting up to `enough`: each response through a
+    personal link (`verified`) once, and the shared link's answer vectors without their
+    near-copies (differing in at most NEAR_COPY_SHARE of the questions)."""
+    if verified >= enough or not link_answers:
+        return verified
+    tolerance = int(len(link_answers[0]) * NEAR_COPY_SHARE)
+    return verified + distinct_respondents(link_answers, tolerance, enough - verified)
+
+
 def distinct_respondents(vectors: list[tuple], tolerance: int, enough: int | None = None) -> int:
     """How many of the answer vectors are not near-copies of one another.
 

@@ -15,7 +15,7 @@ tags each piece of evidence:
 Anonymity (the scan's rule, leerkoers/scan/results.py): a form is shown once it has
 `minimum` respondents and as many *distinct* ones. A response through a single-use personal
 link counts one (one link, one person); responses through the form's shared link that differ
-in at most NEAR_COPY_SHARE of the questions from one counted before count once together — on
+in at most anonymity.NEAR_COPY_SHARE of the questions from one counted before count once together — on
 these short forms that means identical answers. So four made-up copies beside one real answer
 do not make a group of five. Per level, the forms of both audiences then go through the shared
 small-cell rule (leerkoers.lib.anonymity.suppress), with the forms hidden for too few distinct
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from leerkoers.lib.anonymity import PRIMARY, distinct_respondents, suppress
+from leerkoers.lib.anonymity import PRIMARY, respondents, suppress
 
 
 class Level(models.IntegerChoices):
@@ -46,9 +46,6 @@ class Audience(models.TextChoices):
     MANAGER = "manager", _("Their managers")
 
 
-# The scan's share (leerkoers.scan.results.NEAR_COPY_SHARE): answers through the shared link
-# this close to one counted before count once towards the threshold.
-NEAR_COPY_SHARE = 0.1
 DISTINCT = "distinct"  # a form hidden for too few distinct respondents
 
 LTEM_TIER = {Level.REACTION: 3, Level.LEARNING: 3, Level.BEHAVIOUR: 7, Level.RESULTS: 8}
@@ -127,12 +124,8 @@ class Evaluation:
 def distinct(form: FormData, enough: int) -> int:
     """Respondents of a form, counting near-copies among shared-link responses once (stops
     counting at `enough`, which is all the threshold needs)."""
-    verified = len(form.answers)
-    if verified >= enough:
-        return verified
-    tolerance = int(len(form.question_keys) * NEAR_COPY_SHARE)
     vectors = [tuple(a.get(q) for q in form.question_keys) for a in form.link_answers]
-    return verified + distinct_respondents(vectors, tolerance, enough - verified)
+    return respondents(len(form.answers), vectors, enough)
 
 
 def evaluate(forms: list[FormData], *, minimum: int, results_shown: bool) -> Evaluation:

@@ -28,9 +28,8 @@ from leerkoers.lib import anonymity
 from leerkoers.scan import instrument, scoring
 from leerkoers.scan.models import Layer, ScanResponse, ScanRound
 
-# Two responses through a layer link that differ in at most this share of the statements are
-# treated as one respondent when deciding whether a layer is large enough (3 of 30 in v1).
-NEAR_COPY_SHARE = 0.1
+# Two responses through a layer link that differ in at most anonymity.NEAR_COPY_SHARE of the
+# statements (3 of 30 in v1) count as one respondent when deciding whether a layer is large enough.
 DISTINCT = "distinct"  # a layer hidden for too few distinct respondents
 EMPTY = "empty"
 
@@ -204,11 +203,8 @@ def _load(scan_round: ScanRound) -> Loaded:
 def _distinct(rows: list[_Row], item_ids: list[str], enough: int) -> int:
     """Respondents of a layer, counting near-copies among link responses once."""
     verified = sum(1 for row in rows if row.verified)
-    if verified >= enough:
-        return verified
-    tolerance = int(len(item_ids) * NEAR_COPY_SHARE)
     vectors = [tuple(row.answers.get(item) for item in item_ids) for row in rows if not row.verified]
-    return verified + anonymity.distinct_respondents(vectors, tolerance, enough - verified)
+    return anonymity.respondents(verified, vectors, enough)
 
 
 def _layer_decision(by_layer: dict[str, list[_Row]], item_ids: list[str], minimum: int) -> dict[str, str]:

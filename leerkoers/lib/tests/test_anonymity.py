@@ -2,7 +2,7 @@
 
 import pytest
 
-from leerkoers.lib.anonymity import COMPLEMENTARY, PRIMARY, distinct_respondents, feasible_ranges, suppress
+from leerkoers.lib.anonymity import COMPLEMENTARY, PRIMARY, distinct_respondents, feasible_ranges, respondents, suppress
 
 
 def test_it_hides_nothing_when_every_cell_reaches_the_threshold():
@@ -77,3 +77,18 @@ def test_near_copies_count_once():
     # …two changes do.
     assert distinct_respondents([fake, (4, 4, 3, 3, 3, 3)], tolerance=1) == 2
     assert distinct_respondents([real, fake, (5, 5, 5, 5, 5, 5)], tolerance=1, enough=2) == 2
+
+
+def test_it_counts_personal_links_once_each_and_shared_link_near_copies_once_together():
+    ten = (3,) * 10  # ten questions: a tolerance of one differing answer
+    one_off = (4,) + (3,) * 9
+    two_off = (4, 4) + (3,) * 8
+    # 1 personal link + 4 copies (one of them a single answer apart) through the shared link: 2.
+    assert respondents(1, [ten, ten, one_off, ten], 5) == 2
+    # Two answers apart is another respondent.
+    assert respondents(1, [ten, two_off], 5) == 3
+    # Enough personal links: the shared link's answers are not looked at.
+    assert respondents(5, [ten, ten], 5) == 5
+    assert respondents(2, [], 5) == 2
+    # Three questions: no tolerance at all, only identical answers count once.
+    assert respondents(0, [(3, 3, 3), (3, 3, 4), (3, 3, 3)], 5) == 2
