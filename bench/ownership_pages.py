@@ -9,7 +9,9 @@ created) with the organisation of bench/ownership_org.py, then requests each pag
 Django's test client, signed in (DEBUG=0), and prints p50 and p95 of `--runs` requests per page
 and the queries of one request, beside a bare reference measured in the same run: the landing
 page, which sends a signed-in member of one organisation on (session, middleware,
-authentication and one query of their memberships; nothing of step 4).
+authentication and one query of their memberships; nothing of step 4). Before the first
+request it prepares the process as leerkoers/wsgi.py does (`--without-freeze` leaves that out,
+to show what it is worth).
 """
 
 import argparse
@@ -33,6 +35,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--pops", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--without-freeze",
+        action="store_true",
+        help="skip what leerkoers/wsgi.py does before the first request (leerkoers.lib.process.prepare)",
+    )
     args = parser.parse_args()
     from driver import loadavg
     from import_participations import prepare_database
@@ -58,11 +65,16 @@ def main() -> None:
     start = time.perf_counter()
     built = build(members=args.members, pops=args.pops)
     gc.collect()  # a server process does not hold the rows it was filled with
+    if not args.without_freeze:
+        from leerkoers.lib import process
+
+        process.prepare()  # as leerkoers/wsgi.py does in every web process
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # what autovacuum does shortly after a bulk load
     print(f"database: {database}; {built.describe()}; filled in {time.perf_counter() - start:.0f} s")
     print(f"machine: {os.cpu_count()} cores; load before: {loadavg()}")
+    print(f"objects frozen out of the garbage collector's sight: {gc.get_freeze_count():,}")
 
     def client_of(user_id):
         client = Client(headers={"accept-language": "nl"})
