@@ -31,6 +31,7 @@ urlpatterns = [
     path("sessie/", include("leerkoers.booking.urls_public")),
     path("visie/", include("leerkoers.vision.urls_public")),
     path("pilot/", include("leerkoers.pilots.urls_public")),
+    path("agenda/", include("leerkoers.ownership.urls_public")),
 ]
 
 handler400 = org_views.bad_request

@@ -114,6 +114,7 @@ PAGES = {
     "ownership/cycle/": ("", "de"),
     "ownership/cycle/onboarding/": "de",
     "ownership/cycle/conversations.ics": "",
+    "ownership/cycle/address/": "v",
     "ownership/cycle/<uuid:conversation_id>/": ("", "de"),
     "ownership/pops/": "",
     "ownership/pops/<uuid:pop_id>/": "",

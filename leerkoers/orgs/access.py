@@ -25,6 +25,9 @@ from leerkoers.orgs.models import ADVISOR, AdvisorGrant, ApiToken, Membership, O
 # a set of their own), and a new step picks the one that fits or adds it here.
 #: every member of the organisation, whatever their role, and its granted advisors
 EVERYONE = frozenset({Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.EMPLOYEE, ADVISOR})
+#: the organisation's members alone, whatever their role (not its advisors: what is theirs,
+#: such as the conversations they take part in)
+MEMBERS = EVERYONE - {ADVISOR}
 #: who steers the policy process: HR / L&D (admin) and the organisation's advisors
 STEERING = frozenset({Role.ADMIN, ADVISOR})
 #: the steering roles and the director / board: they read the organisation's figures and

@@ -1,10 +1,11 @@
 """Learning in the HR cycle: the learning agenda of each kind of conversation, the dates of
-onboarding, and the calendar file of a manager's conversations (pure, no database)."""
+onboarding, and the calendar file of a member's conversations (pure, no database)."""
 
 import datetime
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
+from icalendar import Calendar, Event, vDuration
 
 from leerkoers.ownership.models import ConversationKind
 
@@ -63,28 +64,23 @@ def reminder_due(planned_on: datetime.date, today: datetime.date, days_before: i
     return planned_on - datetime.timedelta(days=days_before) <= today <= planned_on
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
 def ics(events: Iterable[tuple[str, datetime.date, str]], *, name: str, stamp: datetime.datetime) -> str:
-    """An iCalendar file (RFC 5545) of all-day events: (uid, date, summary) each."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Leerkoers//ownership//NL",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    """An iCalendar file (RFC 5545, written by `icalendar`) of all-day events: (uid, date,
+    summary) each. Subscribed calendars are asked to fetch it again every hour."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Leerkoers//ownership//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"value": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(datetime.timedelta(hours=1)))
     for uid, day, summary in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(summary)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
+        event.add("summary", summary)
+        event.add("transp", "TRANSPARENT")  # a reminder of the day, not a busy block
+        calendar.add_component(event)
+    return calendar.to_ical().decode()

@@ -388,3 +388,16 @@ class OpenWorkReminder(models.Model):
                 fields=["organization", "member", "process", "item"], name="ownership_openworkreminder_unique"
             ),
         ]
+
+
+class CalendarFeed(models.Model):
+    """A member's secret address of their coming conversations, for a calendar app to
+    subscribe to (it cannot sign in). Only the hash of the address's token is stored, so a
+    copy of the database opens no one's calendar; a new address replaces the old one."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.membership_id}"

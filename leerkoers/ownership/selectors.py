@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkoers.inventory.models import Activity
-from leerkoers.orgs.models import Membership, Team
+from leerkoers.orgs.access import Access
+from leerkoers.orgs.models import Membership, Team, hash_token
 from leerkoers.ownership import cycle, indicators, raci
 from leerkoers.ownership.models import (
     LAYER_OF_ROLE,
+    CalendarFeed,
     Conversation,
     ConversationKind,
     Layer,
@@ -29,7 +31,7 @@ from leerkoers.ownership.models import (
     TeamPlan,
 )
 from leerkoers.ownership.teams import TeamTree
-from leerkoers.ownership.visibility import shared_with_me, team_plans_visible
+from leerkoers.ownership.visibility import conversations_visible, shared_with_me, team_plans_visible
 
 
 def matrix(organization) -> list[LearningProcess]:
@@ -354,3 +356,28 @@ def policy_summary(organization, year: int | None = None) -> PolicySummary:
         conversations=found.conversations,
         cycle=cycle_summary(organization, found.year),
     )
+
+
+def coming_conversations(access) -> QuerySet:
+    """The conversations not yet held that the caller takes part in, as manager or as
+    member, within what they may see (the calendar file and the calendar feed)."""
+    me = access.membership
+    if me is None:
+        return Conversation.objects.none()
+    visible = conversations_visible(access, TeamTree.of(access.organization)).filter(held_on__isnull=True)
+    return (visible.filter(manager=me) | visible.filter(member=me)).select_related("member__user")
+
+
+def calendar_feed_access(token: str) -> Access | None:
+    """The access of the member whose calendar address `token` is, as if they had signed in
+    (their role and team as they are now); None for an unknown or stopped address, or an
+    account that can no longer sign in."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=hash_token(token))
+        .select_related("membership__organization", "membership__user", "membership__team")
+        .first()
+    )
+    if feed is None or not feed.membership.user.is_active:
+        return None
+    member = feed.membership
+    return Access(organization=member.organization, role=member.role, user=member.user, membership=member)

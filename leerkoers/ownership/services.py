@@ -3,6 +3,7 @@ full_clean() inside a transaction, every change in the audit trail. Audit summar
 carry a POP's content (the audit trail is read by HR)."""
 
 import datetime
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +13,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from leerkoers.audit.services import audit_record
-from leerkoers.orgs.models import Membership, Team
+from leerkoers.orgs.models import Membership, Team, hash_token
 from leerkoers.ownership import raci
 from leerkoers.ownership.models import (
+    CalendarFeed,
     Conversation,
     Layer,
     LearningProcess,
@@ -472,3 +474,34 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# The calendar feed ---------------------------------------------------------------------------
+
+
+def calendar_feed_renew(*, membership: Membership, actor) -> str:
+    """Give `membership` a new secret address of their coming conversations (the old one, if
+    any, stops working) and return its token: shown once, only its hash is kept."""
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            membership=membership,
+            defaults={"organization_id": membership.organization_id, "token_hash": hash_token(raw)},
+        )
+        audit_record(
+            organization=membership.organization, actor=actor, action="ownership.calendar_feed.renew", target=membership
+        )
+    return raw
+
+
+def calendar_feed_stop(*, membership: Membership, actor) -> None:
+    """Stop `membership`'s calendar address (nothing happens when there is none)."""
+    with transaction.atomic():
+        deleted, _rows = CalendarFeed.objects.filter(membership=membership).delete()
+        if deleted:
+            audit_record(
+                organization=membership.organization,
+                actor=actor,
+                action="ownership.calendar_feed.stop",
+                target=membership,
+            )

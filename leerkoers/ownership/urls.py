@@ -29,5 +29,6 @@ urlpatterns = [
     path("cycle/", views_cycle.calendar, name="cycle"),
     path("cycle/onboarding/", views_cycle.onboarding, name="onboarding"),
     path("cycle/conversations.ics", views_cycle.calendar_file, name="cycle_ics"),
+    path("cycle/address/", views_cycle.calendar_feed, name="calendar_feed"),
     path("cycle/<uuid:conversation_id>/", views_cycle.conversation_detail, name="conversation"),
 ]

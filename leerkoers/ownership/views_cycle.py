@@ -1,5 +1,5 @@
 """Step 4 pages of the HR cycle: the calendar of conversations, one conversation with its
-learning agenda, onboarding, and the calendar file of your conversations."""
+learning agenda, onboarding, and the calendar file and address of your conversations."""
 
 import datetime
 
@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leerkoers.orgs.access import EVERYONE, MANAGING, org_view
+from leerkoers.orgs.access import EVERYONE, MANAGING, MEMBERS, org_view
 from leerkoers.orgs.models import Membership, Role, Team
-from leerkoers.ownership import cycle, services
-from leerkoers.ownership.models import ConversationKind, Pop
+from leerkoers.ownership import cycle, selectors, services
+from leerkoers.ownership.models import CalendarFeed, ConversationKind, Pop
 from leerkoers.ownership.teams import TeamTree
 from leerkoers.ownership.views import _date, _errors
 from leerkoers.ownership.visibility import conversation_for, conversations_visible, plannable_members, pop_view
@@ -126,23 +127,37 @@ def conversation_detail(request, access, conversation_id):
 
 @org_view(EVERYONE)
 def calendar_file(request, access):
-    """Your conversations (as manager or member) as an iCalendar file to import."""
-    me = access.membership.pk if access.membership else None
-    mine = (
-        conversations_visible(access, TeamTree.of(access.organization))
-        .filter(held_on__isnull=True)
-        .select_related("member__user")
-    )
-    mine = mine.filter(manager_id=me) | mine.filter(member_id=me) if me else mine.none()
+    """Your coming conversations (as manager or member) as an iCalendar file to import."""
+    response = ics_response(access)
+    response["Content-Disposition"] = 'attachment; filename="conversations.ics"'
+    return response
+
+
+def ics_response(access) -> HttpResponse:
+    """The caller's coming conversations as an iCalendar response (the file and the feed)."""
     events = [
         (
             f"{c.public_id}@leerkoers",
             c.planned_on,
             f"{c.get_kind_display()}: {c.member.user.full_name or c.member.user.email}",
         )
-        for c in mine
+        for c in selectors.coming_conversations(access)
     ]
     body = cycle.ics(events, name=_("Conversations"), stamp=datetime.datetime.now(datetime.UTC))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="conversations.ics"'
-    return response
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@org_view(MEMBERS)
+def calendar_feed(request, access):
+    """Your secret calendar address: make one (or a new one, which stops the old), or stop it.
+    The address is shown once, on the answer to making it."""
+    address = None
+    if request.method == "POST" and request.POST.get("action") == "stop":
+        services.calendar_feed_stop(membership=access.membership, actor=request.user)
+        messages.success(request, _("Your calendar address no longer works."))
+        return redirect("ownership:calendar_feed", org_slug=access.organization.slug)
+    if request.method == "POST":
+        token = services.calendar_feed_renew(membership=access.membership, actor=request.user)
+        address = request.build_absolute_uri(reverse("ownership_public:feed", kwargs={"token": token}))
+    active = CalendarFeed.objects.filter(membership=access.membership).exists()
+    return render(request, "ownership/calendar_feed.html", {"access": access, "address": address, "active": active})

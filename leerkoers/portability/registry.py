@@ -140,6 +140,10 @@ DECLARATIONS: dict[str, Declaration] = {
     "ownership.OpenWorkReminder": Declaration(
         exported=False, reason="which reminders were sent, keyed by ids a restore changes"
     ),
+    # A secret address works on the installation that made it: a restore does not revive it.
+    "ownership.CalendarFeed": Declaration(
+        exported=False, reason="a member's secret calendar address belongs to this installation"
+    ),
     "ownership.PopActivity": Declaration(member_via="pop"),
     "ownership.PopGoal": Declaration(member_via="pop"),
     "ownership.PopVersion": Declaration(member_via="pop", no_ids=("content",)),
