@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerkoers.inventory.models import Activity
 from leerkoers.orgs.access import Access
-from leerkoers.orgs.models import Membership, Team, hash_token
+from leerkoers.orgs.models import Membership, Role, Team, hash_token
 from leerkoers.ownership import cycle, indicators, raci
 from leerkoers.ownership.models import (
     LAYER_OF_ROLE,
@@ -31,7 +32,7 @@ from leerkoers.ownership.models import (
     TeamPlan,
 )
 from leerkoers.ownership.teams import TeamTree
-from leerkoers.ownership.visibility import conversations_visible, shared_with_me, team_plans_visible
+from leerkoers.ownership.visibility import conversations_visible, pop_view, shared_with_me, team_plans_visible
 
 
 def matrix(organization) -> list[LearningProcess]:
@@ -381,3 +382,43 @@ def calendar_feed_access(token: str) -> Access | None:
         return None
     member = feed.membership
     return Access(organization=member.organization, role=member.role, user=member.user, membership=member)
+
+
+CALENDAR_ROWS = 200  # rows per list of the calendar page (coming, overdue, held)
+
+
+def cycle_calendar(access, tree: TeamTree, team_id: str | None) -> dict:
+    """The conversations of the calendar page the caller may read, of one team when
+    `team_id` names one: coming and overdue (not held; planned from today, before today) in
+    date order, held ones latest first, at most CALENDAR_ROWS each."""
+    listed = conversations_visible(access, tree).select_related("member__user", "member__team", "manager__user")
+    if team_id and team_id.isdigit():
+        listed = listed.filter(member__team_id=int(team_id))
+    today = timezone.localdate()
+    return {
+        "upcoming": listed.filter(held_on__isnull=True, planned_on__gte=today)[:CALENDAR_ROWS],
+        "overdue": listed.filter(held_on__isnull=True, planned_on__lt=today)[:CALENDAR_ROWS],
+        "held": listed.filter(held_on__isnull=False).order_by("-held_on", "pk")[:CALENDAR_ROWS],
+    }
+
+
+def conversation_agenda(access, conversation: Conversation) -> dict:
+    """What a conversation's page shows beside its prompts: the member's POP of that year
+    as far as the caller may see it (`pop_view`), its goals where its content is the
+    caller's to read, its last agreed version where the versions are; and whether the caller
+    may record the conversation (HR, or anyone but the member: the manager or one above)."""
+    pop = access.filter(Pop, member=conversation.member, year=conversation.planned_on.year).first()
+    view = None
+    if pop is not None:
+        try:
+            view = pop_view(access, pop)
+        except Http404:
+            pop = None
+    return {
+        "pop": pop,
+        "pop_view": view,
+        "pop_goals": pop.goals.select_related("learning_goal") if pop is not None and view.content else [],
+        "agreed": pop.versions.first() if pop is not None and view.versions else None,
+        "can_hold": access.role == Role.ADMIN
+        or (access.membership is not None and conversation.member_id != access.membership.pk),
+    }

@@ -12,54 +12,53 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from leerkoers.lib.forms import show_refusal
 from leerkoers.orgs.access import EVERYONE, MANAGING, MEMBERS, org_view
-from leerkoers.orgs.models import Membership, Role, Team
+from leerkoers.orgs.models import Membership, Team
 from leerkoers.ownership import cycle, selectors, services
-from leerkoers.ownership.models import CalendarFeed, ConversationKind, Pop
+from leerkoers.ownership.models import CalendarFeed, ConversationKind
 from leerkoers.ownership.teams import TeamTree
-from leerkoers.ownership.views import _date, _errors
-from leerkoers.ownership.visibility import conversation_for, conversations_visible, plannable_members, pop_view
+from leerkoers.ownership.views import _date
+from leerkoers.ownership.visibility import conversation_for, plannable_members
 
 
 @org_view(read=EVERYONE, write=MANAGING)
 def calendar(request, access):
     tree = TeamTree.of(access.organization)
     if request.method == "POST":
-        member = _member(access, tree, request.POST.get("member"))
-        try:
-            services.conversation_plan(
-                organization=access.organization,
-                member=member,
-                kind=request.POST.get("kind", ""),
-                planned_on=_date(request.POST.get("planned_on")),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Conversation planned."))
+        _plan(request, access, tree)
         return redirect("ownership:cycle", org_slug=access.organization.slug)
     team_id = request.GET.get("team")
-    listed = conversations_visible(access, tree).select_related("member__user", "member__team", "manager__user")
-    if team_id and team_id.isdigit():
-        listed = listed.filter(member__team_id=int(team_id))
-    today = timezone.localdate()
-    can_plan = access.role in MANAGING
     return render(
         request,
         "ownership/cycle.html",
         {
             "access": access,
-            "upcoming": listed.filter(held_on__isnull=True, planned_on__gte=today)[:200],
-            "overdue": listed.filter(held_on__isnull=True, planned_on__lt=today)[:200],
-            "held": listed.filter(held_on__isnull=False).order_by("-held_on", "pk")[:200],
+            **selectors.cycle_calendar(access, tree, team_id),
             "teams": access.filter(Team).order_by("name"),
             "team_id": team_id,
             "kinds": ConversationKind.choices,
-            "members": plannable_members(access, tree) if can_plan else [],
-            "today": today,
+            "members": plannable_members(access, tree) if access.role in MANAGING else [],
+            "today": timezone.localdate(),
         },
     )
+
+
+def _plan(request, access, tree) -> None:
+    """Plan the conversation the calendar's form asks for (a refusal becomes a message)."""
+    member = _member(access, tree, request.POST.get("member"))
+    try:
+        services.conversation_plan(
+            organization=access.organization,
+            member=member,
+            kind=request.POST.get("kind", ""),
+            planned_on=_date(request.POST.get("planned_on")),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("Conversation planned."))
 
 
 def _member(access, tree, value) -> Membership:
@@ -78,7 +77,7 @@ def onboarding(request, access):
     try:
         services.onboarding_start(member=member, start=_date(request.POST.get("start")), actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Onboarding planned: three conversations and a starter POP."))
     return redirect("ownership:cycle", org_slug=access.organization.slug)
@@ -88,25 +87,8 @@ def onboarding(request, access):
 def conversation_detail(request, access, conversation_id):
     conversation = conversation_for(access, conversation_id, write=request.method == "POST")
     if request.method == "POST":
-        try:
-            services.conversation_hold(
-                conversation=conversation,
-                held_on=_date(request.POST.get("held_on")),
-                follow_up=request.POST.get("follow_up", ""),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Conversation saved."))
+        _hold(request, conversation)
         return redirect("ownership:conversation", org_slug=access.organization.slug, conversation_id=conversation_id)
-    pop = access.filter(Pop, member=conversation.member, year=conversation.planned_on.year).first()
-    view = None
-    if pop is not None:
-        try:
-            view = pop_view(access, pop)
-        except Http404:
-            pop = None
     return render(
         request,
         "ownership/conversation.html",
@@ -114,15 +96,25 @@ def conversation_detail(request, access, conversation_id):
             "access": access,
             "conversation": conversation,
             "prompts": cycle.PROMPTS[conversation.kind],
-            "pop": pop,
-            "pop_view": view,
-            "pop_goals": pop.goals.select_related("learning_goal") if pop is not None and view.content else [],
-            "agreed": pop.versions.first() if pop is not None and view.versions else None,
-            "can_hold": access.role == Role.ADMIN
-            or (access.membership is not None and conversation.member_id != access.membership.pk),
+            **selectors.conversation_agenda(access, conversation),
             "today": timezone.localdate(),
         },
     )
+
+
+def _hold(request, conversation) -> None:
+    """Record the conversation as held, with its follow-up (a refusal becomes a message)."""
+    try:
+        services.conversation_hold(
+            conversation=conversation,
+            held_on=_date(request.POST.get("held_on")),
+            follow_up=request.POST.get("follow_up", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("Conversation saved."))
 
 
 @org_view(EVERYONE)
