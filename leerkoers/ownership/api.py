@@ -441,6 +441,12 @@ class TeamTrendOut(Schema):
     quarters: dict[str, ShareOut] = Field(..., description="empty when the team is hidden")
 
 
+class TeamConversationsOut(Schema):
+    team: str
+    people: int | None = Field(..., description="members with a conversation held; null: hidden (a small group)")
+    follow_up: ShareOut | None = Field(..., description="held with a follow-up ÷ held; null when hidden or none held")
+
+
 class IndicatorsOut(Schema):
     year: int
     team_plans: ShareOut
@@ -452,7 +458,15 @@ class IndicatorsOut(Schema):
     )
     initiatives: ShareOut
     initiatives_by_quarter: dict[str, ShareOut]
-    conversations: ShareOut = Field(..., description="held conversations of the year with a follow-up ÷ held")
+    conversations: ShareOut | None = Field(
+        ...,
+        description="held conversations of the year with a follow-up ÷ held; null when fewer members than the "
+        "threshold had one",
+    )
+    conversations_by_team: list[TeamConversationsOut]
+    conversations_by_quarter: dict[str, ShareOut | None] = Field(
+        ..., description="per quarter held (only quarters with a conversation held); null: hidden"
+    )
     anonymity_threshold: int
 
 
@@ -478,7 +492,12 @@ def indicators(request, org_slug: str, year: int | None = None):
         ],
         "initiatives": _share(found.initiatives.overall),
         "initiatives_by_quarter": {quarter: _share(share) for quarter, share in found.initiatives.by_quarter},
-        "conversations": _share(found.conversations),
+        "conversations": _share(found.conversations.overall),
+        "conversations_by_team": [
+            {"team": row.team, "people": row.people, "follow_up": _share(row.follow_up)}
+            for row in found.conversations.teams
+        ],
+        "conversations_by_quarter": {quarter: _share(share) for quarter, share in found.conversations.by_quarter},
         "anonymity_threshold": found.pops.minimum,
     }
 

@@ -9,7 +9,11 @@ Definitions (docs/ownership.md repeats them):
   needed, the next smallest team so that no hidden team can be worked out from the total
   (leerkoers.lib.anonymity.suppress);
 - initiative share: activities of the inventory started by managers or employees ÷
-  activities whose initiator is known; per quarter of their start date.
+  activities whose initiator is known; per quarter of their start date;
+- conversation follow-up: conversations of the HR cycle held in the year with a learning
+  follow-up noted ÷ those held; per team of the member and per quarter of the date held. It
+  describes the members who had one: a team or quarter where 1–4 of them did is hidden (and
+  the complementary cell), all of it while fewer than the threshold did in all.
 """
 
 import bisect
@@ -138,3 +142,56 @@ def agreed_by_quarter_per_team(
         else:
             result.append(TeamTrend(name, members, agreed_by_quarter(dates, members, year)))
     return result
+
+
+@dataclass(frozen=True)
+class TeamConversations:
+    team: str
+    people: int | None  # members of the team with a conversation held; None: hidden
+    follow_up: Share | None  # held with a follow-up ÷ held; None when hidden or none held
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ConversationFollowUp:
+    overall: Share | None  # None when fewer than `minimum` people had a conversation held
+    teams: list[TeamConversations]  # in the order given
+    by_quarter: list[tuple[str, Share | None]]  # of the quarters with a conversation held; None: hidden
+    minimum: int
+
+
+def conversation_follow_up(
+    teams: Iterable[tuple[str, int, int, int]], quarters: Iterable[tuple[str, int, int, int]], minimum: int
+) -> ConversationFollowUp:
+    """The share of held conversations with a learning follow-up noted, overall, per team and
+    per quarter. `teams`: (name, members with a conversation held, held, held with a
+    follow-up) per team of the member; `quarters`: (label, members, held, with a follow-up)
+    per quarter of the date held, in order. A figure describes the members who had a
+    conversation: a team or quarter of 1 to `minimum` − 1 of them is hidden, and so is,
+    where needed, the next smallest so that none follows from the total; everything is
+    hidden while fewer than `minimum` members had one in all."""
+    rows, periods = list(teams), list(quarters)
+    people = sum(n for _name, n, _held, _follow in rows)
+    if 0 < people < minimum:
+        hidden_rows = {name: anonymity.PRIMARY for name, n, _held, _follow in rows if n}
+        return ConversationFollowUp(
+            None,
+            [_team_conversations(row, hidden_rows) for row in rows],
+            [(label, None) for label, n, _held, _follow in periods if n],
+            minimum,
+        )
+    hidden_rows = anonymity.suppress({name: n for name, n, _held, _follow in rows}, minimum)
+    hidden_periods = anonymity.suppress({label: n for label, n, _held, _follow in periods}, minimum)
+    return ConversationFollowUp(
+        Share(sum(f for *_rest, f in rows), sum(h for _name, _n, h, _f in rows)),
+        [_team_conversations(row, hidden_rows) for row in rows],
+        [(label, None if label in hidden_periods else Share(f, h)) for label, n, h, f in periods if n],
+        minimum,
+    )
+
+
+def _team_conversations(row: tuple[str, int, int, int], hidden: dict[str, str]) -> TeamConversations:
+    name, people, held, follow = row
+    if name in hidden:
+        return TeamConversations(name, None, None, hidden[name])
+    return TeamConversations(name, people, Share(follow, held) if held else None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractQuarter
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -178,7 +178,7 @@ class Indicators:
     pop_trend: list[tuple[str, indicators.Share]]  # empty when the overall figure is hidden
     pop_trend_by_team: list[indicators.TeamTrend]  # the same per team (small teams hidden); empty likewise
     initiatives: indicators.InitiativeShare
-    conversations: indicators.Share  # held conversations with a follow-up ÷ held, in the year
+    conversations: indicators.ConversationFollowUp  # held with a follow-up ÷ held, in the year
 
 
 def indicators_for(organization, year: int | None = None, *, trend: bool = True) -> Indicators:
@@ -240,8 +240,27 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
             ((name, n, first_per_team.get(name, [])) for name, n, _agreed in rows), year, settings.ANONYMITY_THRESHOLD
         )
     activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
-    held = Conversation.objects.filter(organization=organization, held_on__year=year).aggregate(
-        held=Count("pk"), with_agenda=Count("pk", filter=~Q(follow_up=""))
+    held = Conversation.objects.filter(organization=organization, held_on__year=year).order_by()
+    counts = {
+        "people": Count("member", distinct=True),
+        "held": Count("pk"),
+        "follow": Count("pk", filter=~Q(follow_up="")),
+    }
+    talks_per_team = {
+        row["member__team_id"]: (row["people"], row["held"], row["follow"])
+        for row in held.values("member__team_id").annotate(**counts)
+    }
+    talks_per_quarter = {
+        row["quarter"]: (row["people"], row["held"], row["follow"])
+        for row in held.annotate(quarter=ExtractQuarter("held_on")).values("quarter").annotate(**counts)
+    }
+    talk_rows = [(name, *talks_per_team.get(pk, (0, 0, 0))) for pk, name, _members, _current in team_rows]
+    if without_team:
+        talk_rows.append((_("No team"), *talks_per_team.get(None, (0, 0, 0))))
+    conversations = indicators.conversation_follow_up(
+        talk_rows,
+        [(f"{year}-Q{q}", *talks_per_quarter.get(q, (0, 0, 0))) for q in range(1, 5)],
+        settings.ANONYMITY_THRESHOLD,
     )
     return Indicators(
         year=year,
@@ -250,7 +269,7 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         pop_trend=quarters,
         pop_trend_by_team=per_team,
         initiatives=indicators.initiative_share(activities),
-        conversations=indicators.Share(held["with_agenda"], held["held"]),
+        conversations=conversations,
     )
 
 
@@ -278,23 +297,26 @@ class CycleSummary:
 def cycle_summary(organization, year: int) -> CycleSummary:
     """Which conversations of the HR cycle `organization` holds in `year` (planned or held
     then), each with its learning agenda, how many were held and how many of those with a
-    learning follow-up; a kind with 1–4 held conversations shows no counts (nor, where
-    needed, the next smallest, so that none follows from the total); plus the onboarding
+    learning follow-up; a kind held with 1–4 members shows no counts (nor, where needed, the
+    next smallest, so that none follows from the total); plus the onboarding
     template (the conversations after 1 week, 1 month and 3 months, the starter POP's goals)."""
     in_year = Q(planned_on__year=year) | Q(held_on__year=year)
     rows = {
-        kind: (held, follow_up)
-        for kind, held, follow_up in Conversation.objects.filter(in_year, organization=organization)
+        kind: (held, follow_up, people)
+        for kind, held, follow_up, people in Conversation.objects.filter(in_year, organization=organization)
         .values("kind")
         .annotate(
             held=Count("pk", filter=Q(held_on__year=year)),
             follow_up=Count("pk", filter=Q(held_on__year=year) & ~Q(follow_up="")),
+            people=Count("member", filter=Q(held_on__year=year), distinct=True),
         )
-        .values_list("kind", "held", "follow_up")
+        .values_list("kind", "held", "follow_up", "people")
     }
     minimum = settings.ANONYMITY_THRESHOLD
     kinds = [kind for kind in ConversationKind.values if kind in rows]
-    hidden = indicators.anonymity.suppress({kind: rows[kind][0] for kind in kinds}, minimum)
+    # The counts describe the members who had such a conversation (a member may have several
+    # progress conversations in a year): a kind is hidden by how many members it describes.
+    hidden = indicators.anonymity.suppress({kind: rows[kind][2] for kind in kinds}, minimum)
     labels = dict(ConversationKind.choices)
     return CycleSummary(
         kinds=[
@@ -330,7 +352,7 @@ class PolicySummary:
     pops: indicators.PopCoverage
     pop_states: dict[str, int | None]  # state → count of this year's POPs; None when hidden
     initiatives: indicators.InitiativeShare
-    conversations: indicators.Share  # held conversations of the HR cycle with a follow-up ÷ held
+    conversations: indicators.Share | None  # held conversations of the HR cycle with a follow-up ÷ held; None: hidden
     cycle: CycleSummary
 
 
@@ -354,7 +376,7 @@ def policy_summary(organization, year: int | None = None) -> PolicySummary:
         pops=found.pops,
         pop_states={state: None if state in hidden else n for state, n in counts.items()},
         initiatives=found.initiatives,
-        conversations=found.conversations,
+        conversations=found.conversations.overall,
         cycle=cycle_summary(organization, found.year),
     )
 

@@ -85,7 +85,8 @@ def index(request, access):
         # The per-team tables and chart show one page of teams (the figures of all teams are
         # computed, as the anonymity rule needs them; the API gives every team at once).
         number = request.GET.get("page")
-        context["team_page"] = team_page = Paginator(found.pops.teams, TEAMS_PER_PAGE).get_page(number)
+        per_team = list(zip(found.pops.teams, found.conversations.teams, strict=True))
+        context["team_page"] = team_page = Paginator(per_team, TEAMS_PER_PAGE).get_page(number)
         trend_page = Paginator(found.pop_trend_by_team, TEAMS_PER_PAGE).get_page(team_page.number)
         context["team_trend_rows"] = trend_page.object_list
         context["team_trend_chart"] = _team_trend_chart(found, trend_page.object_list)

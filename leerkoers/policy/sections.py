@@ -605,7 +605,7 @@ def ownership(organization, today: datetime.date) -> Section:
     ]  # fmt: skip
     if overall is not None:
         figures.append(Figure("ownership.pops", _("Members with an agreed POP"), _share(overall), overall.value))
-    if summary.conversations.whole >= summary.cycle.minimum:
+    if summary.conversations is not None and summary.conversations.whole:
         figures.append(
             Figure("ownership.conversations", _("Conversations held with a learning follow-up"),
                    _share(summary.conversations), summary.conversations.value)
@@ -628,8 +628,9 @@ def ownership(organization, today: datetime.date) -> Section:
                 "The conversations of the HR cycle (planning, progress, appraisal, onboarding) planned or held this "
                 "year, as recorded in step 4 (Learning in the HR cycle); a conversation counts as held when its date "
                 "held is recorded, and with a learning follow-up when the follow-up agreed in it was noted. A kind "
-                "with fewer than %(n)d held conversations shows no count. The learning agenda and the onboarding "
-                "template are those of step 4."
+                "held with fewer than %(n)d members shows no count (nor, where needed, the next smallest), and no "
+                "share of follow-ups is given while fewer than %(n)d members had a conversation held. The learning "
+                "agenda and the onboarding template are those of step 4."
             )
             % {"n": summary.cycle.minimum},
         ),
@@ -641,11 +642,11 @@ def _hr_cycle(cycle, conversations) -> list:
     """The HR cycle part of the ownership section: the kinds of conversation held this year
     with their counts (small ones hidden) and learning agenda, and the onboarding template."""
     blocks: list = [Heading(_("Learning in the HR cycle"))]
-    fewer = _("fewer than %(n)d") % {"n": cycle.minimum}
+    hidden = _("hidden (small group)")
     if not cycle.kinds:
         blocks.append(Paragraph(_("No conversation of the HR cycle has been planned or held this year."), note=True))
     else:
-        if conversations.whole >= cycle.minimum:
+        if conversations is not None and conversations.whole:
             blocks.append(
                 Paragraph(
                     _("%(part)d of the %(whole)d conversations held this year had a learning follow-up (%(share)s).")
@@ -656,7 +657,7 @@ def _hr_cycle(cycle, conversations) -> list:
             Table(
                 [_("Conversation"), _("Held this year"), _("With a learning follow-up")],
                 [
-                    [kind.label, fewer if kind.held is None else formatting.number(kind.held, 0),
+                    [kind.label, hidden if kind.held is None else formatting.number(kind.held, 0),
                      formatting.MISSING if kind.with_follow_up is None else formatting.number(kind.with_follow_up, 0)]
                     for kind in cycle.kinds
                 ],

@@ -85,5 +85,5 @@ def test_the_step_page_answers_within_a_fixed_number_of_queries(
     admin_client, manager_client, django_assert_max_num_queries
 ):
     for client in (admin_client, manager_client):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             assert client.get("/o/demo/ownership/").status_code == 200

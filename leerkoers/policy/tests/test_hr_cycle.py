@@ -14,7 +14,7 @@ from docx import Document as read_docx
 
 from leerkoers.orgs.models import Membership
 from leerkoers.ownership.models import Conversation, ConversationKind
-from leerkoers.ownership.selectors import cycle_summary
+from leerkoers.ownership.selectors import cycle_summary, policy_summary
 
 YEAR = datetime.date.today().year
 
@@ -22,27 +22,26 @@ YEAR = datetime.date.today().year
 @pytest.fixture
 def cycle(org):
     """This year: 6 planning conversations held (5 with a follow-up), 7 progress conversations
-    held (2 with a follow-up) and 1 planned, 2 onboarding conversations after a week held."""
+    held (2 with a follow-up) and 1 planned, 2 onboarding conversations after a week held —
+    each with another member (a figure is hidden by the members it describes)."""
     Conversation.objects.filter(organization=org).delete()
-    member = Membership.objects.filter(organization=org).order_by("pk").first()
+    members = iter(Membership.objects.filter(organization=org).order_by("pk"))
 
     def make(kind, number, follow_ups, held=True):
         for day in range(number):
             Conversation.objects.create(
-                organization=org, member=member, kind=kind, planned_on=datetime.date(YEAR, 1, 1 + day),
+                organization=org, member=next(members), kind=kind, planned_on=datetime.date(YEAR, 1, 1 + day),
                 held_on=datetime.date(YEAR, 1, 1 + day) if held else None,
                 follow_up="Cursus in mei" if day < follow_ups else "",
             )  # fmt: skip
 
     make(ConversationKind.PLANNING, 6, 5)
     make(ConversationKind.PROGRESS, 7, 2)
-    Conversation.objects.create(
-        organization=org, member=member, kind=ConversationKind.PROGRESS, planned_on=datetime.date(YEAR, 12, 31)
-    )
+    make(ConversationKind.PROGRESS, 1, 0, held=False)
     make(ConversationKind.ONBOARDING_WEEK, 2, 2)
     # last year's conversations are not this year's cycle
     Conversation.objects.create(
-        organization=org, member=member, kind=ConversationKind.APPRAISAL,
+        organization=org, member=next(members), kind=ConversationKind.APPRAISAL,
         planned_on=datetime.date(YEAR - 1, 6, 1), held_on=datetime.date(YEAR - 1, 6, 1), follow_up="x",
     )  # fmt: skip
 
@@ -55,6 +54,21 @@ def test_it_counts_the_conversations_held_and_hides_the_small_kinds(cycle, org):
     # too, or onboarding would follow from the total of 15 held.
     assert counts == {"planning": (None, None), "progress": (7, 2), "onboarding_week": (None, None)}
     assert [days for _label, days in summary.onboarding] == [7, 30, 91]
+
+
+def test_many_conversations_of_few_members_are_hidden(org):
+    """Seven progress conversations with one member describe one person: no count, and the
+    document gives no share of follow-ups either."""
+    Conversation.objects.filter(organization=org).delete()
+    member = Membership.objects.filter(organization=org).order_by("pk").first()
+    for day in range(7):
+        Conversation.objects.create(
+            organization=org, member=member, kind=ConversationKind.PROGRESS,
+            planned_on=datetime.date(YEAR, 1, 1 + day), held_on=datetime.date(YEAR, 1, 1 + day), follow_up="x",
+        )  # fmt: skip
+    summary = cycle_summary(org, YEAR)
+    assert [(kind.kind, kind.held, kind.with_follow_up) for kind in summary.kinds] == [("progress", None, None)]
+    assert policy_summary(org, YEAR).conversations is None
     assert len(summary.starter_goals) == 2
     progress = next(kind for kind in summary.kinds if kind.kind == "progress")
     assert any("What have you learned since the last conversation" in prompt for prompt in progress.prompts)
@@ -94,8 +108,8 @@ def test_the_docx_shows_the_hr_cycle(cycle, tmp_path):
     for expected in EXPECTED:
         assert expected in text
     assert "Progress conversation | 7 | 2" in text
-    assert "Planning conversation | fewer than 5 | –" in text
-    assert "Onboarding: after 1 week | fewer than 5 | –" in text
+    assert "Planning conversation | hidden (small group) | –" in text
+    assert "Onboarding: after 1 week | hidden (small group) | –" in text
     assert "Appraisal conversation" not in text  # held last year only
 
 
@@ -105,4 +119,4 @@ def test_the_pdf_shows_the_hr_cycle(cycle, tmp_path):
     for expected in EXPECTED:
         assert " ".join(expected.split()) in text
     assert "Progress conversation 7 2" in text
-    assert "Planning conversation fewer than 5" in text
+    assert "Planning conversation hidden (small group)" in text
