@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from leerkoers.alignment.models import LearningGoal
 from leerkoers.inventory.models import Activity
+from leerkoers.lib.forms import call_service, show_refusal
 from leerkoers.orgs.access import EVERYONE, LEADERSHIP_AND_MANAGERS, MANAGING, STEERING, org_view
 from leerkoers.orgs.models import Role, Team
 from leerkoers.ownership import bulk, raci, selectors, services
@@ -43,17 +44,7 @@ from leerkoers.ownership.visibility import (
 
 
 def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def _attempt(request, service, **kwargs) -> bool:
-    """Call `service` as the signed-in user; a refusal becomes an error message."""
-    try:
-        service(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        _errors(request, exc)
-        return False
-    return True
+    show_refusal(request, exc)  # kept by this name: views_cycle imports it
 
 
 def _back(access, name: str, **kwargs):
@@ -128,7 +119,7 @@ def bulk_start(request, access):
     try:
         year = _year(request.POST.get("year"))
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         bulk.bulk_start_begin(organization=access.organization, year=year, actor=request.user)
     return _back(access, "ownership:index")
@@ -141,11 +132,9 @@ def matrix_edit(request, access):
             key.removeprefix("row-"): {layer: request.POST.get(f"{key}-{layer}", "") for layer in Layer.values}
             for key in request.POST.getlist("rows")
         }
-        try:
-            services.matrix_update(organization=access.organization, letters=letters, actor=request.user)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
+        if call_service(
+            request, services.matrix_update, organization=access.organization, letters=letters, actor=request.user
+        ):
             messages.success(request, _("Responsibility matrix saved."))
         return _back(access, "ownership:matrix")
     return render(
@@ -165,16 +154,14 @@ def matrix_edit(request, access):
 @org_view(STEERING)
 @require_POST
 def process_add(request, access):
-    try:
-        services.process_add(
-            organization=access.organization,
-            name=request.POST.get("name", ""),
-            letters={layer: request.POST.get(layer, "") for layer in Layer.values},
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
+    if call_service(
+        request,
+        services.process_add,
+        organization=access.organization,
+        name=request.POST.get("name", ""),
+        letters={layer: request.POST.get(layer, "") for layer in Layer.values},
+        actor=request.user,
+    ):
         messages.success(request, _("Process added."))
     return _back(access, "ownership:matrix")
 
@@ -183,7 +170,7 @@ def process_add(request, access):
 @require_POST
 def process_delete(request, access, learning_process_id):
     process = access.get(LearningProcess, public_id=learning_process_id)
-    _attempt(request, services.process_delete, process=process)
+    call_service(request, services.process_delete, actor=request.user, process=process)
     return _back(access, "ownership:matrix")
 
 
@@ -205,7 +192,7 @@ def plans(request, access):
                 organization=access.organization, team=team, year=_year(request.POST.get("year")), actor=request.user
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_refusal(request, exc)
             return _back(access, "ownership:plans")
         return _back(access, "ownership:plan", team_plan_id=plan.public_id)
     listed = team_plans_visible(access, tree).select_related("team__manager__user").prefetch_related("goals")
@@ -248,7 +235,7 @@ def plan_detail(request, access, team_plan_id):
                 notes=post.get("notes", ""),
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Team plan saved."))
         return _back(access, "ownership:plan", team_plan_id=plan.public_id)
@@ -283,9 +270,10 @@ def _date(value) -> datetime.date | None:
 @require_POST
 def plan_goal_add(request, access, team_plan_id):
     plan, _editable = plan_for(access, team_plan_id, write=True)
-    _attempt(
+    call_service(
         request,
         services.team_plan_goal_add,
+        actor=request.user,
         plan=plan,
         title=request.POST.get("title", ""),
         learning_goal=_optional(access, LearningGoal, request.POST.get("learning_goal")),
@@ -300,11 +288,12 @@ def plan_activity_add(request, access, team_plan_id):
     try:
         cost = services.as_decimal(request.POST.get("cost"))
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
-        _attempt(
+        call_service(
             request,
             services.team_plan_activity_add,
+            actor=request.user,
             plan=plan,
             activity=_optional(access, Activity, request.POST.get("activity")),
             title=request.POST.get("title", ""),
@@ -342,7 +331,7 @@ def pops(request, access):
                 member=access.membership, year=_year(request.POST.get("year")), actor=request.user
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_refusal(request, exc)
             return _back(access, "ownership:pops")
         return _back(access, "ownership:pop", pop_id=pop.public_id)
     tree = TeamTree.of(access.organization)
@@ -384,7 +373,7 @@ def pop_detail(request, access, pop_id):
                 }
             services.pop_update(pop=pop, by=access.membership, actor=request.user, **fields)
         except ValidationError as exc:
-            _errors(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Plan saved."))
         return _back(access, "ownership:pop", pop_id=pop.public_id)
@@ -434,9 +423,10 @@ def _steps(pop: Pop, view) -> list[tuple[str, str]]:
 @require_POST
 def pop_step(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    _attempt(
+    call_service(
         request,
         services.pop_transition,
+        actor=request.user,
         pop=pop,
         action=request.POST.get("action", ""),
         by=access.membership,
@@ -449,9 +439,10 @@ def pop_step(request, access, pop_id):
 @require_POST
 def pop_goal_add(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    _attempt(
+    call_service(
         request,
         services.pop_goal_add,
+        actor=request.user,
         pop=pop,
         by=access.membership,
         title=request.POST.get("title", ""),
@@ -465,9 +456,10 @@ def pop_goal_add(request, access, pop_id):
 @require_POST
 def pop_activity_add(request, access, pop_id):
     pop, _view = pop_for(access, pop_id)
-    _attempt(
+    call_service(
         request,
         services.pop_activity_add,
+        actor=request.user,
         pop=pop,
         by=access.membership,
         activity=_optional(access, Activity, request.POST.get("activity")),
@@ -481,7 +473,7 @@ def pop_activity_add(request, access, pop_id):
 def pop_goal_remove(request, access, pop_goal_id):
     goal = access.get(PopGoal, public_id=pop_goal_id)
     pop, _view = pop_for(access, goal.pop.public_id)
-    _attempt(request, services.pop_item_remove, item=goal, by=access.membership)
+    call_service(request, services.pop_item_remove, actor=request.user, item=goal, by=access.membership)
     return _back(access, "ownership:pop", pop_id=pop.public_id)
 
 
@@ -490,5 +482,5 @@ def pop_goal_remove(request, access, pop_goal_id):
 def pop_activity_remove(request, access, pop_activity_id):
     entry = access.get(PopActivity, public_id=pop_activity_id)
     pop, _view = pop_for(access, entry.pop.public_id)
-    _attempt(request, services.pop_item_remove, item=entry, by=access.membership)
+    call_service(request, services.pop_item_remove, actor=request.user, item=entry, by=access.membership)
     return _back(access, "ownership:pop", pop_id=pop.public_id)
