@@ -77,6 +77,18 @@ def test_an_active_plan_needs_a_review_date(manager_client, noord_plan):
     assert "An active plan needs a review date." in response.content.decode()
 
 
+def test_it_refuses_a_review_date_or_an_amount_that_does_not_parse(manager_client, noord_plan):
+    for field, value, message in [
+        ("review_date", "31-12-2026", "Enter the date as a date, e.g. 2026-06-30."),
+        ("budget", "veel", "Enter an amount as a number"),
+    ]:
+        response = manager_client.post(_url(noord_plan), {field: value, "notes": "niet bewaard"}, follow=True)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    noord_plan.refresh_from_db()
+    assert noord_plan.notes != "niet bewaard"
+
+
 def test_a_manager_cannot_start_a_plan_for_another_team(manager_client, org):
     zuid = Team.objects.get(organization=org, name="Wijkteam Zuid")
     assert manager_client.post("/o/demo/ownership/plans/", {"team": zuid.pk, "year": 2031}).status_code == 403
