@@ -1,9 +1,11 @@
 """Reads of step 4: the matrix, the open work of the Responsible layer, the indicators of
-the step page and the summary the policy document uses."""
+the step page, what the plan pages show beside their rows and the summary the policy
+document uses."""
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
@@ -30,6 +32,7 @@ from leerkoers.ownership.models import (
     PopVersion,
     Raci,
     TeamPlan,
+    TeamPlanGoal,
 )
 from leerkoers.ownership.teams import TeamTree
 from leerkoers.ownership.visibility import conversations_visible, pop_view, shared_with_me, team_plans_visible
@@ -48,6 +51,21 @@ def template_rows(organization) -> list[LearningProcess]:
         LearningProcess(organization=organization, key=row.key, name=row.key, position=position, **row.letters)
         for position, row in enumerate(raci.TEMPLATE)
     ]
+
+
+def planned_cost(plan: TeamPlan) -> Decimal | int:
+    """What the activities of a team plan cost together (an activity without a cost counts 0)."""
+    return sum((entry.cost or 0) for entry in plan.activities.all())
+
+
+def team_goals_for(pop: Pop) -> QuerySet | list:
+    """The learning goals of the team plan of the POP owner's team for the POP's year: what a
+    goal of the POP may serve; an empty list for a member without a team."""
+    if not pop.member.team_id:
+        return []
+    return TeamPlanGoal.objects.filter(
+        organization_id=pop.organization_id, plan__team_id=pop.member.team_id, plan__year=pop.year
+    )
 
 
 def linked_learning_goals(pop: Pop) -> list[str]:

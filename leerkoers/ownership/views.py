@@ -223,23 +223,9 @@ def _year(value) -> int:
 def plan_detail(request, access, team_plan_id):
     plan, editable = plan_for(access, team_plan_id, write=request.method == "POST")
     if request.method == "POST":
-        post = request.POST
-        try:
-            services.team_plan_update(
-                plan=plan,
-                actor=request.user,
-                status=post.get("status", plan.status),
-                review_date=_date(post.get("review_date")),
-                budget=services.as_decimal(post.get("budget")),
-                spend=services.as_decimal(post.get("spend")) or 0,
-                notes=post.get("notes", ""),
-            )
-        except ValidationError as exc:
-            show_refusal(request, exc)
-        else:
+        if call_service(request, _plan_save, post=request.POST, plan=plan, actor=request.user):
             messages.success(request, _("Team plan saved."))
         return _back(access, "ownership:plan", team_plan_id=plan.public_id)
-    planned = sum((entry.cost or 0) for entry in plan.activities.all())
     return render(
         request,
         "ownership/plan.html",
@@ -249,12 +235,34 @@ def plan_detail(request, access, team_plan_id):
             "editable": editable,
             "goals": plan.goals.select_related("learning_goal"),
             "entries": plan.activities.select_related("activity"),
-            "planned": planned,
+            "planned": selectors.planned_cost(plan),
             "statuses": PlanStatus.choices,
-            "learning_goals": access.filter(LearningGoal).only("pk", "title") if editable else [],
-            "activities": access.filter(Activity).only("pk", "title").order_by("title")[:500] if editable else [],
+            **_choices(access, editable),
         },
     )
+
+
+def _plan_save(*, post, plan, actor) -> None:
+    """services.team_plan_update with the fields of the plan form; a field that does not
+    parse is refused (ValidationError) like the service's own refusals."""
+    services.team_plan_update(
+        plan=plan,
+        actor=actor,
+        status=post.get("status", plan.status),
+        review_date=_date(post.get("review_date")),
+        budget=services.as_decimal(post.get("budget")),
+        spend=services.as_decimal(post.get("spend")) or 0,
+        notes=post.get("notes", ""),
+    )
+
+
+def _choices(access, shown: bool) -> dict:
+    """The organisation's learning goals and inventory activities a plan's or a POP's new row
+    may be tied to (the first 500 activities by title); empty lists when `shown` is False."""
+    return {
+        "learning_goals": access.filter(LearningGoal).only("pk", "title") if shown else [],
+        "activities": access.filter(Activity).only("pk", "title").order_by("title")[:500] if shown else [],
+    }
 
 
 def _date(value) -> datetime.date | None:
@@ -360,28 +368,9 @@ def pops(request, access):
 def pop_detail(request, access, pop_id):
     pop, view = pop_for(access, pop_id)
     if request.method == "POST":
-        post = request.POST
-        try:
-            if "share_with_hr_only" in post:
-                fields = {"share_with_hr": post.get("share_with_hr") == "on"}
-            else:
-                fields = {
-                    "support_needed": post.get("support_needed", ""),
-                    "hours_asked": services.as_decimal(post.get("hours_asked")),
-                    "budget_asked": services.as_decimal(post.get("budget_asked")),
-                    "share_with_hr": post.get("share_with_hr") == "on",
-                }
-            services.pop_update(pop=pop, by=access.membership, actor=request.user, **fields)
-        except ValidationError as exc:
-            show_refusal(request, exc)
-        else:
+        if call_service(request, _pop_save, post=request.POST, pop=pop, by=access.membership, actor=request.user):
             messages.success(request, _("Plan saved."))
         return _back(access, "ownership:pop", pop_id=pop.public_id)
-    team_goals = []
-    if view.is_owner and pop.member.team_id:
-        team_goals = TeamPlanGoal.objects.filter(
-            organization=access.organization, plan__team_id=pop.member.team_id, plan__year=pop.year
-        )
     return render(
         request,
         "ownership/pop.html",
@@ -393,12 +382,27 @@ def pop_detail(request, access, pop_id):
             "org_goals": linked_learning_goals(pop),
             "entries": pop.activities.select_related("activity") if view.content else [],
             "versions": pop.versions.all() if view.versions else [],
-            "learning_goals": access.filter(LearningGoal).only("pk", "title") if view.is_owner else [],
-            "team_goals": team_goals,
-            "activities": access.filter(Activity).only("pk", "title").order_by("title")[:500] if view.is_owner else [],
+            "team_goals": selectors.team_goals_for(pop) if view.is_owner else [],
             "steps": _steps(pop, view),
+            **_choices(access, view.is_owner),
         },
     )
+
+
+def _pop_save(*, post, pop, by, actor) -> None:
+    """services.pop_update with the fields of the POP form, or with only the HR switch when the
+    form is the one that shares the POP with HR; an amount that does not parse is refused
+    (ValidationError) like the service's own refusals."""
+    if "share_with_hr_only" in post:
+        fields = {"share_with_hr": post.get("share_with_hr") == "on"}
+    else:
+        fields = {
+            "support_needed": post.get("support_needed", ""),
+            "hours_asked": services.as_decimal(post.get("hours_asked")),
+            "budget_asked": services.as_decimal(post.get("budget_asked")),
+            "share_with_hr": post.get("share_with_hr") == "on",
+        }
+    services.pop_update(pop=pop, by=by, actor=actor, **fields)
 
 
 def _steps(pop: Pop, view) -> list[tuple[str, str]]:
