@@ -86,7 +86,25 @@ def pilot_detail(request, access, pilot_id):
     analysis = selectors.analyse(pilot)
     report = selectors.evaluation_of(pilot, analysis.kpis)
     can_edit = access.role in LEADERSHIP
-    kpis = [
+    context = {
+        "access": access,
+        "pilot": pilot,
+        "analysis": analysis,
+        "kpis": _kpi_rows(pilot, analysis),
+        "rule_text": rule_text(pilot.rule),
+        "statuses": Pilot.Status.choices,
+        "rule_changes": list(pilot.rule_changes.all()),
+        "can_edit": can_edit,
+        "evaluation": report,
+        "invites": _invites(report) if can_edit else [],
+        **_forms(access, pilot, can_edit),
+    }
+    return render(request, "pilots/detail.html", context)
+
+
+def _kpi_rows(pilot, analysis) -> list[dict]:
+    """Per KPI of the pilot: its analysis, its chart and what the decision rule says of it."""
+    return [
         {
             "analysis": k,
             "chart": chart.line_chart(k.series, pilot.start),
@@ -94,15 +112,13 @@ def pilot_detail(request, access, pilot_id):
         }
         for k in analysis.kpis
     ]
-    context = {
-        "access": access,
-        "pilot": pilot,
-        "analysis": analysis,
-        "kpis": kpis,
-        "rule_text": rule_text(pilot.rule),
-        "statuses": Pilot.Status.choices,
-        "rule_changes": list(pilot.rule_changes.all()),
-        "can_edit": can_edit,
+
+
+def _forms(access, pilot, can_edit: bool) -> dict:
+    """The forms of the pilot page, each None unless the caller may use it in the pilot's status:
+    draw the teams (in design), change the rule (until decided), make an evaluation form
+    (while forms are open) and decide (while evaluating)."""
+    return {
         "draw_form": DrawForm(organization=access.organization, auto_id="draw_%s")
         if can_edit and pilot.in_design
         else None,
@@ -112,8 +128,6 @@ def pilot_detail(request, access, pilot_id):
         )
         if can_edit and pilot.status != Pilot.Status.DECIDED
         else None,
-        "evaluation": report,
-        "invites": _invites(report) if can_edit else [],
         "evaluation_form": EvaluationFormForm(auto_id="form_%s")
         if can_edit and pilot.status in services.FORMS_OPEN
         else None,
@@ -121,7 +135,6 @@ def pilot_detail(request, access, pilot_id):
         if can_edit and pilot.status == Pilot.Status.EVALUATING
         else None,
     }
-    return render(request, "pilots/detail.html", context)
 
 
 def _invites(evaluation) -> list[dict]:
