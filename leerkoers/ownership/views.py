@@ -43,10 +43,6 @@ from leerkoers.ownership.visibility import (
 )
 
 
-def _errors(request, exc: ValidationError) -> None:
-    show_refusal(request, exc)  # kept by this name: views_cycle imports it
-
-
 def _back(access, name: str, **kwargs):
     return redirect(name, org_slug=access.organization.slug, **kwargs)
 
