@@ -103,11 +103,11 @@ def agreed_by_quarter(first_agreed: Iterable[datetime.date], members: int, year:
     """Cumulative share of `members` with an agreed POP at the end of each quarter of `year`
     (`first_agreed`: the date each POP of that year was first agreed)."""
     dates = sorted(first_agreed)
-    return [(label, Share(bisect.bisect_right(dates, end), members)) for label, end in _quarter_ends(year)]
+    return [(label, Share(bisect.bisect_right(dates, end), members)) for label, end in quarter_ends(year)]
 
 
 @functools.cache
-def _quarter_ends(year: int) -> tuple[tuple[str, datetime.date], ...]:
+def quarter_ends(year: int) -> tuple[tuple[str, datetime.date], ...]:
     """(label, last day) of each quarter of `year` (asked once per team: 900 on a big page)."""
     ends = []
     for quarter in range(1, 5):

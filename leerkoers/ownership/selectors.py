@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, ExtractQuarter
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -259,25 +259,29 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         )
     activities = Activity.objects.filter(organization=organization).values_list("initiator", "start_date")
     held = Conversation.objects.filter(organization=organization, held_on__year=year).order_by()
-    counts = {
-        "people": Count("member", distinct=True),
-        "held": Count("pk"),
-        "follow": Count("pk", filter=~Q(follow_up="")),
-    }
     talks_per_team = {
         row["member__team_id"]: (row["people"], row["held"], row["follow"])
-        for row in held.values("member__team_id").annotate(**counts)
+        for row in held.values("member__team_id").annotate(**_tally())
     }
+    # The quarters as date ranges, in one row (SQLite would extract each row's quarter in Python).
+    quarter_ends = indicators.quarter_ends(year)
+    by_quarter = held.aggregate(
+        **{
+            f"{key}_{q}": count
+            for q, (_label, end) in enumerate(quarter_ends, start=1)
+            for key, count in _tally(Q(held_on__gte=datetime.date(year, 3 * q - 2, 1), held_on__lte=end)).items()
+        }
+    )
     talks_per_quarter = {
-        row["quarter"]: (row["people"], row["held"], row["follow"])
-        for row in held.annotate(quarter=ExtractQuarter("held_on")).values("quarter").annotate(**counts)
+        label: (by_quarter[f"people_{q}"], by_quarter[f"held_{q}"], by_quarter[f"follow_{q}"])
+        for q, (label, _end) in enumerate(quarter_ends, start=1)
     }
     talk_rows = [(name, *talks_per_team.get(pk, (0, 0, 0))) for pk, name, _members, _current in team_rows]
     if without_team:
         talk_rows.append((_("No team"), *talks_per_team.get(None, (0, 0, 0))))
     conversations = indicators.conversation_follow_up(
         talk_rows,
-        [(f"{year}-Q{q}", *talks_per_quarter.get(q, (0, 0, 0))) for q in range(1, 5)],
+        [(label, *talks_per_quarter.get(label, (0, 0, 0))) for label, _end in indicators.quarter_ends(year)],
         settings.ANONYMITY_THRESHOLD,
     )
     return Indicators(
@@ -289,6 +293,17 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         initiatives=indicators.initiative_share(activities),
         conversations=conversations,
     )
+
+
+def _tally(within: Q | None = None) -> dict:
+    """Aggregates of held conversations (`within` a filter, if given): the members among them
+    (each once), the conversations, and those with a learning follow-up noted."""
+    within = within or Q()
+    return {
+        "people": Count("member", distinct=True, filter=within),
+        "held": Count("pk", filter=within),
+        "follow": Count("pk", filter=within & ~Q(follow_up="")),
+    }
 
 
 @dataclass(frozen=True)
