@@ -8,6 +8,7 @@ every unique constraint; rows that appear in a URL have a UUID.
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -398,6 +399,8 @@ class CalendarFeed(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The language of the page it was made on: calendar apps send none, so the feed keeps it.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
     def __str__(self) -> str:
         return f"calendar feed of {self.membership_id}"

@@ -424,10 +424,10 @@ def coming_conversations(access) -> QuerySet:
     return (visible.filter(manager=me) | visible.filter(member=me)).select_related("member__user")
 
 
-def calendar_feed_access(token: str) -> Access | None:
+def calendar_feed_find(token: str) -> tuple[Access, str] | None:
     """The access of the member whose calendar address `token` is, as if they had signed in
-    (their role and team as they are now); None for an unknown or stopped address, or an
-    account that can no longer sign in."""
+    (their role and team as they are now), and the language the address speaks; None for an
+    unknown or stopped address, or an account that can no longer sign in."""
     feed = (
         CalendarFeed.objects.filter(token_hash=hash_token(token))
         .select_related("membership__organization", "membership__user", "membership__team")
@@ -436,7 +436,8 @@ def calendar_feed_access(token: str) -> Access | None:
     if feed is None or not feed.membership.user.is_active:
         return None
     member = feed.membership
-    return Access(organization=member.organization, role=member.role, user=member.user, membership=member)
+    access = Access(organization=member.organization, role=member.role, user=member.user, membership=member)
+    return access, feed.language
 
 
 CALENDAR_ROWS = 200  # rows per list of the calendar page (coming, overdue, held)

@@ -6,6 +6,7 @@ import datetime
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -434,7 +435,6 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     """E-mail each manager about the conversations due within CONVERSATION_REMINDER_DAYS;
     every conversation's reminder goes at most once (claimed by one UPDATE before it is sent,
     so two workers cannot both send it). Returns the number sent."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.utils import translation
@@ -479,14 +479,21 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
 # The calendar feed ---------------------------------------------------------------------------
 
 
-def calendar_feed_renew(*, membership: Membership, actor) -> str:
-    """Give `membership` a new secret address of their coming conversations (the old one, if
-    any, stops working) and return its token: shown once, only its hash is kept."""
+def calendar_feed_renew(*, membership: Membership, language: str, actor) -> str:
+    """Give `membership` a new secret address of their coming conversations in `language`
+    (the old one, if any, stops working) and return its token: shown once, only its hash is
+    kept."""
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         CalendarFeed.objects.update_or_create(
             membership=membership,
-            defaults={"organization_id": membership.organization_id, "token_hash": hash_token(raw)},
+            defaults={
+                "organization_id": membership.organization_id,
+                "token_hash": hash_token(raw),
+                "language": language,
+            },
         )
         audit_record(
             organization=membership.organization, actor=actor, action="ownership.calendar_feed.renew", target=membership

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -149,7 +149,9 @@ def calendar_feed(request, access):
         messages.success(request, _("Your calendar address no longer works."))
         return redirect("ownership:calendar_feed", org_slug=access.organization.slug)
     if request.method == "POST":
-        token = services.calendar_feed_renew(membership=access.membership, actor=request.user)
+        token = services.calendar_feed_renew(
+            membership=access.membership, language=translation.get_language(), actor=request.user
+        )
         address = request.build_absolute_uri(reverse("ownership_public:feed", kwargs={"token": token}))
     active = CalendarFeed.objects.filter(membership=access.membership).exists()
     return render(request, "ownership/calendar_feed.html", {"access": access, "address": address, "active": active})

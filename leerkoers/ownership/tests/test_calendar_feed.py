@@ -59,14 +59,22 @@ def test_a_manager_subscribes_to_their_coming_conversations_without_signing_in(m
     assert set(events) == _theirs(manager_member) and len(events) > 1
     mine = events[f"{coming.public_id}@leerkoers"]
     assert mine.decoded("dtstart") == coming.planned_on
-    # A calendar app sends no language: the feed is in the default language, Dutch.
-    assert str(mine["summary"]) == "Voortgangsgesprek: Sven Bakker"
+    # A calendar app sends no language: the feed speaks that of the page it was made on.
+    assert str(mine["summary"]) == "Progress conversation: Sven Bakker"
     assert response["Cache-Control"] == "private, no-store"
     # Only the hash is kept: the token in the address is not in the database.
     token = address.removeprefix("/agenda/").removesuffix(".ics")
     feed = CalendarFeed.objects.get(membership=manager_member)
     assert feed.token_hash == hash_token(token) and token not in feed.token_hash
     assert AuditEvent.objects.filter(action="ownership.calendar_feed.renew").count() == 1
+
+
+def test_an_address_made_on_a_dutch_page_speaks_dutch(manager_user, coming):
+    dutch = Client(headers={"accept-language": "nl"})
+    dutch.force_login(manager_user)
+    events = {str(e["uid"]): e for e in _events(Client().get(_make_address(dutch)))}
+    assert str(events[f"{coming.public_id}@leerkoers"]["summary"]) == "Voortgangsgesprek: Sven Bakker"
+    assert CalendarFeed.objects.get().language == "nl"
 
 
 def test_the_employee_finds_their_own_conversations_in_their_feed(employee_client, employee_member, coming):
