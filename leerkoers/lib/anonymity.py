@@ -33,7 +33,7 @@ this can happen). The caller applies the same function per cell of a two-way tab
 dimension, with the layers hidden as a whole passed in `hidden`).
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -110,6 +110,28 @@ def suppress(counts: Mapping[K, int], minimum: int, hidden: Mapping[K, str] | No
             break
         result[smallest] = COMPLEMENTARY
     return result
+
+
+def suppress_overlapping(counts: Mapping[K, int], minimum: int, together: Callable[[Iterable[K]], int]) -> dict[K, str]:
+    """`suppress` for cells that can share people — quarters, or kinds of conversation, when
+    one member may be in several — whose counts therefore do not add up to the total's people.
+    Guarantee 1 then needs more: the hidden cells must together hold 0 or at least `minimum`
+    *different* people (`together(cells)` says how many), or "total minus the shown cells"
+    describes fewer. While they do not, the smallest shown cell is hidden too (COMPLEMENTARY)."""
+    hidden = suppress(counts, minimum)
+    position = {key: n for n, key in enumerate(counts)}
+    candidates = iter(
+        sorted(
+            (key for key in counts if key not in hidden and counts[key] > 0),
+            key=lambda key: (counts[key], position[key]),
+        )
+    )
+    while hidden and 0 < together(hidden) < minimum:
+        smallest = next(candidates, None)
+        if smallest is None:
+            break
+        hidden[smallest] = COMPLEMENTARY
+    return hidden
 
 
 # Answers through a shared link that differ in at most this share of the questions from one

@@ -19,7 +19,7 @@ Definitions (docs/ownership.md repeats them):
 import bisect
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from leerkoers.lib import anonymity
@@ -145,6 +145,29 @@ def agreed_by_quarter_per_team(
 
 
 @dataclass(frozen=True)
+class QuarterPattern:
+    """The members who had a conversation held in exactly the quarters `quarters` of a year,
+    with their conversations (and those with a follow-up) per quarter."""
+
+    quarters: frozenset[str]
+    members: int
+    held: dict[str, int]
+    follow: dict[str, int]
+
+
+def quarter_tally(patterns: Iterable[QuarterPattern], label: str) -> tuple[int, int, int]:
+    """(members, conversations held, with a follow-up) of the quarter `label`."""
+    found = [p for p in patterns if label in p.quarters]
+    return sum(p.members for p in found), sum(p.held[label] for p in found), sum(p.follow[label] for p in found)
+
+
+def members_in(patterns: Iterable[QuarterPattern], labels: Iterable[str]) -> int:
+    """The different members with a conversation held in any of the quarters `labels`."""
+    wanted = set(labels)
+    return sum(p.members for p in patterns if p.quarters & wanted)
+
+
+@dataclass(frozen=True)
 class TeamConversations:
     team: str
     people: int | None  # members of the team with a conversation held; None: hidden
@@ -161,7 +184,10 @@ class ConversationFollowUp:
 
 
 def conversation_follow_up(
-    teams: Iterable[tuple[str, int, int, int]], quarters: Iterable[tuple[str, int, int, int]], minimum: int
+    teams: Iterable[tuple[str, int, int, int]],
+    quarters: Iterable[tuple[str, int, int, int]],
+    minimum: int,
+    together: Callable[[Iterable[str]], int],
 ) -> ConversationFollowUp:
     """The share of held conversations with a learning follow-up noted, overall, per team and
     per quarter. `teams`: (name, members with a conversation held, held, held with a
@@ -169,7 +195,10 @@ def conversation_follow_up(
     per quarter of the date held, in order. A figure describes the members who had a
     conversation: a team or quarter of 1 to `minimum` − 1 of them is hidden, and so is,
     where needed, the next smallest so that none follows from the total; everything is
-    hidden while fewer than `minimum` members had one in all."""
+    hidden while fewer than `minimum` members had one in all. A member can be in several
+    quarters: `together(labels)` counts the different members of those quarters, so that the
+    hidden quarters together describe at least `minimum` of them
+    (`anonymity.suppress_overlapping`). Teams do not overlap (a member is in one)."""
     rows, periods = list(teams), list(quarters)
     people = sum(n for _name, n, _held, _follow in rows)
     if 0 < people < minimum:
@@ -181,7 +210,7 @@ def conversation_follow_up(
             minimum,
         )
     hidden_rows = anonymity.suppress({name: n for name, n, _held, _follow in rows}, minimum)
-    hidden_periods = anonymity.suppress({label: n for label, n, _held, _follow in periods}, minimum)
+    hidden_periods = anonymity.suppress_overlapping({label: n for label, n, _h, _f in periods}, minimum, together)
     return ConversationFollowUp(
         Share(sum(f for *_rest, f in rows), sum(h for _name, _n, h, _f in rows)),
         [_team_conversations(row, hidden_rows) for row in rows],

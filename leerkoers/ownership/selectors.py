@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -263,26 +264,15 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         row["member__team_id"]: (row["people"], row["held"], row["follow"])
         for row in held.values("member__team_id").annotate(**_tally())
     }
-    # The quarters as date ranges, in one row (SQLite would extract each row's quarter in Python).
-    quarter_ends = indicators.quarter_ends(year)
-    by_quarter = held.aggregate(
-        **{
-            f"{key}_{q}": count
-            for q, (_label, end) in enumerate(quarter_ends, start=1)
-            for key, count in _tally(Q(held_on__gte=datetime.date(year, 3 * q - 2, 1), held_on__lte=end)).items()
-        }
-    )
-    talks_per_quarter = {
-        label: (by_quarter[f"people_{q}"], by_quarter[f"held_{q}"], by_quarter[f"follow_{q}"])
-        for q, (label, _end) in enumerate(quarter_ends, start=1)
-    }
+    patterns = _quarter_patterns(held, year)
     talk_rows = [(name, *talks_per_team.get(pk, (0, 0, 0))) for pk, name, _members, _current in team_rows]
     if without_team:
         talk_rows.append((_("No team"), *talks_per_team.get(None, (0, 0, 0))))
     conversations = indicators.conversation_follow_up(
         talk_rows,
-        [(label, *talks_per_quarter.get(label, (0, 0, 0))) for label, _end in indicators.quarter_ends(year)],
+        [(label, *indicators.quarter_tally(patterns, label)) for label, _end in indicators.quarter_ends(year)],
         settings.ANONYMITY_THRESHOLD,
+        lambda labels: indicators.members_in(patterns, labels),
     )
     return Indicators(
         year=year,
@@ -293,6 +283,39 @@ def indicators_for(organization, year: int | None = None, *, trend: bool = True)
         initiatives=indicators.initiative_share(activities),
         conversations=conversations,
     )
+
+
+def _quarter_patterns(held: QuerySet, year: int) -> list[indicators.QuarterPattern]:
+    """The held conversations of `year` grouped by the set of quarters each member had one in
+    (at most 15 rows, one query): what the quarter figures and their hiding need, since one
+    member may be in several quarters. Quarters are date ranges (SQLite would otherwise
+    extract each row's quarter in Python)."""
+    labels = [label for label, _end in indicators.quarter_ends(year)]
+    per_member = {}
+    for q, (_label, end) in enumerate(indicators.quarter_ends(year), start=1):
+        within = Q(held_on__gte=datetime.date(year, 3 * q - 2, 1), held_on__lte=end)
+        per_member |= {
+            f"f{q}": Max(Case(When(within, then=1), default=0)),
+            f"h{q}": Sum(Case(When(within, then=1), default=0)),
+            f"u{q}": Sum(Case(When(within & ~Q(follow_up=""), then=1), default=0)),
+        }
+    inner, params = held.values("member").annotate(**per_member).order_by().query.sql_with_params()
+    flags = ", ".join(f"f{q}" for q in range(1, 5))
+    sums = ", ".join(f"SUM(h{q}), SUM(u{q})" for q in range(1, 5))
+    # Only fixed column names and the ORM's own SQL are joined in; the values go as parameters.
+    sql = f"SELECT {flags}, COUNT(*), {sums} FROM ({inner}) per_member GROUP BY {flags}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        indicators.QuarterPattern(
+            quarters=frozenset(label for label, flag in zip(labels, row[:4], strict=True) if flag),
+            members=row[4],
+            held={label: int(row[5 + 2 * n] or 0) for n, label in enumerate(labels)},
+            follow={label: int(row[6 + 2 * n] or 0) for n, label in enumerate(labels)},
+        )
+        for row in rows
+    ]
 
 
 def _tally(within: Q | None = None) -> dict:
@@ -348,8 +371,14 @@ def cycle_summary(organization, year: int) -> CycleSummary:
     minimum = settings.ANONYMITY_THRESHOLD
     kinds = [kind for kind in ConversationKind.values if kind in rows]
     # The counts describe the members who had such a conversation (a member may have several
-    # progress conversations in a year): a kind is hidden by how many members it describes.
-    hidden = indicators.anonymity.suppress({kind: rows[kind][2] for kind in kinds}, minimum)
+    # progress conversations in a year, and conversations of several kinds): a kind is hidden
+    # by how many members it describes, the hidden kinds together by how many different ones.
+    held_in_year = Conversation.objects.filter(organization=organization, held_on__year=year)
+    hidden = indicators.anonymity.suppress_overlapping(
+        {kind: rows[kind][2] for kind in kinds},
+        minimum,
+        lambda hidden_kinds: held_in_year.filter(kind__in=list(hidden_kinds)).values("member").distinct().count(),
+    )
     labels = dict(ConversationKind.choices)
     return CycleSummary(
         kinds=[

@@ -15,6 +15,11 @@ from leerkoers.ownership.tests.conftest import client_for
 YEAR = datetime.date.today().year
 
 
+def _apart(members: dict[str, int]):
+    """`together` for quarters that share no member: the different members are the sum."""
+    return lambda labels: sum(members.get(label, 0) for label in labels)
+
+
 def test_a_team_of_few_members_with_a_conversation_is_hidden_with_the_next_smallest():
     # Members with a conversation held: A 7, B 5, C 2. C is below 5; B, the smallest other,
     # is hidden too, or C's counts would follow from the total. Quarters: Q1 by 9 members,
@@ -23,6 +28,7 @@ def test_a_team_of_few_members_with_a_conversation_is_hidden_with_the_next_small
         [("A", 7, 10, 4), ("B", 5, 5, 5), ("C", 2, 3, 0)],
         [("Q1", 9, 14, 7), ("Q2", 3, 4, 2), ("Q3", 0, 0, 0)],
         minimum=5,
+        together=_apart({"Q1": 9, "Q2": 3}),
     )
     assert (found.overall.part, found.overall.whole) == (9, 18)
     rows = {row.team: row for row in found.teams}
@@ -37,21 +43,51 @@ def test_a_quarter_is_shown_when_the_hidden_ones_together_describe_enough_member
         [("A", 20, 30, 12)],
         [("Q1", 10, 12, 6), ("Q2", 3, 4, 1), ("Q3", 4, 4, 2), ("Q4", 8, 10, 3)],
         minimum=5,
+        together=_apart({"Q2": 3, "Q3": 4}),
     )
-    # Q2 (3) and Q3 (4) are hidden; together 7 ≥ 5, so Q1 and Q4 stay.
+    # Q2 (3) and Q3 (4) are hidden; together 7 different members ≥ 5, so Q1 and Q4 stay.
     shown = {q: (s.part, s.whole) if s else None for q, s in found.by_quarter}
     assert shown == {"Q1": (6, 12), "Q2": None, "Q3": None, "Q4": (3, 10)}
 
 
+def test_two_hidden_quarters_of_the_same_few_members_hide_a_third():
+    """The attack: Q2 and Q3 are each held by the same 3 members. Their counts add up to 6,
+    so `suppress` alone would show Q1 and Q4, and the year's total minus those would give the
+    follow-ups of those 3 members. Counted as different members they are 3: Q4, the smallest
+    shown quarter, is hidden too."""
+    people = {"Q1": {f"a{n}" for n in range(10)}, "Q2": {"x", "y", "z"}, "Q3": {"x", "y", "z"}}
+    people["Q4"] = {f"b{n}" for n in range(8)}
+    found = indicators.conversation_follow_up(
+        [("A", 21, 30, 12)],
+        [("Q1", 10, 12, 6), ("Q2", 3, 3, 1), ("Q3", 3, 3, 2), ("Q4", 8, 12, 3)],
+        minimum=5,
+        together=lambda labels: len(set().union(*(people[label] for label in labels))),
+    )
+    shown = {q: (s.part, s.whole) if s else None for q, s in found.by_quarter}
+    assert shown == {"Q1": (6, 12), "Q2": None, "Q3": None, "Q4": None}
+
+
+def test_the_quarter_patterns_count_each_member_once_across_quarters():
+    patterns = [
+        indicators.QuarterPattern(frozenset({"Q1"}), 4, {"Q1": 5, "Q2": 0}, {"Q1": 2, "Q2": 0}),
+        indicators.QuarterPattern(frozenset({"Q1", "Q2"}), 2, {"Q1": 2, "Q2": 3}, {"Q1": 1, "Q2": 3}),
+    ]
+    assert indicators.quarter_tally(patterns, "Q1") == (6, 7, 3)
+    assert indicators.quarter_tally(patterns, "Q2") == (2, 3, 3)
+    assert indicators.members_in(patterns, ["Q1", "Q2"]) == 6  # not 6 + 2
+
+
 def test_everything_is_hidden_while_fewer_than_five_members_had_a_conversation():
-    found = indicators.conversation_follow_up([("A", 3, 9, 9), ("B", 1, 1, 0)], [("Q1", 4, 10, 9)], minimum=5)
+    found = indicators.conversation_follow_up(
+        [("A", 3, 9, 9), ("B", 1, 1, 0)], [("Q1", 4, 10, 9)], minimum=5, together=_apart({"Q1": 4})
+    )
     assert found.overall is None
     assert all(row.people is None for row in found.teams)
     assert found.by_quarter == [("Q1", None)]
 
 
 def test_a_team_without_conversations_shows_a_dash_not_a_hidden_cell():
-    found = indicators.conversation_follow_up([("A", 6, 6, 3), ("B", 0, 0, 0)], [], minimum=5)
+    found = indicators.conversation_follow_up([("A", 6, 6, 3), ("B", 0, 0, 0)], [], minimum=5, together=_apart({}))
     rows = {row.team: row for row in found.teams}
     assert (rows["B"].people, rows["B"].follow_up, rows["B"].reason) == (0, None, "")
 
@@ -115,3 +151,34 @@ def test_the_step_page_shows_the_follow_up_share_with_small_groups_hidden(talks)
     table = page[page.index('aria-labelledby="talk-trend-title"') :]
     table = table[: table.index("</table>")]
     assert table.count("hidden (small group)") == 2
+
+
+def test_the_api_hides_a_third_quarter_when_two_hidden_ones_share_their_members(db):
+    """Through the database: 10 members in Q1, the same 3 in Q2 and in Q3, 8 others in Q4."""
+    org = Organization.objects.create(name="Kwartaal BV", slug="kwartaal")
+    admin = User.objects.create(email="hr@kwartaal.example", full_name="H R")
+    Membership.objects.create(organization=org, user=admin, role=Role.ADMIN)
+    team = Team.objects.create(organization=org, name="Alfa")
+    members = [
+        Membership.objects.create(
+            organization=org, user=User.objects.create(email=f"m{n}@kwartaal.example"), role=Role.EMPLOYEE, team=team
+        )
+        for n in range(21)
+    ]
+
+    def held(member, month, kind=ConversationKind.PROGRESS):
+        day = datetime.date(YEAR, month, 2)
+        Conversation.objects.create(
+            organization=org, member=member, kind=kind, planned_on=day, held_on=day, follow_up="x"
+        )
+
+    for member in members[:10]:
+        held(member, 2)
+    for member in members[10:13]:
+        held(member, 5)
+        held(member, 8)
+    for member in members[13:21]:
+        held(member, 11)
+    body = client_for(admin).get(f"/api/v1/orgs/kwartaal/ownership/indicators?year={YEAR}").json()
+    shown = {q: None if s is None else s["whole"] for q, s in body["conversations_by_quarter"].items()}
+    assert shown == {f"{YEAR}-Q1": 10, f"{YEAR}-Q2": None, f"{YEAR}-Q3": None, f"{YEAR}-Q4": None}

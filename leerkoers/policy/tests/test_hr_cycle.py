@@ -120,3 +120,26 @@ def test_the_pdf_shows_the_hr_cycle(cycle, tmp_path):
         assert " ".join(expected.split()) in text
     assert "Progress conversation 7 2" in text
     assert "Planning conversation hidden (small group)" in text
+
+
+def test_hidden_kinds_that_share_their_members_hide_one_more(org):
+    """Planning and progress conversations with the same 3 members: 6 by their counts, but 3
+    different members, so the total minus the shown kinds would describe 3 people. The
+    appraisal kind (8 other members) is hidden too; onboarding (9 others) stays."""
+    Conversation.objects.filter(organization=org).delete()
+    members = list(Membership.objects.filter(organization=org).order_by("pk"))
+    assert len(members) >= 20
+    day = datetime.date(YEAR, 2, 3)
+
+    def held(member, kind):
+        Conversation.objects.create(organization=org, member=member, kind=kind, planned_on=day, held_on=day)
+
+    for member in members[:3]:
+        held(member, ConversationKind.PLANNING)
+        held(member, ConversationKind.PROGRESS)
+    for member in members[3:11]:
+        held(member, ConversationKind.APPRAISAL)
+    for member in members[11:20]:
+        held(member, ConversationKind.ONBOARDING_WEEK)
+    counts = {kind.kind: kind.held for kind in cycle_summary(org, YEAR).kinds}
+    assert counts == {"planning": None, "progress": None, "appraisal": None, "onboarding_week": 9}
