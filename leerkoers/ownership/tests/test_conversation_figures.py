@@ -146,6 +146,8 @@ def test_the_step_page_shows_the_follow_up_share_with_small_groups_hidden(talks)
     page = talks.get("/o/gesprek/ownership/").content.decode()
     assert "Conversations held with a learning follow-up" in page
     assert "36%" in page and "(5/14)" in page  # overall
+    # The figures are a count of every record, not a sample: the page says why no margin is given.
+    assert "not a sample, so no margin of error applies" in page
     alfa = page[page.index('<th scope="row">Alfa</th>') :]
     assert "71%" in alfa[: alfa.index("</tr>")]  # 5 of Alfa's 7 conversations
     table = page[page.index('aria-labelledby="talk-trend-title"') :]
